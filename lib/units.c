@@ -26,7 +26,7 @@ static const pbsc_limits limits[PBSC_Q_COUNT_] = {
     [PBSC_Q_CE] = {"ce", "fraction", 0.0, 1.5, 1, 0},
     [PBSC_Q_CE_SIGMA] = {"ce_sigma", "SD of ln CE", 0.0, 2.0, 0, 0},
     [PBSC_Q_DOSE] = {"dose", "x10^6/kg", 0.0, 100.0, 1, 0},
-    [PBSC_Q_LEVEL] = {"level", "probability", 0.0, 1.0, 1, 1},
+    [PBSC_Q_LEVEL] = {"level", "", 0.0, 1.0, 1, 1},
     [PBSC_Q_CD34_EVENTS] = {"cd34_events", "events", 0.0, 1e7, 0, 0},
     [PBSC_Q_MINUTES] = {"minutes", "min", 0.0, 1440.0, 1, 0},
     [PBSC_Q_FLOW_ML_MIN] = {"flow_ml_min", "mL/min", 0.0, 300.0, 1, 0},
@@ -54,13 +54,13 @@ check_value(pbsc_quantity q, double v, const char *field, pbsc_diag *diag)
     if (isinf(v))
         return pbsc_fail(diag, PBSC_E_NOTFINITE, field, v, "%s is infinite", field);
     if (v < 0.0 && l->min >= 0.0)
-        return pbsc_fail(diag, PBSC_E_NEGATIVE, field, v, "%s is negative (%g %s)", field, v,
-                         l->unit);
+        return pbsc_fail(diag, PBSC_E_NEGATIVE, field, v, "%s is negative (%g%s%s)", field, v,
+                         *l->unit ? " " : "", l->unit);
     if (v < l->min || v > l->max || (l->min_open && v == l->min) ||
         (l->max_open && v == l->max))
-        return pbsc_fail(diag, PBSC_E_RANGE, field, v, "%s %g %s is outside %s%g, %g%s", field,
-                         v, l->unit, l->min_open ? "(" : "[", l->min, l->max,
-                         l->max_open ? ")" : "]");
+        return pbsc_fail(diag, PBSC_E_RANGE, field, v, "%s %g%s%s is outside %s%g, %g%s", field,
+                         v, *l->unit ? " " : "", l->unit, l->min_open ? "(" : "[", l->min,
+                         l->max, l->max_open ? ")" : "]");
     return PBSC_OK;
 }
 

@@ -252,7 +252,7 @@ check_dose_p(double dose, double p, pbsc_diag *diag)
 
     if ((rc = pbsc_need(PBSC_Q_DOSE, dose, "dose", diag)) != PBSC_OK)
         return rc;
-    return pbsc_need(PBSC_Q_LEVEL, p, "p", diag);
+    return pbsc_need(PBSC_Q_LEVEL, p, "probability", diag);
 }
 
 PBSC_API int

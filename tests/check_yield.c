@@ -476,8 +476,8 @@ START_TEST(volume_errors)
     ck_assert_fails(pbsc_yield_volume(&s, NULL, 5, 0.9, &v, &diag), PBSC_E_INVAL, "ce");
     ck_assert_fails(pbsc_yield_volume(&s, &ce40, NAN, 0.9, &v, &diag), PBSC_E_MISSING, "dose");
     ck_assert_fails(pbsc_yield_volume(&s, &ce40, 101, 0.9, &v, &diag), PBSC_E_RANGE, "dose");
-    ck_assert_fails(pbsc_yield_volume(&s, &ce40, 5, 1.0, &v, &diag), PBSC_E_RANGE, "p");
-    ck_assert_fails(pbsc_yield_volume(&s, &ce40, 5, -0.5, &v, &diag), PBSC_E_NEGATIVE, "p");
+    ck_assert_fails(pbsc_yield_volume(&s, &ce40, 5, 1.0, &v, &diag), PBSC_E_RANGE, "probability");
+    ck_assert_fails(pbsc_yield_volume(&s, &ce40, 5, -0.5, &v, &diag), PBSC_E_NEGATIVE, "probability");
     t = s, t.cd34 = 0.0;
     ck_assert_fails(pbsc_yield_volume(&t, &ce40, 5, 0.9, &v, &diag), PBSC_E_UNREACHABLE, "cd34");
     t = s, t.weight_kg = 1.0;
@@ -528,7 +528,7 @@ START_TEST(sessions_errors)
     ck_assert_fails(pbsc_yield_sessions(&s, &ce40, &c, 0, 0.9, &n, &per, &diag), PBSC_E_RANGE,
                     "dose");
     ck_assert_fails(pbsc_yield_sessions(&s, &ce40, &c, 5, NAN, &n, &per, &diag), PBSC_E_MISSING,
-                    "p");
+                    "probability");
     t = s, t.cd34 = 0;
     ck_assert_fails(pbsc_yield_sessions(&t, &ce40, &c, 5, 0.9, &n, &per, &diag),
                     PBSC_E_UNREACHABLE, "cd34");

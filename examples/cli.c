@@ -1,0 +1,574 @@
+/* SPDX-License-Identifier: MIT */
+/* Helpers shared by the pbsc-* example programs: option parsing, output formats, errors. */
+#include "cli.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- errors ------------------------------------------------------------------------ */
+
+int
+cli_usage_error(const char *prog, const char *fmt, ...)
+{
+    va_list ap;
+
+    fprintf(stderr, "%s: ", prog);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "\nTry '%s --help' for more information.\n", prog);
+    return CLI_EXIT_USAGE;
+}
+
+int
+cli_input_error(const char *prog, const char *fmt, ...)
+{
+    va_list ap;
+
+    fprintf(stderr, "%s: ", prog);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+    return CLI_EXIT_INPUT;
+}
+
+int
+cli_diag_error(const char *prog, int status, const pbsc_diag *diag)
+{
+    const char *text = pbsc_strerror(status);
+
+    if (diag != NULL && diag->text[0] != '\0')
+        text = diag->text;
+    if (diag != NULL && diag->field[0] != '\0')
+        fprintf(stderr, "%s: %s: %s\n", prog, diag->field, text);
+    else
+        fprintf(stderr, "%s: %s\n", prog, text);
+    return CLI_EXIT_INPUT;
+}
+
+static const struct option *
+find_option_by_val(const struct option *options, int val)
+{
+    for (; options->name != NULL; options++)
+        if (options->flag == NULL && options->val == val)
+            return options;
+    return NULL;
+}
+
+/* The option as the user wrote it, without any "=value". */
+static void
+option_text(const char *arg, char *buf, size_t size)
+{
+    size_t n = strcspn(arg, "=");
+
+    if (n >= size)
+        n = size - 1;
+    memcpy(buf, arg, n);
+    buf[n] = '\0';
+}
+
+int
+cli_getopt_error(const char *prog, int c, char *const argv[], const struct option *options)
+{
+    const struct option *o = find_option_by_val(options, optopt);
+    char text[64] = "";
+
+    if (optind > 0 && argv[optind - 1] != NULL)
+        option_text(argv[optind - 1], text, sizeof text);
+    if (c == ':') {
+        if (o != NULL && optopt > 255)
+            return cli_usage_error(prog, "--%s: missing argument", o->name);
+        if (optopt > 0 && optopt < 256)
+            return cli_usage_error(prog, "-%c: missing argument", optopt);
+        return cli_usage_error(prog, "%s: missing argument", text);
+    }
+    if (o != NULL && optopt > 255)
+        return cli_usage_error(prog, "--%s: takes no argument", o->name);
+    if (optopt > 0 && optopt < 256 && isprint(optopt))
+        return cli_usage_error(prog, "unknown option '-%c'", optopt);
+    return cli_usage_error(prog, "unknown option '%s'", text);
+}
+
+/* ---- option arguments -------------------------------------------------------------- */
+
+/* Only what a person types as a decimal number: sign, digits, point, exponent. strtod also
+ * takes hex floats, "nan(...)", "inf" and "infinity", which an option never means. */
+static int
+looks_decimal(const char *s)
+{
+    int digits = 0;
+
+    if (*s == '+' || *s == '-')
+        s++;
+    for (; *s != '\0'; s++) {
+        if (isdigit((unsigned char)*s))
+            digits = 1;
+        else if (*s != '.' && *s != 'e' && *s != 'E' && *s != '+' && *s != '-')
+            return 0;
+    }
+    return digits;
+}
+
+/* "nan", "inf", "infinity" in any case, signed or not: named for a clearer message. */
+static int
+names_nonfinite(const char *s)
+{
+    char low[4] = "";
+    size_t k;
+
+    if (*s == '+' || *s == '-')
+        s++;
+    for (k = 0; k < 3 && s[k] != '\0'; k++)
+        low[k] = (char)tolower((unsigned char)s[k]);
+    low[k] = '\0';
+    return strcmp(low, "nan") == 0 || strcmp(low, "inf") == 0;
+}
+
+int
+cli_parse_double(const char *prog, const char *opt, const char *arg, double *out)
+{
+    char *end = NULL;
+    double v;
+
+    if (arg == NULL || arg[0] == '\0')
+        return cli_usage_error(prog, "%s: empty argument, a number is needed", opt);
+    if (names_nonfinite(arg))
+        return cli_usage_error(prog, "%s: '%s' is not a finite number", opt, arg);
+    if (!looks_decimal(arg))
+        return cli_usage_error(prog, "%s: '%s' is not a number", opt, arg);
+    errno = 0;
+    v = strtod(arg, &end);
+    if (end == arg || *end != '\0')
+        return cli_usage_error(prog, "%s: '%s' is not a number", opt, arg);
+    if (errno == ERANGE || !isfinite(v))
+        return cli_usage_error(prog, "%s: '%s' is out of range", opt, arg);
+    *out = v;
+    return CLI_EXIT_OK;
+}
+
+int
+cli_parse_long(const char *prog, const char *opt, const char *arg, long min, long max, long *out)
+{
+    char *end = NULL;
+    const char *p;
+    long v;
+
+    if (arg == NULL || arg[0] == '\0')
+        return cli_usage_error(prog, "%s: empty argument, an integer is needed", opt);
+    p = arg + (arg[0] == '+' || arg[0] == '-');
+    for (; *p != '\0'; p++)
+        if (!isdigit((unsigned char)*p))
+            return cli_usage_error(prog, "%s: '%s' is not an integer", opt, arg);
+    errno = 0;
+    v = strtol(arg, &end, 10);
+    if (end == arg || *end != '\0')
+        return cli_usage_error(prog, "%s: '%s' is not an integer", opt, arg);
+    if (errno == ERANGE || v < min || v > max)
+        return cli_usage_error(prog, "%s: '%s' is out of range (%ld to %ld)", opt, arg, min, max);
+    *out = v;
+    return CLI_EXIT_OK;
+}
+
+int
+cli_parse_choice(const char *prog, const char *opt, const char *arg, const char *const *choices,
+                 int *index)
+{
+    char list[256] = "";
+    size_t used = 0;
+    int i;
+
+    for (i = 0; choices[i] != NULL; i++) {
+        if (strcmp(arg, choices[i]) == 0) {
+            *index = i;
+            return CLI_EXIT_OK;
+        }
+    }
+    for (i = 0; choices[i] != NULL && used < sizeof list; i++) {
+        int n = snprintf(list + used, sizeof list - used, "%s%s", i > 0 ? ", " : "", choices[i]);
+        if (n < 0)
+            break;
+        used += (size_t)n;
+    }
+    return cli_usage_error(prog, "%s: '%s' is not one of %s", opt, arg, list);
+}
+
+/* ---- output formats ---------------------------------------------------------------- */
+
+int
+cli_parse_format(const char *prog, const char *opt, const char *arg, cli_format *out)
+{
+    static const char *const names[] = {"text", "json", "tsv", NULL};
+    int i = 0;
+    int rc = cli_parse_choice(prog, opt, arg, names, &i);
+
+    if (rc == CLI_EXIT_OK)
+        *out = (cli_format)i;
+    return rc;
+}
+
+void
+cli_print_version(const char *prog)
+{
+    printf("%s (libpbsc) %s\n", prog, pbsc_version_string());
+}
+
+int
+cli_finish(const char *prog, int status)
+{
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        fprintf(stderr, "%s: error writing the output\n", prog);
+        return status == CLI_EXIT_OK ? CLI_EXIT_INPUT : status;
+    }
+    return status;
+}
+
+/* ---- text tables ------------------------------------------------------------------- */
+
+struct cli_table {
+    size_t ncols;
+    size_t ncells;
+    size_t cap;
+    char **cells;
+    int failed;
+};
+
+cli_table *
+cli_table_new(size_t ncols)
+{
+    cli_table *t;
+
+    if (ncols == 0)
+        return NULL;
+    t = calloc(1, sizeof *t);
+    if (t != NULL)
+        t->ncols = ncols;
+    return t;
+}
+
+void
+cli_table_free(cli_table *t)
+{
+    size_t i;
+
+    if (t == NULL)
+        return;
+    for (i = 0; i < t->ncells; i++)
+        free(t->cells[i]);
+    free(t->cells);
+    free(t);
+}
+
+static int
+table_push(cli_table *t, char *cell)
+{
+    if (t->ncells == t->cap) {
+        size_t cap = t->cap ? 2 * t->cap : 32;
+        char **cells = realloc(t->cells, cap * sizeof *cells);
+
+        if (cells == NULL)
+            return -1;
+        t->cells = cells;
+        t->cap = cap;
+    }
+    t->cells[t->ncells++] = cell;
+    return 0;
+}
+
+int
+cli_table_cell(cli_table *t, const char *fmt, ...)
+{
+    va_list ap;
+    char *cell;
+    int n;
+
+    if (t == NULL || t->failed)
+        return -1;
+    va_start(ap, fmt);
+    n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    cell = n < 0 ? NULL : malloc((size_t)n + 1);
+    if (cell == NULL) {
+        t->failed = 1;
+        return -1;
+    }
+    va_start(ap, fmt);
+    vsnprintf(cell, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    if (table_push(t, cell) != 0) {
+        free(cell);
+        t->failed = 1;
+        return -1;
+    }
+    return 0;
+}
+
+int
+cli_table_ok(const cli_table *t)
+{
+    return t != NULL && !t->failed;
+}
+
+void
+cli_table_print(const cli_table *t, FILE *fp)
+{
+    size_t width[16] = {0};
+    size_t i, col, nrows;
+
+    if (t == NULL || t->ncols > 16)
+        return;
+    for (i = 0; i < t->ncells; i++) {
+        size_t n = strlen(t->cells[i]);
+
+        if (n > width[i % t->ncols])
+            width[i % t->ncols] = n;
+    }
+    nrows = (t->ncells + t->ncols - 1) / t->ncols;
+    for (i = 0; i < nrows; i++) {
+        for (col = 0; col < t->ncols; col++) {
+            size_t k = i * t->ncols + col;
+            const char *cell = k < t->ncells ? t->cells[k] : "";
+
+            if (col + 1 == t->ncols)
+                fputs(cell, fp);
+            else
+                fprintf(fp, "%-*s  ", (int)width[col], cell);
+        }
+        fputc('\n', fp);
+    }
+}
+
+/* ---- JSON -------------------------------------------------------------------------- */
+
+void
+cli_json_string(FILE *fp, const char *s)
+{
+    const unsigned char *p = (const unsigned char *)s;
+
+    if (s == NULL) {
+        fputs("null", fp);
+        return;
+    }
+    fputc('"', fp);
+    for (; *p != '\0'; p++) {
+        switch (*p) {
+        case '"':
+            fputs("\\\"", fp);
+            break;
+        case '\\':
+            fputs("\\\\", fp);
+            break;
+        case '\b':
+            fputs("\\b", fp);
+            break;
+        case '\f':
+            fputs("\\f", fp);
+            break;
+        case '\n':
+            fputs("\\n", fp);
+            break;
+        case '\r':
+            fputs("\\r", fp);
+            break;
+        case '\t':
+            fputs("\\t", fp);
+            break;
+        default:
+            /* Bytes >= 0x80 pass through: the presets are UTF-8 (or ASCII). */
+            if (*p < 0x20 || *p == 0x7f)
+                fprintf(fp, "\\u%04x", (unsigned)*p);
+            else
+                fputc(*p, fp);
+        }
+    }
+    fputc('"', fp);
+}
+
+void
+cli_json_number(FILE *fp, double v)
+{
+    if (!isfinite(v))
+        fputs("null", fp);
+    else
+        fprintf(fp, "%.6g", v == 0.0 ? 0.0 : v);
+}
+
+void
+cli_json_init(cli_json *j, FILE *fp)
+{
+    memset(j, 0, sizeof *j);
+    j->fp = fp;
+    j->first[0] = 1;
+}
+
+/* Comma, newline and indentation before a member, then its key. */
+static void
+json_member(cli_json *j, const char *key)
+{
+    int i;
+
+    if (j->depth > 0) {
+        fputs(j->first[j->depth] ? "\n" : ",\n", j->fp);
+        for (i = 0; i < j->depth; i++)
+            fputs("  ", j->fp);
+    }
+    j->first[j->depth] = 0;
+    if (key != NULL) {
+        cli_json_string(j->fp, key);
+        fputs(": ", j->fp);
+    }
+}
+
+static void
+json_open(cli_json *j, const char *key, char brace)
+{
+    json_member(j, key);
+    fputc(brace, j->fp);
+    if (j->depth + 1 < (int)(sizeof j->first / sizeof j->first[0]))
+        j->depth++;
+    j->first[j->depth] = 1;
+}
+
+static void
+json_close(cli_json *j, char brace)
+{
+    int empty = j->first[j->depth];
+    int i;
+
+    if (j->depth > 0)
+        j->depth--;
+    if (!empty) {
+        fputc('\n', j->fp);
+        for (i = 0; i < j->depth; i++)
+            fputs("  ", j->fp);
+    }
+    fputc(brace, j->fp);
+}
+
+void
+cli_json_begin_object(cli_json *j, const char *key)
+{
+    json_open(j, key, '{');
+}
+
+void
+cli_json_end_object(cli_json *j)
+{
+    json_close(j, '}');
+}
+
+void
+cli_json_begin_array(cli_json *j, const char *key)
+{
+    json_open(j, key, '[');
+}
+
+void
+cli_json_end_array(cli_json *j)
+{
+    json_close(j, ']');
+}
+
+void
+cli_json_number_member(cli_json *j, const char *key, double v)
+{
+    json_member(j, key);
+    cli_json_number(j->fp, v);
+}
+
+void
+cli_json_string_member(cli_json *j, const char *key, const char *s)
+{
+    json_member(j, key);
+    cli_json_string(j->fp, s);
+}
+
+void
+cli_json_size_member(cli_json *j, const char *key, size_t v)
+{
+    json_member(j, key);
+    fprintf(j->fp, "%lu", (unsigned long)v);
+}
+
+void
+cli_json_null_member(cli_json *j, const char *key)
+{
+    json_member(j, key);
+    fputs("null", j->fp);
+}
+
+void
+cli_json_bool_member(cli_json *j, const char *key, int v)
+{
+    json_member(j, key);
+    fputs(v ? "true" : "false", j->fp);
+}
+
+void
+cli_json_finish(cli_json *j)
+{
+    fputc('\n', j->fp);
+}
+
+/* ---- TSV --------------------------------------------------------------------------- */
+
+void
+cli_tsv_string(FILE *fp, const char *s)
+{
+    if (s == NULL)
+        return;
+    for (; *s != '\0'; s++) {
+        switch (*s) {
+        case '\t':
+            fputs("\\t", fp);
+            break;
+        case '\n':
+            fputs("\\n", fp);
+            break;
+        case '\r':
+            fputs("\\r", fp);
+            break;
+        case '\\':
+            fputs("\\\\", fp);
+            break;
+        default:
+            fputc(*s, fp);
+        }
+    }
+}
+
+void
+cli_tsv_number(FILE *fp, int decimals, double v)
+{
+    char buf[64];
+
+    if (isfinite(v))
+        fputs(cli_fmt(buf, sizeof buf, decimals, v), fp);
+}
+
+/* ---- numbers ----------------------------------------------------------------------- */
+
+const char *
+cli_fmt(char *buf, size_t size, int decimals, double v)
+{
+    const char *p;
+
+    if (size == 0)
+        return buf;
+    if (!isfinite(v)) {
+        snprintf(buf, size, "%s", isnan(v) ? "nan" : v > 0 ? "inf" : "-inf");
+        return buf;
+    }
+    snprintf(buf, size, "%.*f", decimals, v);
+    if (buf[0] == '-') {
+        for (p = buf + 1; *p == '0' || *p == '.'; p++)
+            ;
+        if (*p == '\0')
+            memmove(buf, buf + 1, strlen(buf));
+    }
+    return buf;
+}

@@ -1,0 +1,132 @@
+/* SPDX-License-Identifier: MIT */
+/* Helpers shared by the pbsc-* example programs: option parsing, output formats, errors. */
+#ifndef PBSC_CLI_H
+#define PBSC_CLI_H
+
+#include <getopt.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include <pbsc.h>
+
+/* Exit statuses common to every pbsc-* program (DESIGN.md section 5). */
+enum {
+    CLI_EXIT_OK = 0,    /* success */
+    CLI_EXIT_INPUT = 1, /* bad input: the library (or a file) rejected a value */
+    CLI_EXIT_USAGE = 2  /* usage: unknown option, bad number, conflicting options */
+};
+
+#if defined(__GNUC__)
+#define CLI_PRINTF(f, a) __attribute__((format(printf, f, a)))
+#else
+#define CLI_PRINTF(f, a)
+#endif
+
+/* ---- errors ------------------------------------------------------------------------ */
+
+/* "prog: message" and a hint to run --help, on stderr. Returns CLI_EXIT_USAGE. */
+int cli_usage_error(const char *prog, const char *fmt, ...) CLI_PRINTF(2, 3);
+
+/* "prog: field: text" on stderr for a failed library call; the field is left out when the
+ * diagnostic names none, and pbsc_strerror(status) stands in for an empty text.
+ * Returns CLI_EXIT_INPUT. */
+int cli_diag_error(const char *prog, int status, const pbsc_diag *diag);
+
+/* "prog: message" on stderr (no hint). Returns CLI_EXIT_INPUT. */
+int cli_input_error(const char *prog, const char *fmt, ...) CLI_PRINTF(2, 3);
+
+/* Reports what getopt_long() returned as '?' or ':' (with opterr = 0 and an optstring that
+ * starts with ':'), naming the option; `options` is the table given to getopt_long().
+ * Returns CLI_EXIT_USAGE. */
+int cli_getopt_error(const char *prog, int c, char *const argv[], const struct option *options);
+
+/* ---- option arguments -------------------------------------------------------------- */
+
+/* Strict decimal number: the whole argument, no leading space, no hex, no NaN/inf text, no
+ * overflow. On failure prints "prog: opt: 'arg' is not a number" (or why) and returns
+ * CLI_EXIT_USAGE; *out is untouched. */
+int cli_parse_double(const char *prog, const char *opt, const char *arg, double *out);
+
+/* Strict decimal integer in [min, max], same rules. */
+int cli_parse_long(const char *prog, const char *opt, const char *arg, long min, long max,
+                   long *out);
+
+/* One word of a NULL-terminated list, exactly; *index is its position. On failure prints
+ * "prog: opt: 'arg' is not one of a, b, c". */
+int cli_parse_choice(const char *prog, const char *opt, const char *arg, const char *const *choices,
+                     int *index);
+
+/* ---- output formats ---------------------------------------------------------------- */
+
+typedef enum cli_format { CLI_FORMAT_TEXT = 0, CLI_FORMAT_JSON, CLI_FORMAT_TSV } cli_format;
+
+/* text|json|tsv, for --format=. */
+int cli_parse_format(const char *prog, const char *opt, const char *arg, cli_format *out);
+
+/* "prog (libpbsc) VERSION" on stdout, the library's runtime version. */
+void cli_print_version(const char *prog);
+
+/* Flushes stdout and reports a write error (full disk, closed pipe) as CLI_EXIT_INPUT;
+ * call it last and return what it returns. */
+int cli_finish(const char *prog, int status);
+
+/* ---- text: an aligned table, built first and printed only when complete ------------- */
+
+typedef struct cli_table cli_table;
+
+/* A table of `ncols` columns; cells are appended row by row. NULL when out of memory. */
+cli_table *cli_table_new(size_t ncols);
+void cli_table_free(cli_table *t);
+/* Appends one cell (printf format). Returns 0, or -1 when out of memory (the table is then
+ * marked failed and cli_table_ok() says so). */
+int cli_table_cell(cli_table *t, const char *fmt, ...) CLI_PRINTF(2, 3);
+int cli_table_ok(const cli_table *t);
+/* Columns padded to their widest cell and separated by two spaces; the last column is not
+ * padded, so long texts (sources) do not widen the table. A missing tail of the last row is
+ * printed as empty cells. */
+void cli_table_print(const cli_table *t, FILE *fp);
+
+/* ---- JSON -------------------------------------------------------------------------- */
+
+/* The string in double quotes with JSON escapes (", \, control characters); NULL -> null. */
+void cli_json_string(FILE *fp, const char *s);
+/* %.6g, or null for NAN and infinities. */
+void cli_json_number(FILE *fp, double v);
+
+/* A small writer that tracks nesting, commas and two-space indentation, so a program can
+ * write keys in a fixed order without counting. Keys are written escaped. */
+typedef struct cli_json {
+    FILE *fp;
+    int depth;
+    int first[16]; /* per depth: no member written yet */
+} cli_json;
+
+void cli_json_init(cli_json *j, FILE *fp);
+/* key may be NULL inside an array or at the top level. */
+void cli_json_begin_object(cli_json *j, const char *key);
+void cli_json_end_object(cli_json *j);
+void cli_json_begin_array(cli_json *j, const char *key);
+void cli_json_end_array(cli_json *j);
+void cli_json_number_member(cli_json *j, const char *key, double v);
+void cli_json_string_member(cli_json *j, const char *key, const char *s);
+void cli_json_size_member(cli_json *j, const char *key, size_t v);
+void cli_json_null_member(cli_json *j, const char *key);
+void cli_json_bool_member(cli_json *j, const char *key, int v);
+/* Ends the document with a newline. */
+void cli_json_finish(cli_json *j);
+
+/* ---- TSV --------------------------------------------------------------------------- */
+
+/* A field with \t, \n, \r and \ written as \\t, \\n, \\r and \\\\; NULL -> empty. */
+void cli_tsv_string(FILE *fp, const char *s);
+/* v with `decimals` digits after the point (%.*f), or an empty field for NAN or infinity
+ * (not computed / not measured). */
+void cli_tsv_number(FILE *fp, int decimals, double v);
+
+/* ---- numbers ----------------------------------------------------------------------- */
+
+/* v with `decimals` digits after the point into buf (returned); a result that reads as a
+ * negative zero ("-0.00") is written without the sign, so goldens stay stable. */
+const char *cli_fmt(char *buf, size_t size, int decimals, double v);
+
+#endif /* PBSC_CLI_H */

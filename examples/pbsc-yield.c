@@ -1,0 +1,866 @@
+/* SPDX-License-Identifier: MIT */
+/* pbsc-yield: project the CD34+ yield of one apheresis session, and the volume for a goal. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <pbsc.h>
+
+#include "cli.h"
+
+static const char prog[] = "pbsc-yield";
+
+/* NAN is a float constant; DNAN keeps the arithmetic double (-Wdouble-promotion). */
+#define DNAN ((double)NAN)
+
+enum {
+    OPT_CD34 = 256,
+    OPT_CD34_UNIT,
+    OPT_WEIGHT,
+    OPT_WEIGHT_LB,
+    OPT_RECIPIENT_WEIGHT,
+    OPT_HEIGHT,
+    OPT_SEX,
+    OPT_BAND,
+    OPT_VOLUME,
+    OPT_TBV_MULTIPLE,
+    OPT_WBC,
+    OPT_CD34_EVENTS,
+    OPT_DEVICE,
+    OPT_CE,
+    OPT_CE_SIGMA,
+    OPT_GOAL,
+    OPT_TARGET,
+    OPT_LEVEL,
+    OPT_PROBABILITY,
+    OPT_MAX_TBV_MULTIPLE,
+    OPT_MAX_LITRES,
+    OPT_MAX_MINUTES,
+    OPT_FLOW,
+    OPT_LIST_DEVICES,
+    OPT_LIST_TARGETS,
+    OPT_FORMAT,
+    OPT_HELP,
+    OPT_VERSION
+};
+
+static const struct option options[] = {
+    {"cd34", required_argument, NULL, OPT_CD34},
+    {"cd34-unit", required_argument, NULL, OPT_CD34_UNIT},
+    {"weight", required_argument, NULL, OPT_WEIGHT},
+    {"weight-lb", required_argument, NULL, OPT_WEIGHT_LB},
+    {"recipient-weight", required_argument, NULL, OPT_RECIPIENT_WEIGHT},
+    {"height", required_argument, NULL, OPT_HEIGHT},
+    {"sex", required_argument, NULL, OPT_SEX},
+    {"band", required_argument, NULL, OPT_BAND},
+    {"volume", required_argument, NULL, OPT_VOLUME},
+    {"tbv-multiple", required_argument, NULL, OPT_TBV_MULTIPLE},
+    {"wbc", required_argument, NULL, OPT_WBC},
+    {"cd34-events", required_argument, NULL, OPT_CD34_EVENTS},
+    {"device", required_argument, NULL, OPT_DEVICE},
+    {"ce", required_argument, NULL, OPT_CE},
+    {"ce-sigma", required_argument, NULL, OPT_CE_SIGMA},
+    {"goal", required_argument, NULL, OPT_GOAL},
+    {"target", required_argument, NULL, OPT_TARGET},
+    {"level", required_argument, NULL, OPT_LEVEL},
+    {"probability", required_argument, NULL, OPT_PROBABILITY},
+    {"max-tbv-multiple", required_argument, NULL, OPT_MAX_TBV_MULTIPLE},
+    {"max-litres", required_argument, NULL, OPT_MAX_LITRES},
+    {"max-minutes", required_argument, NULL, OPT_MAX_MINUTES},
+    {"flow", required_argument, NULL, OPT_FLOW},
+    {"list-devices", no_argument, NULL, OPT_LIST_DEVICES},
+    {"list-targets", no_argument, NULL, OPT_LIST_TARGETS},
+    {"format", required_argument, NULL, OPT_FORMAT},
+    {"help", no_argument, NULL, OPT_HELP},
+    {"version", no_argument, NULL, OPT_VERSION},
+    {NULL, 0, NULL, 0}};
+
+/* --cd34-unit words, in pbsc_cd34_unit order; "%" (of the WBC) is ours, last. */
+static const char *const cd34_units[] = {"ul", "e6/L", "e3/mL", "mL", "e6/mL", "%", NULL};
+#define CD34_UNIT_PERCENT 5
+static const char *const cd34_unit_text[] = {"/uL", "x10^6/L",  "x10^3/mL",
+                                             "/mL", "x10^6/mL", "% of WBC"};
+static const char *const sexes[] = {"m", "f", NULL};
+static const char *const bands[] = {"adult", "child", "neonate", NULL};
+
+/* What the user asked for; NAN / NULL / 0 = not given (the parser never yields NAN). */
+typedef struct opts {
+    double cd34;
+    int cd34_unit;
+    double weight, weight_lb, recipient, height;
+    pbsc_sex sex;
+    pbsc_band band;
+    double volume, tbv_multiple, wbc, cd34_events;
+    const char *device;
+    double ce, ce_sigma;
+    double goal;
+    const char *target;
+    double level, probability;
+    pbsc_caps caps;
+    int list_devices, list_targets;
+    cli_format format;
+} opts;
+
+/* Everything printed, computed before anything is printed. NAN = not computed. */
+typedef struct result {
+    const opts *o;
+    const pbsc_ce_model *ce;
+    pbsc_ce_model user_ce;
+    const pbsc_target *target;
+    pbsc_session s;
+    double tbv_l;
+    double volume_l, tbv_multiple; /* the session processed, or NAN in volume-only mode */
+    int projected;
+    pbsc_projection proj;
+    double goal;
+    double vol_goal_median, vol_goal_p;
+    char unreachable[160]; /* why the goal cannot be reached (PB CD34 of 0), or "" */
+    int have_sessions;
+    size_t sessions;
+    double litres_per_session;
+} result;
+
+static void
+usage(void)
+{
+    printf("Usage: %s --cd34 N --weight KG (--volume L | --tbv-multiple X | --goal D) "
+           "[OPTION]...\n"
+           "       %s --list-devices | --list-targets [--format=F]\n"
+           "Project the CD34+ yield of one apheresis session (median, interval, P(yield >= "
+           "goal))\nand the blood volume to process for a goal dose.\n\n",
+           prog, prog);
+    fputs("Patient and count:\n"
+          "  --cd34 N               pre-apheresis PB CD34 (required)\n"
+          "  --cd34-unit U          ul (default), e6/L, e3/mL, mL, e6/mL, or % (of the WBC;\n"
+          "                         needs --wbc)\n"
+          "  --weight KG            weight of the person apheresed (or --weight-lb LB)\n"
+          "  --recipient-weight KG  weight of the recipient (default: autologous)\n"
+          "  --height CM, --sex m|f for Nadler's blood volume; else --band "
+          "adult|child|neonate\n"
+          "  --wbc X                WBC, x10^9/L (counting error; % unit)\n"
+          "  --cd34-events N        CD34+ events the count rests on (counting error)\n"
+          "Session:\n"
+          "  --volume L             blood volume to process, litres, or\n"
+          "  --tbv-multiple X       as a multiple of the total blood volume\n"
+          "  --device ID            a CE preset (see --list-devices), or\n"
+          "  --ce F [--ce-sigma S]  your own CE2 median (fraction) and SD of ln CE\n",
+          stdout);
+    printf("                         (default: --device %s; --ce-sigma %.3f)\n",
+           pbsc_ce_default()->id, pbsc_ce_default()->sigma);
+    puts("Goal:\n"
+         "  --goal D               dose, x10^6 CD34+/kg recipient\n"
+         "  --target ID            a target preset (see --list-targets); --goal overrides\n"
+         "  --level P              interval level (default 0.90)\n"
+         "  --probability P        confidence of the volume for the goal (default 0.90)\n"
+         "  --max-tbv-multiple X, --max-litres L, --max-minutes M --flow ML_MIN\n"
+         "                         per-session caps: print the sessions the goal needs\n"
+         "Output:\n"
+         "  --format=F             text (default), json or tsv\n"
+         "  --list-devices, --list-targets   print the presets and their sources\n"
+         "  --help, --version\n\n"
+         "Exit status: 0 success, 1 bad input, 2 usage error.");
+}
+
+static void
+opts_init(opts *o)
+{
+    memset(o, 0, sizeof *o);
+    o->cd34 = o->weight = o->weight_lb = o->recipient = o->height = DNAN;
+    o->volume = o->tbv_multiple = o->wbc = o->cd34_events = DNAN;
+    o->ce = o->ce_sigma = o->goal = DNAN;
+    o->level = 0.90;
+    o->probability = 0.90;
+    o->sex = PBSC_SEX_UNKNOWN;
+    o->band = PBSC_BAND_ADULT;
+    o->format = CLI_FORMAT_TEXT;
+    pbsc_caps_init(&o->caps);
+}
+
+/* The option's number argument into *dst; "--name" for the messages. */
+static int
+number(int c, const char *arg, double *dst)
+{
+    char opt[40];
+    const struct option *p;
+
+    for (p = options; p->name != NULL && p->val != c; p++)
+        ;
+    snprintf(opt, sizeof opt, "--%s", p->name != NULL ? p->name : "?");
+    return cli_parse_double(prog, opt, arg, dst);
+}
+
+static double *
+number_slot(opts *o, int c)
+{
+    switch (c) {
+    case OPT_CD34:
+        return &o->cd34;
+    case OPT_WEIGHT:
+        return &o->weight;
+    case OPT_WEIGHT_LB:
+        return &o->weight_lb;
+    case OPT_RECIPIENT_WEIGHT:
+        return &o->recipient;
+    case OPT_HEIGHT:
+        return &o->height;
+    case OPT_VOLUME:
+        return &o->volume;
+    case OPT_TBV_MULTIPLE:
+        return &o->tbv_multiple;
+    case OPT_WBC:
+        return &o->wbc;
+    case OPT_CD34_EVENTS:
+        return &o->cd34_events;
+    case OPT_CE:
+        return &o->ce;
+    case OPT_CE_SIGMA:
+        return &o->ce_sigma;
+    case OPT_GOAL:
+        return &o->goal;
+    case OPT_LEVEL:
+        return &o->level;
+    case OPT_PROBABILITY:
+        return &o->probability;
+    case OPT_MAX_TBV_MULTIPLE:
+        return &o->caps.tbv_multiple;
+    case OPT_MAX_LITRES:
+        return &o->caps.litres;
+    case OPT_MAX_MINUTES:
+        return &o->caps.minutes;
+    case OPT_FLOW:
+        return &o->caps.flow_ml_min;
+    default:
+        return NULL;
+    }
+}
+
+/* One option that is not a plain number. */
+static int
+word_option(opts *o, int c, const char *arg)
+{
+    int i = 0, rc = CLI_EXIT_OK;
+
+    switch (c) {
+    case OPT_CD34_UNIT:
+        rc = cli_parse_choice(prog, "--cd34-unit", arg, cd34_units, &o->cd34_unit);
+        break;
+    case OPT_SEX:
+        if ((rc = cli_parse_choice(prog, "--sex", arg, sexes, &i)) == CLI_EXIT_OK)
+            o->sex = i == 0 ? PBSC_SEX_MALE : PBSC_SEX_FEMALE;
+        break;
+    case OPT_BAND:
+        if ((rc = cli_parse_choice(prog, "--band", arg, bands, &i)) == CLI_EXIT_OK)
+            o->band = (pbsc_band)i;
+        break;
+    case OPT_DEVICE:
+        o->device = arg;
+        break;
+    case OPT_TARGET:
+        o->target = arg;
+        break;
+    case OPT_FORMAT:
+        rc = cli_parse_format(prog, "--format", arg, &o->format);
+        break;
+    case OPT_LIST_DEVICES:
+        o->list_devices = 1;
+        break;
+    case OPT_LIST_TARGETS:
+        o->list_targets = 1;
+        break;
+    default:
+        rc = CLI_EXIT_USAGE;
+        break;
+    }
+    return rc;
+}
+
+/* Combinations that cannot mean anything; checked in a fixed order for stable messages. */
+static int
+check_combinations(const opts *o)
+{
+    if (o->list_devices && o->list_targets)
+        return cli_usage_error(prog, "--list-devices and --list-targets: give one");
+    if (o->list_devices || o->list_targets)
+        return CLI_EXIT_OK;
+    if (isnan(o->cd34))
+        return cli_usage_error(prog, "--cd34 is required");
+    if (!isnan(o->weight) && !isnan(o->weight_lb))
+        return cli_usage_error(prog, "--weight and --weight-lb: give one");
+    if (isnan(o->weight) && isnan(o->weight_lb))
+        return cli_usage_error(prog, "--weight (or --weight-lb) is required");
+    if (o->cd34_unit == CD34_UNIT_PERCENT && isnan(o->wbc))
+        return cli_usage_error(prog, "--cd34-unit %%: needs --wbc");
+    if (!isnan(o->volume) && !isnan(o->tbv_multiple))
+        return cli_usage_error(prog, "--volume and --tbv-multiple: give one");
+    if (o->device != NULL && !isnan(o->ce))
+        return cli_usage_error(prog, "--device and --ce: give one");
+    if (!isnan(o->ce_sigma) && isnan(o->ce))
+        return cli_usage_error(prog, "--ce-sigma: needs --ce");
+    if (isnan(o->caps.minutes) != isnan(o->caps.flow_ml_min))
+        return cli_usage_error(prog, "--max-minutes and --flow: give both or neither");
+    if (isnan(o->volume) && isnan(o->tbv_multiple) && isnan(o->goal) && o->target == NULL)
+        return cli_usage_error(prog, "give --volume or --tbv-multiple, or a --goal (or "
+                                     "--target) for the volume it needs");
+    return CLI_EXIT_OK;
+}
+
+static int
+parse_args(int argc, char *argv[], opts *o)
+{
+    int c, rc;
+
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, ":", options, NULL)) != -1) {
+        double *slot;
+
+        if (c == '?' || c == ':')
+            return cli_getopt_error(prog, c, argv, options);
+        if (c == OPT_HELP) {
+            usage();
+            return -1;
+        }
+        if (c == OPT_VERSION) {
+            cli_print_version(prog);
+            return -1;
+        }
+        slot = number_slot(o, c);
+        rc = slot != NULL ? number(c, optarg, slot) : word_option(o, c, optarg);
+        if (rc != CLI_EXIT_OK)
+            return rc;
+    }
+    if (optind < argc)
+        return cli_usage_error(prog, "unexpected argument '%s'", argv[optind]);
+    return check_combinations(o);
+}
+
+/* ---- computing --------------------------------------------------------------------- */
+
+/* The inputs in canonical units, the CE model and the goal. */
+static int
+resolve_inputs(const opts *o, result *r, pbsc_diag *d)
+{
+    int rc;
+
+    pbsc_session_init(&r->s);
+    if (o->cd34_unit == CD34_UNIT_PERCENT)
+        rc = pbsc_cd34_from_percent(o->cd34, o->wbc, &r->s.cd34, d);
+    else
+        rc = pbsc_cd34_convert(o->cd34, (pbsc_cd34_unit)o->cd34_unit, &r->s.cd34, d);
+    if (rc != PBSC_OK)
+        return rc;
+    r->s.weight_kg = o->weight;
+    if (!isnan(o->weight_lb) && (rc = pbsc_lb_to_kg(o->weight_lb, &r->s.weight_kg, d)) != 0)
+        return rc;
+    r->s.recipient_kg = o->recipient;
+    r->s.height_cm = o->height;
+    r->s.sex = o->sex;
+    r->s.band = o->band;
+    r->s.wbc = o->wbc;
+    r->s.cd34_events = o->cd34_events;
+
+    r->ce = pbsc_ce_default();
+    if (o->device != NULL && (rc = pbsc_ce_find(o->device, &r->ce, d)) != PBSC_OK)
+        return rc;
+    if (!isnan(o->ce)) {
+        double sigma = isnan(o->ce_sigma) ? pbsc_ce_default()->sigma : o->ce_sigma;
+
+        if ((rc = pbsc_ce_user(o->ce, sigma, &r->user_ce, d)) != PBSC_OK)
+            return rc;
+        r->ce = &r->user_ce;
+    }
+    if (o->target != NULL && (rc = pbsc_target_find(o->target, &r->target, d)) != PBSC_OK)
+        return rc;
+    r->goal = !isnan(o->goal) ? o->goal : r->target != NULL ? r->target->goal : DNAN;
+    return pbsc_check(PBSC_Q_LEVEL, o->level, d);
+}
+
+/* The volume for the goal (median and at --probability) and the sessions under the caps. */
+static int
+goal_volumes(const opts *o, result *r, pbsc_diag *d)
+{
+    pbsc_session s = r->s;
+    int rc;
+
+    /* The volume is the unknown here: the session's own volume must not constrain it. */
+    s.volume_l = DNAN;
+    s.tbv_multiple = DNAN;
+    rc = pbsc_yield_volume(&s, r->ce, r->goal, 0.5, &r->vol_goal_median, d);
+    if (rc == PBSC_E_UNREACHABLE) { /* an answer, not an input error */
+        snprintf(r->unreachable, sizeof r->unreachable, "%s", d->text);
+        return PBSC_OK;
+    }
+    if (rc != PBSC_OK)
+        return rc;
+    if ((rc = pbsc_yield_volume(&s, r->ce, r->goal, o->probability, &r->vol_goal_p, d)) != 0)
+        return rc;
+    if (isnan(o->caps.tbv_multiple) && isnan(o->caps.litres) && isnan(o->caps.minutes))
+        return PBSC_OK;
+    rc = pbsc_yield_sessions(&s, r->ce, &o->caps, r->goal, o->probability, &r->sessions,
+                             &r->litres_per_session, d);
+    r->have_sessions = rc == PBSC_OK;
+    return rc;
+}
+
+static int
+compute(const opts *o, result *r, pbsc_diag *d)
+{
+    int rc;
+
+    memset(r, 0, sizeof *r);
+    r->o = o;
+    r->volume_l = r->tbv_multiple = r->goal = DNAN;
+    r->vol_goal_median = r->vol_goal_p = r->litres_per_session = DNAN;
+    if ((rc = resolve_inputs(o, r, d)) != PBSC_OK)
+        return rc;
+    if ((rc = pbsc_session_tbv(&r->s, &r->tbv_l, d)) != PBSC_OK)
+        return rc;
+    if (!isnan(o->volume) || !isnan(o->tbv_multiple)) {
+        r->s.volume_l = o->volume;
+        r->s.tbv_multiple = o->tbv_multiple;
+        rc = pbsc_yield_project(&r->s, r->ce, o->level, r->goal, &r->proj, d);
+        if (rc != PBSC_OK)
+            return rc;
+        r->projected = 1;
+        r->volume_l = r->proj.volume_l;
+        r->tbv_multiple = r->proj.volume_l / r->proj.tbv_l;
+    }
+    if (!isnan(r->goal) && (rc = goal_volumes(o, r, d)) != PBSC_OK)
+        return rc;
+    return PBSC_OK;
+}
+
+static double
+recipient_kg(const result *r)
+{
+    return isnan(r->s.recipient_kg) ? r->s.weight_kg : r->s.recipient_kg;
+}
+
+/* ---- text -------------------------------------------------------------------------- */
+
+#define F(buf, dec, v) cli_fmt(buf, sizeof buf, dec, v)
+
+static void
+text_inputs(cli_table *t, const result *r)
+{
+    const opts *o = r->o;
+    char a[64], b[64];
+
+    cli_table_cell(t, "PB CD34");
+    if (o->cd34_unit == 0)
+        cli_table_cell(t, "%s /uL", F(a, 1, r->s.cd34));
+    else
+        cli_table_cell(t, "%s /uL (%g %s)", F(a, 1, r->s.cd34), o->cd34,
+                       cd34_unit_text[o->cd34_unit]);
+    cli_table_cell(t, "weight");
+    if (!isnan(o->weight_lb))
+        cli_table_cell(t, "%s kg (%g lb)", F(a, 1, r->s.weight_kg), o->weight_lb);
+    else
+        cli_table_cell(t, "%s kg", F(a, 1, r->s.weight_kg));
+    cli_table_cell(t, "recipient weight");
+    cli_table_cell(t, "%s kg%s", F(a, 1, recipient_kg(r)),
+                   isnan(r->s.recipient_kg) ? " (autologous)" : "");
+    cli_table_cell(t, "blood volume");
+    cli_table_cell(t, "%s L", F(a, 1, r->tbv_l));
+    if (r->projected) {
+        cli_table_cell(t, "volume processed");
+        cli_table_cell(t, "%s L (%s x TBV)", F(a, 1, r->volume_l), F(b, 2, r->tbv_multiple));
+    }
+    cli_table_cell(t, "CE model");
+    cli_table_cell(t, "%s: median %s, sigma %s", r->ce->id, F(a, 3, r->ce->median),
+                   F(b, 3, r->ce->sigma));
+}
+
+static void
+text_projection(cli_table *t, const result *r)
+{
+    char a[64], b[64];
+
+    if (!r->projected)
+        return;
+    cli_table_cell(t, "projected yield");
+    cli_table_cell(t, "%s x10^6/kg (median)", F(a, 2, r->proj.median));
+    cli_table_cell(t, "interval");
+    cli_table_cell(t, "%s - %s (%g%%)", F(a, 2, r->proj.lower), F(b, 2, r->proj.upper),
+                   100.0 * r->proj.level);
+}
+
+static void
+text_goal(cli_table *t, const result *r)
+{
+    const opts *o = r->o;
+    char a[64], b[64], c[64];
+
+    if (r->target != NULL) {
+        cli_table_cell(t, "target");
+        cli_table_cell(t, "%s: minimum %s, goal %s", r->target->id, F(a, 2, r->target->minimum),
+                       F(b, 2, r->target->goal));
+    }
+    if (isnan(r->goal))
+        return;
+    cli_table_cell(t, "goal");
+    cli_table_cell(t, "%s x10^6/kg", F(a, 2, r->goal));
+    if (r->projected) {
+        cli_table_cell(t, "P(yield >= goal)");
+        cli_table_cell(t, "%s", F(a, 3, r->proj.p_dose));
+    }
+    cli_table_cell(t, "volume for goal");
+    if (r->unreachable[0] != '\0') {
+        cli_table_cell(t, "unreachable: %s", r->unreachable);
+        return;
+    }
+    cli_table_cell(t, "%s L (%s x TBV) at the median", F(a, 1, r->vol_goal_median),
+                   F(b, 2, r->vol_goal_median / r->tbv_l));
+    cli_table_cell(t, "%s", "");
+    cli_table_cell(t, "%s L (%s x TBV) at P %s", F(a, 1, r->vol_goal_p),
+                   F(b, 2, r->vol_goal_p / r->tbv_l), F(c, 3, o->probability));
+    if (r->have_sessions) {
+        cli_table_cell(t, "sessions for goal");
+        cli_table_cell(t, "%lu (at most %s L each) at P %s", (unsigned long)r->sessions,
+                       F(a, 1, r->litres_per_session), F(b, 3, o->probability));
+    }
+}
+
+static int
+print_text(const result *r)
+{
+    cli_table *t = cli_table_new(2);
+
+    if (t == NULL)
+        return -1;
+    text_inputs(t, r);
+    text_projection(t, r);
+    text_goal(t, r);
+    if (!cli_table_ok(t)) {
+        cli_table_free(t);
+        return -1;
+    }
+    cli_table_print(t, stdout);
+    cli_table_free(t);
+    return 0;
+}
+
+/* ---- JSON -------------------------------------------------------------------------- */
+
+static void
+json_ce(cli_json *j, const pbsc_ce_model *ce)
+{
+    cli_json_begin_object(j, "ce_model");
+    cli_json_string_member(j, "id", ce->id);
+    cli_json_number_member(j, "median", ce->median);
+    cli_json_number_member(j, "sigma", ce->sigma);
+    cli_json_string_member(j, "source", ce->source);
+    cli_json_end_object(j);
+}
+
+static void
+print_json(const result *r)
+{
+    cli_json j;
+
+    cli_json_init(&j, stdout);
+    cli_json_begin_object(&j, NULL);
+    cli_json_string_member(&j, "library_version", pbsc_version_string());
+    json_ce(&j, r->ce);
+    cli_json_number_member(&j, "cd34_per_ul", r->s.cd34);
+    cli_json_number_member(&j, "weight_kg", r->s.weight_kg);
+    cli_json_number_member(&j, "recipient_weight_kg", recipient_kg(r));
+    cli_json_number_member(&j, "blood_volume_l", r->tbv_l);
+    cli_json_number_member(&j, "volume_l", r->volume_l);
+    cli_json_number_member(&j, "tbv_multiple", r->tbv_multiple);
+    if (r->projected) {
+        cli_json_begin_object(&j, "yield");
+        cli_json_number_member(&j, "median", r->proj.median);
+        cli_json_number_member(&j, "lower", r->proj.lower);
+        cli_json_number_member(&j, "upper", r->proj.upper);
+        cli_json_number_member(&j, "level", r->proj.level);
+        cli_json_end_object(&j);
+    } else {
+        cli_json_null_member(&j, "yield");
+    }
+    cli_json_string_member(&j, "target", r->target != NULL ? r->target->id : NULL);
+    cli_json_number_member(&j, "goal", r->goal);
+    cli_json_number_member(&j, "probability_of_goal",
+                           r->projected && !isnan(r->goal) ? r->proj.p_dose : DNAN);
+    cli_json_number_member(&j, "volume_for_goal_median_l", r->vol_goal_median);
+    cli_json_number_member(&j, "volume_for_goal_l", r->vol_goal_p);
+    cli_json_number_member(&j, "volume_for_goal_probability",
+                           isnan(r->goal) ? DNAN : r->o->probability);
+    if (r->have_sessions)
+        cli_json_size_member(&j, "sessions_for_goal", r->sessions);
+    else
+        cli_json_null_member(&j, "sessions_for_goal");
+    cli_json_number_member(&j, "litres_per_session", r->litres_per_session);
+    cli_json_string_member(&j, "goal_unreachable_reason",
+                           r->unreachable[0] != '\0' ? r->unreachable : NULL);
+    cli_json_end_object(&j);
+    cli_json_finish(&j);
+}
+
+/* ---- TSV --------------------------------------------------------------------------- */
+
+static const char tsv_header[] =
+    "library_version\tce_model_id\tce_model_median\tce_model_sigma\tce_model_source\t"
+    "cd34_per_ul\tweight_kg\trecipient_weight_kg\tblood_volume_l\tvolume_l\ttbv_multiple\t"
+    "yield_median\tyield_lower\tyield_upper\tyield_level\ttarget\tgoal\tprobability_of_goal\t"
+    "volume_for_goal_median_l\tvolume_for_goal_l\tvolume_for_goal_probability\t"
+    "sessions_for_goal\tlitres_per_session\tgoal_unreachable_reason\n";
+
+static void
+tsv_num(int decimals, double v, int last)
+{
+    cli_tsv_number(stdout, decimals, v);
+    fputc(last ? '\n' : '\t', stdout);
+}
+
+static void
+print_tsv(const result *r)
+{
+    int p = r->projected;
+
+    fputs(tsv_header, stdout);
+    cli_tsv_string(stdout, pbsc_version_string());
+    fputc('\t', stdout);
+    cli_tsv_string(stdout, r->ce->id);
+    fputc('\t', stdout);
+    tsv_num(3, r->ce->median, 0);
+    tsv_num(3, r->ce->sigma, 0);
+    cli_tsv_string(stdout, r->ce->source);
+    fputc('\t', stdout);
+    tsv_num(1, r->s.cd34, 0);
+    tsv_num(1, r->s.weight_kg, 0);
+    tsv_num(1, recipient_kg(r), 0);
+    tsv_num(1, r->tbv_l, 0);
+    tsv_num(1, r->volume_l, 0);
+    tsv_num(2, r->tbv_multiple, 0);
+    tsv_num(2, p ? r->proj.median : DNAN, 0);
+    tsv_num(2, p ? r->proj.lower : DNAN, 0);
+    tsv_num(2, p ? r->proj.upper : DNAN, 0);
+    tsv_num(3, p ? r->proj.level : DNAN, 0);
+    cli_tsv_string(stdout, r->target != NULL ? r->target->id : NULL);
+    fputc('\t', stdout);
+    tsv_num(2, r->goal, 0);
+    tsv_num(3, p && !isnan(r->goal) ? r->proj.p_dose : DNAN, 0);
+    tsv_num(1, r->vol_goal_median, 0);
+    tsv_num(1, r->vol_goal_p, 0);
+    tsv_num(3, isnan(r->goal) ? DNAN : r->o->probability, 0);
+    if (r->have_sessions)
+        printf("%lu", (unsigned long)r->sessions);
+    fputc('\t', stdout);
+    tsv_num(1, r->litres_per_session, 0);
+    cli_tsv_string(stdout, r->unreachable[0] != '\0' ? r->unreachable : NULL);
+    fputc('\n', stdout);
+}
+
+/* ---- preset lists ------------------------------------------------------------------ */
+
+static int
+list_devices_text(void)
+{
+    cli_table *t = cli_table_new(6);
+    char a[32], b[32];
+    size_t i;
+
+    if (t == NULL)
+        return -1;
+    cli_table_cell(t, "id");
+    cli_table_cell(t, "median");
+    cli_table_cell(t, "sigma");
+    cli_table_cell(t, "device");
+    cli_table_cell(t, "setting");
+    cli_table_cell(t, "source");
+    for (i = 0; i < pbsc_ce_count(); i++) {
+        const pbsc_ce_model *m = pbsc_ce_get(i);
+
+        cli_table_cell(t, "%s%s", m->id, m == pbsc_ce_default() ? " *" : "");
+        cli_table_cell(t, "%s", F(a, 3, m->median));
+        cli_table_cell(t, "%s", F(b, 3, m->sigma));
+        cli_table_cell(t, "%s", m->device);
+        cli_table_cell(t, "%s", m->setting);
+        cli_table_cell(t, "%s", m->source);
+    }
+    if (!cli_table_ok(t)) {
+        cli_table_free(t);
+        return -1;
+    }
+    cli_table_print(t, stdout);
+    printf("(* the default when neither --device nor --ce is given)\n");
+    cli_table_free(t);
+    return 0;
+}
+
+static void
+list_devices_json(void)
+{
+    cli_json j;
+    size_t i;
+
+    cli_json_init(&j, stdout);
+    cli_json_begin_object(&j, NULL);
+    cli_json_string_member(&j, "library_version", pbsc_version_string());
+    cli_json_string_member(&j, "default", pbsc_ce_default()->id);
+    cli_json_begin_array(&j, "devices");
+    for (i = 0; i < pbsc_ce_count(); i++) {
+        const pbsc_ce_model *m = pbsc_ce_get(i);
+
+        cli_json_begin_object(&j, NULL);
+        cli_json_string_member(&j, "id", m->id);
+        cli_json_string_member(&j, "device", m->device);
+        cli_json_string_member(&j, "setting", m->setting);
+        cli_json_number_member(&j, "median", m->median);
+        cli_json_number_member(&j, "sigma", m->sigma);
+        cli_json_string_member(&j, "source", m->source);
+        cli_json_end_object(&j);
+    }
+    cli_json_end_array(&j);
+    cli_json_end_object(&j);
+    cli_json_finish(&j);
+}
+
+static void
+list_devices_tsv(void)
+{
+    size_t i;
+
+    fputs("id\tdevice\tsetting\tmedian\tsigma\tdefault\tsource\n", stdout);
+    for (i = 0; i < pbsc_ce_count(); i++) {
+        const pbsc_ce_model *m = pbsc_ce_get(i);
+
+        cli_tsv_string(stdout, m->id);
+        fputc('\t', stdout);
+        cli_tsv_string(stdout, m->device);
+        fputc('\t', stdout);
+        cli_tsv_string(stdout, m->setting);
+        fputc('\t', stdout);
+        tsv_num(3, m->median, 0);
+        tsv_num(3, m->sigma, 0);
+        fputs(m == pbsc_ce_default() ? "1\t" : "0\t", stdout);
+        cli_tsv_string(stdout, m->source);
+        fputc('\n', stdout);
+    }
+}
+
+static int
+list_targets_text(void)
+{
+    cli_table *t = cli_table_new(5);
+    char a[32], b[32];
+    size_t i;
+
+    if (t == NULL)
+        return -1;
+    cli_table_cell(t, "id");
+    cli_table_cell(t, "minimum");
+    cli_table_cell(t, "goal");
+    cli_table_cell(t, "use");
+    cli_table_cell(t, "source");
+    for (i = 0; i < pbsc_target_count(); i++) {
+        const pbsc_target *p = pbsc_target_get(i);
+
+        cli_table_cell(t, "%s", p->id);
+        cli_table_cell(t, "%s", F(a, 2, p->minimum));
+        cli_table_cell(t, "%s", F(b, 2, p->goal));
+        cli_table_cell(t, "%s", p->use);
+        cli_table_cell(t, "%s", p->source);
+    }
+    if (!cli_table_ok(t)) {
+        cli_table_free(t);
+        return -1;
+    }
+    cli_table_print(t, stdout);
+    cli_table_free(t);
+    return 0;
+}
+
+static void
+list_targets_json(void)
+{
+    cli_json j;
+    size_t i;
+
+    cli_json_init(&j, stdout);
+    cli_json_begin_object(&j, NULL);
+    cli_json_string_member(&j, "library_version", pbsc_version_string());
+    cli_json_begin_array(&j, "targets");
+    for (i = 0; i < pbsc_target_count(); i++) {
+        const pbsc_target *p = pbsc_target_get(i);
+
+        cli_json_begin_object(&j, NULL);
+        cli_json_string_member(&j, "id", p->id);
+        cli_json_string_member(&j, "use", p->use);
+        cli_json_number_member(&j, "minimum", p->minimum);
+        cli_json_number_member(&j, "goal", p->goal);
+        cli_json_string_member(&j, "source", p->source);
+        cli_json_end_object(&j);
+    }
+    cli_json_end_array(&j);
+    cli_json_end_object(&j);
+    cli_json_finish(&j);
+}
+
+static void
+list_targets_tsv(void)
+{
+    size_t i;
+
+    fputs("id\tuse\tminimum\tgoal\tsource\n", stdout);
+    for (i = 0; i < pbsc_target_count(); i++) {
+        const pbsc_target *p = pbsc_target_get(i);
+
+        cli_tsv_string(stdout, p->id);
+        fputc('\t', stdout);
+        cli_tsv_string(stdout, p->use);
+        fputc('\t', stdout);
+        tsv_num(2, p->minimum, 0);
+        tsv_num(2, p->goal, 0);
+        cli_tsv_string(stdout, p->source);
+        fputc('\n', stdout);
+    }
+}
+
+static int
+list_presets(const opts *o)
+{
+    int rc = 0;
+
+    if (o->format == CLI_FORMAT_JSON)
+        o->list_devices ? list_devices_json() : list_targets_json();
+    else if (o->format == CLI_FORMAT_TSV)
+        o->list_devices ? list_devices_tsv() : list_targets_tsv();
+    else
+        rc = o->list_devices ? list_devices_text() : list_targets_text();
+    if (rc != 0)
+        return cli_input_error(prog, "out of memory");
+    return cli_finish(prog, CLI_EXIT_OK);
+}
+
+int
+main(int argc, char *argv[])
+{
+    opts o;
+    result r;
+    pbsc_diag d;
+    int rc;
+
+    opts_init(&o);
+    rc = parse_args(argc, argv, &o);
+    if (rc < 0)
+        return cli_finish(prog, CLI_EXIT_OK); /* --help or --version */
+    if (rc != CLI_EXIT_OK)
+        return rc;
+    if (o.list_devices || o.list_targets)
+        return list_presets(&o);
+
+    pbsc_diag_clear(&d);
+    rc = compute(&o, &r, &d);
+    if (rc != PBSC_OK)
+        return cli_diag_error(prog, rc, &d);
+
+    if (o.format == CLI_FORMAT_JSON)
+        print_json(&r);
+    else if (o.format == CLI_FORMAT_TSV)
+        print_tsv(&r);
+    else if (print_text(&r) != 0)
+        return cli_input_error(prog, "out of memory");
+    return cli_finish(prog, CLI_EXIT_OK);
+}

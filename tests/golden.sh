@@ -1,0 +1,144 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+# Golden-output tests of the example programs: run each tests/golden/NAME.args, compare.
+#
+# NAME.args  one line: the arguments, split into words by the shell (no quoting, no globbing).
+#            When the first word names a program (pbsc-*), that program runs; else pbsc-yield.
+#            The program runs in $top_srcdir, so paths such as examples/data/x.csv work.
+# NAME.in    optional: the program's standard input (default: /dev/null).
+# NAME.out   "exit N" on the first line, then the expected standard output.
+# NAME.err   optional, for N != 0 only: the expected standard error.
+#
+# The library version is written @VERSION@ in .out/.err, so a release does not touch them.
+# PBSC_GOLDEN_UPDATE=1 rewrites .out (and .err for N != 0) from what the programs print now;
+# review the diff before committing it. Arguments, if any, are the NAMEs to run.
+# Environment (set by `make check`): top_srcdir, top_builddir, EXEEXT.
+
+set -u
+
+here=$(dirname "$0")
+top_srcdir=${top_srcdir:-$here/..}
+top_builddir=${top_builddir:-.}
+EXEEXT=${EXEEXT:-}
+update=${PBSC_GOLDEN_UPDATE:-0}
+
+srcdir=$(cd "$top_srcdir" && pwd) || exit 99
+builddir=$(cd "$top_builddir" && pwd) || exit 99
+golden=$srcdir/tests/golden
+
+# The version the build was configured with, from the generated header (not from a program
+# under test, so a program printing the wrong version still fails).
+version=$(sed -n 's/^#define PBSC_VERSION_STRING "\(.*\)"$/\1/p' \
+    "$builddir/include/pbsc_version.h" 2>/dev/null)
+if [ -z "$version" ]; then
+    echo "golden.sh: cannot read PBSC_VERSION_STRING from $builddir/include/pbsc_version.h" >&2
+    exit 99
+fi
+version_re=$(printf '%s\n' "$version" | sed 's/[][\.*^$/]/\\&/g')
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/pbsc-golden.XXXXXX") || exit 99
+trap 'rm -rf "$tmp"' EXIT
+trap 'exit 99' HUP INT TERM
+
+normalize() {
+    sed "s/$version_re/@VERSION@/g" "$1"
+}
+
+# run_case NAME: runs it, leaves $tmp/out (exit line + stdout) and $tmp/err; 0 = ran.
+run_case() {
+    case_name=$1
+    line=
+    IFS= read -r line <"$golden/$1.args" || [ -n "$line" ] || {
+        echo "golden.sh: $1.args: empty" >&2
+        return 1
+    }
+    set -f
+    # shellcheck disable=SC2086 # word splitting is the point
+    set -- $line
+    set +f
+    prog=pbsc-yield
+    case ${1:-} in
+    pbsc-*) prog=$1; shift ;;
+    esac
+    bin=$builddir/examples/$prog$EXEEXT
+    if [ ! -x "$bin" ]; then
+        echo "golden.sh: $bin: not built" >&2
+        return 1
+    fi
+    input=/dev/null
+    [ -f "$golden/$case_name.in" ] && input=$golden/$case_name.in
+    (cd "$srcdir" && exec "$bin" "$@") <"$input" >"$tmp/stdout" 2>"$tmp/stderr"
+    status=$?
+    { echo "exit $status"; normalize "$tmp/stdout"; } >"$tmp/out"
+    normalize "$tmp/stderr" >"$tmp/err"
+    return 0
+}
+
+# compare EXPECTED ACTUAL LABEL: 0 when equal, else prints a unified diff.
+compare() {
+    if cmp -s "$1" "$2"; then
+        return 0
+    fi
+    echo "--- $3: expected vs actual"
+    diff -u "$1" "$2"
+    return 1
+}
+
+if [ $# -eq 0 ]; then
+    for f in "$golden"/*.args; do
+        [ -f "$f" ] || continue
+        n=${f##*/}
+        set -- "$@" "${n%.args}"
+    done
+fi
+if [ $# -eq 0 ]; then
+    echo "golden.sh: no cases in $golden" >&2
+    exit 99
+fi
+
+pass=0
+fail=0
+updated=0
+for case_name in "$@"; do
+    if ! run_case "$case_name"; then
+        echo "FAIL: $case_name (could not run)"
+        fail=$((fail + 1))
+        continue
+    fi
+    code=$(sed -n '1s/^exit //p' "$tmp/out")
+    if [ "$update" = 1 ]; then
+        cp "$tmp/out" "$golden/$case_name.out" || exit 99
+        if [ "$code" != 0 ]; then
+            cp "$tmp/err" "$golden/$case_name.err" || exit 99
+        else
+            rm -f "$golden/$case_name.err"
+        fi
+        echo "UPDATED: $case_name (exit $code)"
+        updated=$((updated + 1))
+        continue
+    fi
+    ok=1
+    if [ ! -f "$golden/$case_name.out" ]; then
+        echo "--- $case_name: no $case_name.out (run with PBSC_GOLDEN_UPDATE=1)"
+        ok=0
+    else
+        compare "$golden/$case_name.out" "$tmp/out" "$case_name.out" || ok=0
+    fi
+    if [ "$code" != 0 ] && [ -f "$golden/$case_name.err" ]; then
+        compare "$golden/$case_name.err" "$tmp/err" "$case_name.err" || ok=0
+    fi
+    if [ $ok = 1 ]; then
+        echo "PASS: $case_name"
+        pass=$((pass + 1))
+    else
+        echo "FAIL: $case_name"
+        fail=$((fail + 1))
+    fi
+done
+
+if [ "$update" = 1 ]; then
+    echo "golden.sh: $updated updated, $fail failed; review with git diff tests/golden"
+else
+    echo "golden.sh: $pass passed, $fail failed"
+fi
+[ $fail -eq 0 ]
