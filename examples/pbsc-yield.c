@@ -302,6 +302,10 @@ check_combinations(const opts *o)
     if (isnan(o->volume) && isnan(o->tbv_multiple) && isnan(o->goal) && o->target == NULL)
         return cli_usage_error(prog, "give --volume or --tbv-multiple, or a --goal (or "
                                      "--target) for the volume it needs");
+    if (isnan(o->goal) && o->target == NULL &&
+        (!isnan(o->caps.tbv_multiple) || !isnan(o->caps.litres) || !isnan(o->caps.minutes)))
+        return cli_usage_error(prog, "--max-tbv-multiple, --max-litres, --max-minutes: "
+                                     "need a --goal (or --target)");
     return CLI_EXIT_OK;
 }
 
@@ -398,6 +402,10 @@ goal_volumes(const opts *o, result *r, pbsc_diag *d)
         return PBSC_OK;
     rc = pbsc_yield_sessions(&s, r->ce, &o->caps, r->goal, o->probability, &r->sessions,
                              &r->litres_per_session, d);
+    if (rc == PBSC_E_UNREACHABLE) { /* too many sessions: an answer, not an input error */
+        snprintf(r->unreachable, sizeof r->unreachable, "%s", d->text);
+        return PBSC_OK;
+    }
     r->have_sessions = rc == PBSC_OK;
     return rc;
 }

@@ -46,12 +46,12 @@ typedef enum pbsc_status {
 
 /* Diagnostic filled by a failing call (if the caller passes one). Frozen layout. */
 typedef struct pbsc_diag {
-    int status;       /* the code the call returned */
-    char field[32];   /* the offending input, e.g. "cd34" or "weight_kg"; "" if none */
-    long day;         /* the day of the course it concerns, or -1 */
-    long line;        /* the line of an input file, or -1 */
-    double value;     /* the offending value, or NAN */
-    char text[160];   /* one sentence for a human */
+    int status;     /* the code the call returned */
+    char field[32]; /* the offending input, e.g. "cd34" or "weight_kg"; "" if none */
+    long day;       /* the day of the course it concerns, or -1 */
+    long line;      /* the line of an input file, or -1 */
+    double value;   /* the offending value, or NAN */
+    char text[160]; /* one sentence for a human */
 } pbsc_diag;
 
 PBSC_API const char *pbsc_strerror(int status);
@@ -110,8 +110,7 @@ typedef enum pbsc_cd34_unit {
 PBSC_API int pbsc_lb_to_kg(double lb, double *kg, pbsc_diag *diag);
 PBSC_API int pbsc_cd34_convert(double value, pbsc_cd34_unit unit, double *cells_ul,
                                pbsc_diag *diag);
-PBSC_API int pbsc_cd34_from_percent(double percent, double wbc, double *cells_ul,
-                                    pbsc_diag *diag);
+PBSC_API int pbsc_cd34_from_percent(double percent, double wbc, double *cells_ul, pbsc_diag *diag);
 
 /* ---- blood volume ------------------------------------------------------------------ */
 
@@ -119,9 +118,9 @@ typedef enum pbsc_sex { PBSC_SEX_UNKNOWN = 0, PBSC_SEX_MALE = 1, PBSC_SEX_FEMALE
 
 /* mL/kg bands for the blood volume when Nadler cannot be used (DOMAIN.md section 4). */
 typedef enum pbsc_band {
-    PBSC_BAND_ADULT = 0,   /* 70 mL/kg */
-    PBSC_BAND_CHILD = 1,   /* prepubertal child, 85 mL/kg */
-    PBSC_BAND_NEONATE = 2  /* 100 mL/kg */
+    PBSC_BAND_ADULT = 0,  /* 70 mL/kg */
+    PBSC_BAND_CHILD = 1,  /* prepubertal child, 85 mL/kg */
+    PBSC_BAND_NEONATE = 2 /* 100 mL/kg */
 } pbsc_band;
 
 PBSC_API int pbsc_tbv_nadler(double height_cm, double weight_kg, pbsc_sex sex, double *litres,
@@ -131,11 +130,12 @@ PBSC_API int pbsc_tbv_per_kg(double weight_kg, pbsc_band band, double *litres, p
 /* ---- targets ----------------------------------------------------------------------- */
 
 typedef struct pbsc_target {
-    const char *id;     /* "auto5" */
-    const char *use;    /* what the dose is for */
-    double minimum;     /* x10^6 CD34+/kg recipient */
-    double goal;        /* x10^6 CD34+/kg recipient */
-    const char *source; /* citation */
+    const char *id;      /* "auto5" */
+    const char *version; /* of the preset's numbers: changes when a number is corrected */
+    const char *use;     /* what the dose is for */
+    double minimum;      /* x10^6 CD34+/kg recipient */
+    double goal;         /* x10^6 CD34+/kg recipient */
+    const char *source;  /* citation */
 } pbsc_target;
 
 PBSC_API size_t pbsc_target_count(void);
@@ -147,6 +147,7 @@ PBSC_API int pbsc_target_find(const char *id, const pbsc_target **target, pbsc_d
 /* CE2 as a log-normal distribution: ln CE ~ N(ln median, sigma^2). Frozen layout. */
 typedef struct pbsc_ce_model {
     const char *id;      /* "optia-cmnc-donor", or "user" */
+    const char *version; /* of the preset's numbers: changes when a number is corrected */
     const char *device;  /* "Spectra Optia CMNC", ... */
     const char *setting; /* who was collected: "healthy donors", "autologous patients" */
     double median;       /* CE2 median, a fraction */
@@ -182,8 +183,8 @@ PBSC_API int pbsc_session_tbv(const pbsc_session *s, double *litres, pbsc_diag *
 
 /* A projected yield: a log-normal distribution of the session's yield. Frozen layout. */
 typedef struct pbsc_projection {
-    double median;   /* x10^6 CD34+/kg recipient */
-    double lower;    /* central interval at `level` */
+    double median; /* x10^6 CD34+/kg recipient */
+    double lower;  /* central interval at `level` */
     double upper;
     double level;    /* e.g. 0.90 */
     double dose;     /* the dose asked about, or NAN */

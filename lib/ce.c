@@ -19,32 +19,33 @@
 #define GIDRON_SIGMA 0.5108088028 /* ln(1.45/0.07) / (2 x 2.96669), n = 415 */
 
 static const pbsc_ce_model presets[] = {
-    {"generic-auto", "mixed devices", "autologous patients", 0.46, GIDRON_SIGMA,
+    {"generic-auto", "1", "mixed devices", "autologous patients", 0.46, GIDRON_SIGMA,
      "Gidron A et al., BMT 2005;35:243: CE2 median 46% (range 7-145%), 415 collections; "
      "sigma from the range [interp]"},
-    {"optia-cmnc-donor", "Spectra Optia CMNC", "healthy donors", 0.6134895904, 0.1843207634,
+    {"optia-cmnc-donor", "1", "Spectra Optia CMNC", "healthy donors", 0.6134895904, 0.1843207634,
      "Transfusion 2016;56:2824 (PMID 27589225), crossover: CE2 62.4% (SD 11.6); "
      "moment-matched [interp]; a controlled trial, routine spread may be wider"},
-    {"cobe-spectra-mnc-donor", "COBE Spectra MNC", "healthy donors", 0.4715395727, 0.2283938650,
+    {"cobe-spectra-mnc-donor", "1", "COBE Spectra MNC", "healthy donors", 0.4715395727,
+     0.2283938650,
      "Transfusion 2016;56:2824 (PMID 27589225), crossover: CE2 48.4% (SD 11.2); "
      "moment-matched [interp]; a controlled trial, routine spread may be wider"},
-    {"optia-cmnc-patient", "Spectra Optia cMNC", "patients", 0.468, GIDRON_SIGMA,
+    {"optia-cmnc-patient", "1", "Spectra Optia cMNC", "patients", 0.468, GIDRON_SIGMA,
      "Transfusion 2022;62:1065: CE2 median 46.8% in patients (64.3% donors); "
      "no spread published, sigma of generic-auto [interp]"},
-    {"optia-cmnc-auto", "Spectra Optia cMNC", "autologous patients", 0.288, GIDRON_SIGMA,
+    {"optia-cmnc-auto", "1", "Spectra Optia cMNC", "autologous patients", 0.288, GIDRON_SIGMA,
      "J Clin Apher 2021, doi 10.1002/jca.21835: CE2 median 28.8%; "
      "no spread read, sigma of generic-auto [interp]"},
-    {"amicus-auto", "Fenwal Amicus", "autologous patients", 0.331, GIDRON_SIGMA,
+    {"amicus-auto", "1", "Fenwal Amicus", "autologous patients", 0.331, GIDRON_SIGMA,
      "J Clin Apher 2021, doi 10.1002/jca.21835: CE2 median 33.1%; "
      "no spread read, sigma of generic-auto [interp]"},
-    {"cobe-spectra-lvl", "COBE Spectra, large volume", "autologous patients", 0.5364916604,
+    {"cobe-spectra-lvl", "1", "COBE Spectra, large volume", "autologous patients", 0.5364916604,
      0.4360539403,
      "Sarkodee-Adoo C et al., BMT 2003: CE mean 0.59 (SD 0.27); moment-matched [interp]"},
-    {"cs3000-lvl", "Baxter CS-3000 Plus, large volume", "autologous patients", 0.303,
+    {"cs3000-lvl", "1", "Baxter CS-3000 Plus, large volume", "autologous patients", 0.303,
      0.7313417898,
      "Mehta J et al., BMT 2001;28:597: CE median 30.3% (range 1.7-87.5%), 177 collections; "
      "sigma from the range [interp]"},
-    {"minimum", "any", "conservative planning value", 0.30, GIDRON_SIGMA,
+    {"minimum", "1", "any", "conservative planning value", 0.30, GIDRON_SIGMA,
      "Kayser S et al., Transfus Med Hemother 2023 (PMID 37899994): CE 0.30 as a conservative "
      "minimum; sigma of generic-auto [interp]"},
 };
@@ -96,6 +97,7 @@ pbsc_ce_user(double median, double sigma, pbsc_ce_model *model, pbsc_diag *diag)
         (rc = pbsc_need(PBSC_Q_CE_SIGMA, sigma, "ce_sigma", diag)) != PBSC_OK)
         return rc;
     model->id = "user";
+    model->version = "";
     model->device = "user-defined";
     model->setting = "user-defined";
     model->median = median;

@@ -56,11 +56,10 @@ check_value(pbsc_quantity q, double v, const char *field, pbsc_diag *diag)
     if (v < 0.0 && l->min >= 0.0)
         return pbsc_fail(diag, PBSC_E_NEGATIVE, field, v, "%s is negative (%g%s%s)", field, v,
                          *l->unit ? " " : "", l->unit);
-    if (v < l->min || v > l->max || (l->min_open && v == l->min) ||
-        (l->max_open && v == l->max))
-        return pbsc_fail(diag, PBSC_E_RANGE, field, v, "%s %g%s%s is outside %s%g, %g%s", field,
-                         v, *l->unit ? " " : "", l->unit, l->min_open ? "(" : "[", l->min,
-                         l->max, l->max_open ? ")" : "]");
+    if (v < l->min || v > l->max || (l->min_open && v == l->min) || (l->max_open && v == l->max))
+        return pbsc_fail(diag, PBSC_E_RANGE, field, v, "%s %g%s%s is outside %s%g, %g%s", field, v,
+                         *l->unit ? " " : "", l->unit, l->min_open ? "(" : "[", l->min, l->max,
+                         l->max_open ? ")" : "]");
     return PBSC_OK;
 }
 
@@ -93,11 +92,21 @@ pbsc_lb_to_kg(double lb, double *kg, pbsc_diag *diag)
 
     if (kg == NULL)
         return pbsc_fail(diag, PBSC_E_INVAL, "kg", NAN, "output pointer is NULL");
-    if (isnan(lb) || isinf(lb) || lb < 0.0)
-        return check_value(PBSC_Q_WEIGHT_KG, lb, "weight_lb", diag);
-    rc = check_value(PBSC_Q_WEIGHT_KG, v, "weight_lb", diag);
+    if (isnan(lb))
+        return pbsc_fail(diag, PBSC_E_MISSING, "weight_lb", lb,
+                         "weight_lb is required but not "
+                         "measured (NAN)");
+    if (isinf(lb))
+        return pbsc_fail(diag, PBSC_E_NOTFINITE, "weight_lb", lb, "weight_lb is infinite");
+    if (lb < 0.0)
+        return pbsc_fail(diag, PBSC_E_NEGATIVE, "weight_lb", lb, "weight_lb is negative (%g lb)",
+                         lb);
+    rc = check_value(PBSC_Q_WEIGHT_KG, v, "weight_lb", NULL);
     if (rc != PBSC_OK)
-        return rc;
+        return pbsc_fail(diag, rc, "weight_lb", lb,
+                         "weight_lb %g lb (%g kg) is outside "
+                         "[%g, %g] kg",
+                         lb, v, limits[PBSC_Q_WEIGHT_KG].min, limits[PBSC_Q_WEIGHT_KG].max);
     *kg = v;
     return PBSC_OK;
 }
@@ -128,9 +137,13 @@ pbsc_cd34_convert(double value, pbsc_cd34_unit unit, double *cells_ul, pbsc_diag
     }
     if (isnan(value) || isinf(value) || value < 0.0)
         return check_value(PBSC_Q_CD34_UL, value, "cd34", diag);
-    rc = check_value(PBSC_Q_CD34_UL, v, "cd34", diag);
+    /* a finite value whose conversion overflows is out of range, like any other too large */
+    rc = check_value(PBSC_Q_CD34_UL, v, "cd34", NULL);
     if (rc != PBSC_OK)
-        return rc;
+        return pbsc_fail(diag, PBSC_E_RANGE, "cd34", value,
+                         "cd34 %g (%g cells/uL) is outside "
+                         "[%g, %g] cells/uL",
+                         value, v, limits[PBSC_Q_CD34_UL].min, limits[PBSC_Q_CD34_UL].max);
     *cells_ul = v;
     return PBSC_OK;
 }

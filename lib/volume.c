@@ -9,8 +9,7 @@
  * Surgery 1962;51:224-32 (DOMAIN.md section 4). H in metres, W in kg, result in litres.
  */
 PBSC_API int
-pbsc_tbv_nadler(double height_cm, double weight_kg, pbsc_sex sex, double *litres,
-                pbsc_diag *diag)
+pbsc_tbv_nadler(double height_cm, double weight_kg, pbsc_sex sex, double *litres, pbsc_diag *diag)
 {
     double h, v;
     int rc;

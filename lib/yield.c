@@ -18,7 +18,9 @@
  * 75,000 CD45+ events, i.e. 75,000 / (WBC x 1000) uL of blood, from 100 uL stained in the
  * single-platform method. When WBC is unknown we assume 50 x10^9/L: no source gives a
  * default; a high WBC means little blood counted, so this errs wide (conservative).
- * A positive count rests on at least one event, so 1/N is at most 1.
+ * A positive count rests on at least one event, so 1/N is at most 1. The published CE2
+ * spreads were themselves measured against a noisy pre-count, so adding the counting error
+ * counts part of it twice: the interval errs wide, never narrow.
  *
  * Known limit: with count-dependent sigma, P(yield >= dose) can dip as the count rises when
  * the dose lies far above the median (ln(dose/median) > 2 (s^2 N + 1)); over PB CD34 2-500/uL
@@ -113,8 +115,8 @@ count_variance(const pbsc_session *s, double *var, pbsc_diag *diag)
     if (!isnan(s->cd34_events)) {
         if (s->cd34_events < 1.0)
             return pbsc_fail(diag, PBSC_E_CONFLICT, "cd34_events", s->cd34_events,
-                             "cd34_events %g is under one event but cd34 is %g/uL",
-                             s->cd34_events, s->cd34);
+                             "cd34_events %g is under one event but cd34 is %g/uL", s->cd34_events,
+                             s->cd34);
         *var = 1.0 / s->cd34_events;
         return PBSC_OK;
     }
@@ -136,8 +138,7 @@ check_person(const pbsc_session *s, double *recipient, double *tbv, pbsc_diag *d
 
     if ((rc = pbsc_need(PBSC_Q_CD34_UL, s->cd34, NULL, diag)) != PBSC_OK ||
         (rc = pbsc_need(PBSC_Q_WEIGHT_KG, s->weight_kg, NULL, diag)) != PBSC_OK ||
-        (rc = pbsc_optional(PBSC_Q_WEIGHT_KG, s->recipient_kg, "recipient_kg", diag)) !=
-            PBSC_OK)
+        (rc = pbsc_optional(PBSC_Q_WEIGHT_KG, s->recipient_kg, "recipient_kg", diag)) != PBSC_OK)
         return rc;
     *recipient = isnan(s->recipient_kg) ? s->weight_kg : s->recipient_kg;
     return pbsc_session_tbv(s, tbv, diag);
@@ -279,12 +280,12 @@ cap_litres(const pbsc_caps *caps, double tbv, double *litres, pbsc_diag *diag)
 
     if (caps == NULL)
         return pbsc_fail(diag, PBSC_E_INVAL, "caps", NAN, "caps is NULL");
-    if ((rc = pbsc_optional(PBSC_Q_TBV_MULTIPLE, caps->tbv_multiple, "caps.tbv_multiple",
-                            diag)) != PBSC_OK ||
+    if ((rc = pbsc_optional(PBSC_Q_TBV_MULTIPLE, caps->tbv_multiple, "caps.tbv_multiple", diag)) !=
+            PBSC_OK ||
         (rc = pbsc_optional(PBSC_Q_VOLUME_L, caps->litres, "caps.litres", diag)) != PBSC_OK ||
         (rc = pbsc_optional(PBSC_Q_MINUTES, caps->minutes, "caps.minutes", diag)) != PBSC_OK ||
-        (rc = pbsc_optional(PBSC_Q_FLOW_ML_MIN, caps->flow_ml_min, "caps.flow_ml_min",
-                            diag)) != PBSC_OK)
+        (rc = pbsc_optional(PBSC_Q_FLOW_ML_MIN, caps->flow_ml_min, "caps.flow_ml_min", diag)) !=
+            PBSC_OK)
         return rc;
     if (isnan(caps->minutes) != isnan(caps->flow_ml_min))
         return pbsc_fail(diag, PBSC_E_MISSING,
@@ -324,11 +325,11 @@ pbsc_yield_sessions(const pbsc_session *s, const pbsc_ce_model *ce, const pbsc_c
         (rc = check_dose_p(dose, p, diag)) != PBSC_OK ||
         (rc = volume_for(&m, dose, p, &need, diag)) != PBSC_OK)
         return rc;
-    n = ceil(need / cap);
+    n = fmax(1.0, ceil(need / cap)); /* a positive dose takes at least one session */
     if (n > MAX_SESSIONS)
         return pbsc_fail(diag, PBSC_E_UNREACHABLE, "dose", dose,
-                         "%g x10^6/kg needs more than %g sessions of %.1f L", dose,
-                         MAX_SESSIONS, cap);
+                         "%g x10^6/kg needs more than %g sessions of %.1f L", dose, MAX_SESSIONS,
+                         cap);
     *sessions = (size_t)n;
     if (litres_per_session != NULL)
         *litres_per_session = cap;

@@ -89,6 +89,7 @@ START_TEST(presets_well_formed)
         ck_assert_int_eq(pbsc_check(PBSC_Q_CE_SIGMA, m->sigma, NULL), PBSC_OK);
         ck_assert(m->sigma > 0.15); /* a distribution, never a constant */
         ck_assert(strlen(m->source) > 20 && strlen(m->device) > 0 && strlen(m->setting) > 0);
+        ck_assert_str_eq(m->version, "1");
         ck_assert_int_eq(pbsc_ce_find(m->id, &found, NULL), PBSC_OK);
         ck_assert_ptr_eq(found, m);
         for (j = 0; j < i; j++)

@@ -7,9 +7,9 @@
 
 START_TEST(strerror_is_total)
 {
-    int codes[] = {PBSC_OK,     PBSC_E_INVAL,   PBSC_E_MISSING,     PBSC_E_NOTFINITE,
-                   PBSC_E_NEGATIVE, PBSC_E_RANGE, PBSC_E_UNKNOWN, PBSC_E_UNREACHABLE,
-                   PBSC_E_NOMEM, PBSC_E_CONFLICT};
+    int codes[] = {PBSC_OK,         PBSC_E_INVAL,   PBSC_E_MISSING, PBSC_E_NOTFINITE,
+                   PBSC_E_NEGATIVE, PBSC_E_RANGE,   PBSC_E_UNKNOWN, PBSC_E_UNREACHABLE,
+                   PBSC_E_NOMEM,    PBSC_E_CONFLICT};
     size_t i, j;
 
     for (i = 0; i < sizeof codes / sizeof codes[0]; i++) {
@@ -65,10 +65,9 @@ START_TEST(version_agrees_with_header)
     snprintf(buf, sizeof buf, "%d.%d.%d", PBSC_VERSION_MAJOR, PBSC_VERSION_MINOR,
              PBSC_VERSION_PATCH);
     ck_assert_str_eq(buf, PBSC_VERSION_STRING);
-    ck_assert_uint_eq(pbsc_version_number(),
-                      ((unsigned long)PBSC_VERSION_MAJOR << 16) |
-                          ((unsigned long)PBSC_VERSION_MINOR << 8) |
-                          (unsigned long)PBSC_VERSION_PATCH);
+    ck_assert_uint_eq(pbsc_version_number(), ((unsigned long)PBSC_VERSION_MAJOR << 16) |
+                                                 ((unsigned long)PBSC_VERSION_MINOR << 8) |
+                                                 (unsigned long)PBSC_VERSION_PATCH);
 }
 END_TEST
 

@@ -11,7 +11,7 @@ START_TEST(presets_match_domain)
         const char *id;
         double minimum, goal;
     } want[] = {
-        {"min2", 2.0, 2.0},  {"auto5", 2.0, 5.0}, {"tandem8", 4.0, 8.0},
+        {"min2", 2.0, 2.0},      {"auto5", 2.0, 5.0}, {"tandem8", 4.0, 8.0},
         {"tandem10", 4.0, 10.0}, {"allo", 2.0, 4.0},
     };
     size_t i;
@@ -27,6 +27,7 @@ START_TEST(presets_match_domain)
         ck_assert(t->minimum <= t->goal);
         ck_assert(strlen(t->source) > 10);
         ck_assert(strlen(t->use) > 5);
+        ck_assert_str_eq(t->version, "1");
     }
     ck_assert_ptr_null(pbsc_target_get(pbsc_target_count()));
     ck_assert_ptr_null(pbsc_target_get((size_t)-1));

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Tests of unit conversions and plausibility ranges. */
 #include <float.h>
+#include <string.h>
 
 #include "pbsc_test.h"
 
@@ -29,8 +30,9 @@ START_TEST(lb_to_kg_errors)
     /* 4 lb = 1.81 kg < 2 kg; 800 lb = 362.9 kg > 350 kg */
     ck_assert_fails(pbsc_lb_to_kg(4.0, &kg, &diag), PBSC_E_RANGE, "weight_lb");
     ck_assert_fails(pbsc_lb_to_kg(800.0, &kg, &diag), PBSC_E_RANGE, "weight_lb");
-    ck_assert(diag.value > 362.8 && diag.value < 362.9);
-    ck_assert(kg == 12345.0); /* untouched on every error */
+    ck_assert(diag.value == 800.0);                 /* the value as given, in lb */
+    ck_assert(strstr(diag.text, "362.87") != NULL); /* and its kg in the text */
+    ck_assert(kg == 12345.0);                       /* untouched on every error */
 }
 END_TEST
 
@@ -67,11 +69,13 @@ START_TEST(cd34_convert_errors)
     ck_assert_fails(pbsc_cd34_convert(NAN, PBSC_CD34_PER_UL, &v, &diag), PBSC_E_MISSING, "cd34");
     ck_assert_fails(pbsc_cd34_convert(INFINITY, PBSC_CD34_PER_ML, &v, &diag), PBSC_E_NOTFINITE,
                     "cd34");
-    ck_assert_fails(pbsc_cd34_convert(-0.5, PBSC_CD34_PER_UL, &v, &diag), PBSC_E_NEGATIVE,
-                    "cd34");
+    ck_assert_fails(pbsc_cd34_convert(-0.5, PBSC_CD34_PER_UL, &v, &diag), PBSC_E_NEGATIVE, "cd34");
     /* 5000/uL is the top of the range; 6 x10^6/mL = 6000/uL is above it */
     ck_assert_fails(pbsc_cd34_convert(6.0, PBSC_CD34_E6_PER_ML, &v, &diag), PBSC_E_RANGE, "cd34");
+    ck_assert(diag.value == 6.0);
     ck_assert_fails(pbsc_cd34_convert(5000.5, PBSC_CD34_PER_UL, &v, &diag), PBSC_E_RANGE, "cd34");
+    /* 1e308 x10^6/mL overflows on conversion: out of range, not "infinite" */
+    ck_assert_fails(pbsc_cd34_convert(1e308, PBSC_CD34_E6_PER_ML, &v, &diag), PBSC_E_RANGE, "cd34");
     ck_assert(v == 777.0);
     ck_assert_int_eq(pbsc_cd34_convert(5000.0, PBSC_CD34_PER_UL, &v, NULL), PBSC_OK);
 }
@@ -123,8 +127,7 @@ START_TEST(range_table)
         ck_assert_int_eq(pbsc_check((pbsc_quantity)q, l->max, NULL),
                          l->max_open ? PBSC_E_RANGE : PBSC_OK);
         ck_assert_int_eq(pbsc_check((pbsc_quantity)q, nextafter(l->min, DBL_MAX), NULL), PBSC_OK);
-        ck_assert_int_eq(pbsc_check((pbsc_quantity)q, nextafter(l->max, -DBL_MAX), NULL),
-                         PBSC_OK);
+        ck_assert_int_eq(pbsc_check((pbsc_quantity)q, nextafter(l->max, -DBL_MAX), NULL), PBSC_OK);
         ck_assert_int_eq(pbsc_check((pbsc_quantity)q, below, NULL),
                          below < 0.0 && l->min >= 0.0 ? PBSC_E_NEGATIVE : PBSC_E_RANGE);
         ck_assert_fails(pbsc_check((pbsc_quantity)q, above, &diag), PBSC_E_RANGE, l->name);

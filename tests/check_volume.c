@@ -52,8 +52,8 @@ START_TEST(nadler_errors)
                     "weight_kg");
     ck_assert_fails(pbsc_tbv_nadler(-170, 70, PBSC_SEX_FEMALE, &v, &diag), PBSC_E_NEGATIVE,
                     "height_cm");
-    ck_assert_fails(pbsc_tbv_nadler(170, INFINITY, PBSC_SEX_FEMALE, &v, &diag),
-                    PBSC_E_NOTFINITE, "weight_kg");
+    ck_assert_fails(pbsc_tbv_nadler(170, INFINITY, PBSC_SEX_FEMALE, &v, &diag), PBSC_E_NOTFINITE,
+                    "weight_kg");
     ck_assert(v == 42.0);
 }
 END_TEST
@@ -80,11 +80,9 @@ START_TEST(per_kg_errors)
     ck_assert_fails(pbsc_tbv_per_kg(70, PBSC_BAND_ADULT, NULL, &diag), PBSC_E_INVAL, "litres");
     ck_assert_fails(pbsc_tbv_per_kg(70, (pbsc_band)3, &v, &diag), PBSC_E_INVAL, "band");
     ck_assert_fails(pbsc_tbv_per_kg(70, (pbsc_band)-1, &v, &diag), PBSC_E_INVAL, "band");
-    ck_assert_fails(pbsc_tbv_per_kg(NAN, PBSC_BAND_ADULT, &v, &diag), PBSC_E_MISSING,
-                    "weight_kg");
+    ck_assert_fails(pbsc_tbv_per_kg(NAN, PBSC_BAND_ADULT, &v, &diag), PBSC_E_MISSING, "weight_kg");
     ck_assert_fails(pbsc_tbv_per_kg(351, PBSC_BAND_ADULT, &v, &diag), PBSC_E_RANGE, "weight_kg");
-    ck_assert_fails(pbsc_tbv_per_kg(-1, PBSC_BAND_CHILD, &v, &diag), PBSC_E_NEGATIVE,
-                    "weight_kg");
+    ck_assert_fails(pbsc_tbv_per_kg(-1, PBSC_BAND_CHILD, &v, &diag), PBSC_E_NEGATIVE, "weight_kg");
     ck_assert(v == 9.0);
 }
 END_TEST

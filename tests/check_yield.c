@@ -187,8 +187,7 @@ START_TEST(sessions_under_caps)
         pbsc_caps_init(&c);
         c.litres = 15.0;
         for (p = 0.05; p < 0.99; p += 0.05) {
-            ck_assert_int_eq(pbsc_yield_sessions(&s, pbsc_ce_default(), &c, 5.0, p, &n, NULL,
-                                                 NULL),
+            ck_assert_int_eq(pbsc_yield_sessions(&s, pbsc_ce_default(), &c, 5.0, p, &n, NULL, NULL),
                              PBSC_OK);
             ck_assert(n >= prev);
             prev = n;
@@ -221,8 +220,8 @@ START_TEST(monotone_and_invariant)
                     ck_assert(cur.upper > prev.upper);
                     /* the known limit of lib/yield.c: dips only below P = 1e-5 */
                     ck_assert_msg(cur.p_dose >= prev.p_dose || prev.p_dose < 1e-5,
-                                  "%s dose %g count %g: P %g < %g", m->id, doses[j],
-                                  counts[i], cur.p_dose, prev.p_dose);
+                                  "%s dose %g count %g: P %g < %g", m->id, doses[j], counts[i],
+                                  cur.p_dose, prev.p_dose);
                     ck_assert(v < pv);
                 }
                 ck_assert(cur.lower < cur.median && cur.median < cur.upper);
@@ -230,8 +229,7 @@ START_TEST(monotone_and_invariant)
                 pv = v;
                 /* more volume: more yield, higher P */
                 s.volume_l = 20.0;
-                ck_assert_int_eq(pbsc_yield_project(&s, m, 0.9, doses[j], &vol_hi, NULL),
-                                 PBSC_OK);
+                ck_assert_int_eq(pbsc_yield_project(&s, m, 0.9, doses[j], &vol_hi, NULL), PBSC_OK);
                 ck_assert(vol_hi.median > cur.median && vol_hi.p_dose >= cur.p_dose);
             }
         }
@@ -286,14 +284,12 @@ START_TEST(unit_invariance)
     other = kg;
     ck_assert_int_eq(pbsc_lb_to_kg(70.0 / 0.45359237, &lb_kg, NULL), PBSC_OK);
     other.weight_kg = lb_kg;
-    ck_assert_int_eq(pbsc_yield_project(&other, pbsc_ce_default(), 0.9, 2.0, &got, NULL),
-                     PBSC_OK);
+    ck_assert_int_eq(pbsc_yield_project(&other, pbsc_ce_default(), 0.9, 2.0, &got, NULL), PBSC_OK);
     ck_assert_rel(got.median, want.median, 1e-14);
     ck_assert_rel(got.p_dose, want.p_dose, 1e-12);
     for (u = PBSC_CD34_PER_UL; u <= PBSC_CD34_E6_PER_ML; u++) {
         static const double scale[] = {1, 1, 1, 1000, 0.001};
-        ck_assert_int_eq(pbsc_cd34_convert(17.5 * scale[u], (pbsc_cd34_unit)u, &c, NULL),
-                         PBSC_OK);
+        ck_assert_int_eq(pbsc_cd34_convert(17.5 * scale[u], (pbsc_cd34_unit)u, &c, NULL), PBSC_OK);
         other = kg;
         other.cd34 = c;
         ck_assert_int_eq(pbsc_yield_project(&other, pbsc_ce_default(), 0.9, 2.0, &got, NULL),
@@ -305,8 +301,7 @@ START_TEST(unit_invariance)
     ck_assert_int_eq(pbsc_cd34_from_percent(0.05, 35.0, &c, NULL), PBSC_OK);
     other = kg;
     other.cd34 = c;
-    ck_assert_int_eq(pbsc_yield_project(&other, pbsc_ce_default(), 0.9, 2.0, &got, NULL),
-                     PBSC_OK);
+    ck_assert_int_eq(pbsc_yield_project(&other, pbsc_ce_default(), 0.9, 2.0, &got, NULL), PBSC_OK);
     ck_assert_rel(got.lower, want.lower, 1e-13);
 }
 END_TEST
@@ -339,8 +334,8 @@ START_TEST(interval_coverage)
                     in += y >= p.lower && y <= p.upper;
                 }
                 share = (double)in / draws;
-                ck_assert_msg(fabs(share - levels[l]) <= 0.015, "%s cd34 %g level %g: %.4f",
-                              m->id, counts[i], levels[l], share);
+                ck_assert_msg(fabs(share - levels[l]) <= 0.015, "%s cd34 %g level %g: %.4f", m->id,
+                              counts[i], levels[l], share);
             }
         }
     }
@@ -385,7 +380,7 @@ START_TEST(default_is_honestly_wide)
     pbsc_projection p;
 
     ck_assert_int_eq(pbsc_yield_project(&s, pbsc_ce_default(), 0.9, NAN, &p, NULL), PBSC_OK);
-    ck_assert(p.upper / p.median > 2.0);  /* exp(1.645 x 0.51) = 2.32 */
+    ck_assert(p.upper / p.median > 2.0); /* exp(1.645 x 0.51) = 2.32 */
     ck_assert(p.median / p.lower > 2.0);
 }
 END_TEST
@@ -416,11 +411,9 @@ START_TEST(project_errors)
     t = s, t.cd34 = INFINITY;
     ck_assert_fails(pbsc_yield_project(&t, &ce40, 0.9, 5, &p, &diag), PBSC_E_NOTFINITE, "cd34");
     t = s, t.weight_kg = NAN;
-    ck_assert_fails(pbsc_yield_project(&t, &ce40, 0.9, 5, &p, &diag), PBSC_E_MISSING,
-                    "weight_kg");
+    ck_assert_fails(pbsc_yield_project(&t, &ce40, 0.9, 5, &p, &diag), PBSC_E_MISSING, "weight_kg");
     t = s, t.recipient_kg = 0.5;
-    ck_assert_fails(pbsc_yield_project(&t, &ce40, 0.9, 5, &p, &diag), PBSC_E_RANGE,
-                    "recipient_kg");
+    ck_assert_fails(pbsc_yield_project(&t, &ce40, 0.9, 5, &p, &diag), PBSC_E_RANGE, "recipient_kg");
     t = s, t.height_cm = 400;
     ck_assert_fails(pbsc_yield_project(&t, &ce40, 0.9, 5, &p, &diag), PBSC_E_RANGE, "height_cm");
     t = s, t.sex = (pbsc_sex)9;
@@ -428,16 +421,13 @@ START_TEST(project_errors)
     t = s, t.band = (pbsc_band)9;
     ck_assert_fails(pbsc_yield_project(&t, &ce40, 0.9, 5, &p, &diag), PBSC_E_INVAL, "band");
     t = s, t.tbv_multiple = 2.5;
-    ck_assert_fails(pbsc_yield_project(&t, &ce40, 0.9, 5, &p, &diag), PBSC_E_CONFLICT,
-                    "volume_l");
+    ck_assert_fails(pbsc_yield_project(&t, &ce40, 0.9, 5, &p, &diag), PBSC_E_CONFLICT, "volume_l");
     t = s, t.volume_l = NAN;
-    ck_assert_fails(pbsc_yield_project(&t, &ce40, 0.9, 5, &p, &diag), PBSC_E_MISSING,
-                    "volume_l");
+    ck_assert_fails(pbsc_yield_project(&t, &ce40, 0.9, 5, &p, &diag), PBSC_E_MISSING, "volume_l");
     t = s, t.volume_l = 0.0;
     ck_assert_fails(pbsc_yield_project(&t, &ce40, 0.9, 5, &p, &diag), PBSC_E_RANGE, "volume_l");
     t = s, t.volume_l = NAN, t.tbv_multiple = 11;
-    ck_assert_fails(pbsc_yield_project(&t, &ce40, 0.9, 5, &p, &diag), PBSC_E_RANGE,
-                    "tbv_multiple");
+    ck_assert_fails(pbsc_yield_project(&t, &ce40, 0.9, 5, &p, &diag), PBSC_E_RANGE, "tbv_multiple");
     /* 9.5 x TBV of a 350 kg person (24.5 L) = 232.75 L: over the 60 L per session */
     t = s, t.volume_l = NAN, t.tbv_multiple = 9.5, t.weight_kg = 350;
     ck_assert_fails(pbsc_yield_project(&t, &ce40, 0.9, 5, &p, &diag), PBSC_E_RANGE, "volume_l");
@@ -477,7 +467,8 @@ START_TEST(volume_errors)
     ck_assert_fails(pbsc_yield_volume(&s, &ce40, NAN, 0.9, &v, &diag), PBSC_E_MISSING, "dose");
     ck_assert_fails(pbsc_yield_volume(&s, &ce40, 101, 0.9, &v, &diag), PBSC_E_RANGE, "dose");
     ck_assert_fails(pbsc_yield_volume(&s, &ce40, 5, 1.0, &v, &diag), PBSC_E_RANGE, "probability");
-    ck_assert_fails(pbsc_yield_volume(&s, &ce40, 5, -0.5, &v, &diag), PBSC_E_NEGATIVE, "probability");
+    ck_assert_fails(pbsc_yield_volume(&s, &ce40, 5, -0.5, &v, &diag), PBSC_E_NEGATIVE,
+                    "probability");
     t = s, t.cd34 = 0.0;
     ck_assert_fails(pbsc_yield_volume(&t, &ce40, 5, 0.9, &v, &diag), PBSC_E_UNREACHABLE, "cd34");
     t = s, t.weight_kg = 1.0;
@@ -517,21 +508,21 @@ START_TEST(sessions_errors)
     ck_assert_fails(pbsc_yield_sessions(&s, &ce40, &d, 5, 0.9, &n, &per, &diag), PBSC_E_RANGE,
                     "caps.flow_ml_min");
     d = c, d.minutes = -5, d.flow_ml_min = 60;
-    ck_assert_fails(pbsc_yield_sessions(&s, &ce40, &d, 5, 0.9, &n, &per, &diag),
-                    PBSC_E_NEGATIVE, "caps.minutes");
+    ck_assert_fails(pbsc_yield_sessions(&s, &ce40, &d, 5, 0.9, &n, &per, &diag), PBSC_E_NEGATIVE,
+                    "caps.minutes");
     d = c, d.litres = 0.0;
     ck_assert_fails(pbsc_yield_sessions(&s, &ce40, &d, 5, 0.9, &n, &per, &diag), PBSC_E_RANGE,
                     "caps.litres");
     d = c, d.tbv_multiple = INFINITY;
-    ck_assert_fails(pbsc_yield_sessions(&s, &ce40, &d, 5, 0.9, &n, &per, &diag),
-                    PBSC_E_NOTFINITE, "caps.tbv_multiple");
+    ck_assert_fails(pbsc_yield_sessions(&s, &ce40, &d, 5, 0.9, &n, &per, &diag), PBSC_E_NOTFINITE,
+                    "caps.tbv_multiple");
     ck_assert_fails(pbsc_yield_sessions(&s, &ce40, &c, 0, 0.9, &n, &per, &diag), PBSC_E_RANGE,
                     "dose");
     ck_assert_fails(pbsc_yield_sessions(&s, &ce40, &c, 5, NAN, &n, &per, &diag), PBSC_E_MISSING,
                     "probability");
     t = s, t.cd34 = 0;
-    ck_assert_fails(pbsc_yield_sessions(&t, &ce40, &c, 5, 0.9, &n, &per, &diag),
-                    PBSC_E_UNREACHABLE, "cd34");
+    ck_assert_fails(pbsc_yield_sessions(&t, &ce40, &c, 5, 0.9, &n, &per, &diag), PBSC_E_UNREACHABLE,
+                    "cd34");
     /* 1e-300/uL: the volume overflows to infinity -> unreachable, not a crash */
     t = s, t.cd34 = 1e-300, t.cd34_events = 1e7;
     ck_assert_fails(pbsc_yield_sessions(&t, &ce40, &c, 100, 0.9, &n, &per, &diag),
@@ -541,6 +532,14 @@ START_TEST(sessions_errors)
     ck_assert_fails(pbsc_yield_sessions(&t, &ce40, &c, 100, 0.9, &n, &per, &diag),
                     PBSC_E_UNREACHABLE, "dose");
     ck_assert(n == 77 && per == 1.5);
+    /* a vanishing dose still takes one session, never zero */
+    {
+        pbsc_ce_model wide;
+        ck_assert_int_eq(pbsc_ce_user(0.4, 2.0, &wide, NULL), PBSC_OK);
+        ck_assert_int_eq(pbsc_yield_sessions(&s, &wide, &c, 1e-300, 1e-300, &n, NULL, NULL),
+                         PBSC_OK);
+        ck_assert_uint_eq(n, 1);
+    }
 }
 END_TEST
 
