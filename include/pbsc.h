@@ -41,7 +41,12 @@ typedef enum pbsc_status {
     PBSC_E_UNKNOWN = 6,     /* no preset of that name */
     PBSC_E_UNREACHABLE = 7, /* the dose cannot be reached (PB CD34 of 0, cap too small) */
     PBSC_E_NOMEM = 8,       /* memory allocation failed */
-    PBSC_E_CONFLICT = 9     /* two inputs contradict each other (volume and TBV multiple) */
+    PBSC_E_CONFLICT = 9,    /* two inputs contradict each other (volume and TBV multiple) */
+    PBSC_E_DUPLICATE = 10,  /* a day, or a policy key, given twice */
+    PBSC_E_ORDER = 11,      /* a day before the course's last day */
+    PBSC_E_PARSE = 12,      /* a policy file line that is not `key = value` or not a value */
+    PBSC_E_IO = 13,         /* a file could not be read */
+    PBSC_E_NODATA = 14      /* the course has no row for the day asked about */
 } pbsc_status;
 
 /* Diagnostic filled by a failing call (if the caller passes one). Frozen layout. */
@@ -81,6 +86,11 @@ typedef enum pbsc_quantity {
     PBSC_Q_CD34_EVENTS,
     PBSC_Q_MINUTES,
     PBSC_Q_FLOW_ML_MIN,
+    PBSC_Q_DAY,
+    PBSC_Q_AGE_YEARS,
+    PBSC_Q_CRCL,
+    PBSC_Q_PLERIXAFOR_MG,
+    PBSC_Q_COLLECTED,
     PBSC_Q_COUNT_ /* number of quantities; not a quantity */
 } pbsc_quantity;
 
@@ -211,6 +221,153 @@ PBSC_API void pbsc_caps_init(pbsc_caps *caps);
 PBSC_API int pbsc_yield_sessions(const pbsc_session *s, const pbsc_ce_model *ce,
                                  const pbsc_caps *caps, double dose, double p, size_t *sessions,
                                  double *litres_per_session, pbsc_diag *diag);
+
+/* ---- the mobilization course ------------------------------------------------------ */
+
+typedef enum pbsc_regimen {
+    PBSC_REGIMEN_GCSF = 0,       /* G-CSF alone; day 1 = first G-CSF dose */
+    PBSC_REGIMEN_CHEMO_GCSF = 1, /* chemotherapy + G-CSF; day 1 = first chemotherapy day;
+                                    monitored from white-count recovery */
+    PBSC_REGIMEN_UPFRONT = 2     /* G-CSF with plerixafor planned up front */
+} pbsc_regimen;
+
+/* The person apheresed (and the recipient's weight for a donor). Frozen layout;
+ * pbsc_person_init() sets every field to "not given". */
+typedef struct pbsc_person {
+    double weight_kg;    /* required */
+    double height_cm;    /* NAN = unknown */
+    pbsc_sex sex;        /* PBSC_SEX_UNKNOWN = unknown */
+    double age_years;    /* NAN = unknown */
+    double crcl_ml_min;  /* creatinine clearance, mL/min; NAN = unknown (plerixafor dose) */
+    double recipient_kg; /* NAN = autologous */
+} pbsc_person;
+
+/* One morning of the course, with what happened later that day. Frozen layout;
+ * pbsc_day_init() sets every measurement to NAN ("not measured"). */
+typedef struct pbsc_day {
+    long day;             /* 1 = first G-CSF dose (or first chemotherapy day) */
+    double cd34;          /* PB CD34 that morning, cells/uL */
+    double wbc;           /* x10^9/L */
+    double plt;           /* x10^9/L */
+    double plerixafor_mg; /* plerixafor given that evening, mg; NAN or 0 = none */
+    double processed_l;   /* blood volume processed by that day's apheresis, L */
+    double collected;     /* that day's product, x10^6 CD34+/kg recipient */
+} pbsc_day;
+
+typedef struct pbsc_course pbsc_course;
+
+/* Warnings a course or a decision carries: unusual but possible inputs. */
+#define PBSC_W_PLERIXAFOR_EARLY 0x1u /* plerixafor before day 4 of G-CSF */
+#define PBSC_W_CRCL_UNKNOWN 0x2u     /* plerixafor dosed assuming CrCl > 50 mL/min */
+#define PBSC_W_OFF_LABEL_DOSE 0x4u   /* CrCl <= 50 mL/min at >= 160 kg: outside the label */
+#define PBSC_W_DAY_GAP 0x8u          /* days missing between two rows */
+
+PBSC_API void pbsc_person_init(pbsc_person *person);
+PBSC_API void pbsc_day_init(pbsc_day *day);
+PBSC_API int pbsc_course_new(const pbsc_person *person, pbsc_regimen regimen, double goal,
+                             double minimum, pbsc_course **course, pbsc_diag *diag);
+PBSC_API void pbsc_course_free(pbsc_course *course);
+PBSC_API int pbsc_course_add(pbsc_course *course, const pbsc_day *day, pbsc_diag *diag);
+PBSC_API size_t pbsc_course_length(const pbsc_course *course);
+PBSC_API const pbsc_day *pbsc_course_day(const pbsc_course *course, size_t i);
+PBSC_API unsigned pbsc_course_warnings(const pbsc_course *course);
+PBSC_API const char *pbsc_warning_name(unsigned warning);
+
+/* ---- plerixafor and the GITMO classifier --------------------------------------------- */
+
+PBSC_API int pbsc_plerixafor_dose(double weight_kg, double crcl_ml_min, int fixed_dose,
+                                  double *mg, unsigned *warnings, pbsc_diag *diag);
+
+typedef enum pbsc_gitmo {
+    PBSC_GITMO_NOT_POOR = 0,  /* neither proven nor predicted */
+    PBSC_GITMO_PREDICTED = 1, /* predicted poor mobilizer */
+    PBSC_GITMO_PROVEN = 2     /* proven poor mobilizer */
+} pbsc_gitmo;
+
+/* Risk factors for the "predicted" class: -1 unknown, 0 no, 1 yes. Frozen layout. */
+typedef struct pbsc_risk {
+    int failed_collection;      /* a failed earlier collection */
+    int extensive_radiotherapy; /* extensive prior radiotherapy */
+    int marrow_toxic_therapy;   /* full courses of therapy toxic to stem cells */
+    int lines_over_two;         /* more than 2 lines of chemotherapy */
+    int refractory;             /* refractory disease */
+    int marrow_involvement;     /* extensive marrow involvement or cellularity < 30% */
+} pbsc_risk;
+
+PBSC_API void pbsc_risk_init(pbsc_risk *risk);
+PBSC_API int pbsc_gitmo_classify(const pbsc_course *course, const pbsc_risk *risk, long day,
+                                 pbsc_gitmo *result, const char **criterion, pbsc_diag *diag);
+
+/* ---- policies ---------------------------------------------------------------------- */
+
+typedef struct pbsc_policy pbsc_policy;
+
+/* A policy's identity and provenance; strings borrowed from the policy. Frozen layout. */
+typedef struct pbsc_policy_info {
+    const char *id;         /* "mayo2013-p2" */
+    const char *version;    /* "1" */
+    const char *name;       /* one line */
+    const char *source;     /* citation */
+    const char *provenance; /* how the source was read (abstract, full text) */
+} pbsc_policy_info;
+
+PBSC_API size_t pbsc_policy_count(void);
+PBSC_API const pbsc_policy *pbsc_policy_get(size_t i);
+PBSC_API int pbsc_policy_find(const char *id, const pbsc_policy **policy, pbsc_diag *diag);
+PBSC_API int pbsc_policy_info_get(const pbsc_policy *policy, pbsc_policy_info *info);
+PBSC_API int pbsc_policy_parse(const char *text, size_t length, pbsc_policy **policy,
+                               pbsc_diag *diag);
+PBSC_API int pbsc_policy_read(const char *path, pbsc_policy **policy, pbsc_diag *diag);
+PBSC_API int pbsc_policy_format(const pbsc_policy *policy, char *buffer, size_t size,
+                                size_t *needed);
+PBSC_API void pbsc_policy_free(pbsc_policy *policy);
+
+/* ---- the decision ------------------------------------------------------------------ */
+
+typedef enum pbsc_action {
+    PBSC_ACTION_WAIT = 0,       /* continue G-CSF, count again tomorrow */
+    PBSC_ACTION_COLLECT,        /* apheresis today */
+    PBSC_ACTION_PLERIXAFOR,     /* plerixafor tonight, apheresis tomorrow */
+    PBSC_ACTION_STOP_GOAL,      /* stop: the goal is collected */
+    PBSC_ACTION_STOP_MINIMUM,   /* stop: the minimum is collected, the goal is out of reach */
+    PBSC_ACTION_STOP_FAILED,    /* stop: mobilization failed (remobilize) */
+    PBSC_ACTION_NEED_COUNT,     /* a value the policy reads today is missing */
+    PBSC_ACTION_OUTSIDE_POLICY  /* the policy does not cover this situation */
+} pbsc_action;
+
+/* Today's decision and everything an auditor needs to replay it. Frozen layout. */
+typedef struct pbsc_decision {
+    long day;                   /* the morning decided */
+    pbsc_action action;
+    int salvage;                /* plerixafor: 1 salvage (after a poor harvest), 0 pre-emptive */
+    char rule[40];              /* the rule that fired, e.g. "assess.plerixafor" */
+    char reason[200];           /* one sentence naming the inputs the rule read */
+    char policy_id[32];
+    char policy_version[16];
+    char library_version[16];
+    double cd34;                /* today's PB CD34 the rule read, or NAN */
+    double wbc;                 /* today's WBC the rule read, or NAN */
+    double threshold;           /* the threshold the rule compared against, or NAN */
+    double goal;                /* in force (course, else the policy's default) */
+    double minimum;
+    double collected;           /* cumulative before today, x10^6/kg recipient */
+    double remaining;           /* goal - collected, at least 0 */
+    size_t aphereses;           /* before today */
+    size_t plerixafor_doses;    /* before today */
+    double volume_l;            /* collect: blood volume to process today, else NAN */
+    pbsc_projection projection; /* collect: today's session, dose = remaining */
+    double plerixafor_mg;       /* plerixafor: tonight's dose, else NAN */
+    long apheresis_day;         /* plerixafor: the apheresis it prepares, else 0 */
+    unsigned warnings;          /* PBSC_W_* bits */
+} pbsc_decision;
+
+PBSC_API const char *pbsc_action_name(pbsc_action action);
+PBSC_API int pbsc_decide(const pbsc_course *course, const pbsc_policy *policy,
+                         const pbsc_ce_model *ce, long day, pbsc_decision *decision,
+                         pbsc_diag *diag);
+PBSC_API int pbsc_replay(const pbsc_course *course, const pbsc_policy *policy,
+                         const pbsc_ce_model *ce, pbsc_decision *decisions, size_t capacity,
+                         size_t *count, pbsc_diag *diag);
 
 #ifdef __cplusplus
 }

@@ -21,4 +21,64 @@ int pbsc_need(pbsc_quantity q, double value, const char *field, pbsc_diag *diag)
 /* Validates an optional value: NAN passes, anything else as pbsc_need(). */
 int pbsc_optional(pbsc_quantity q, double value, const char *field, pbsc_diag *diag);
 
+/* All heap allocation goes through these (lib/alloc.c), so a test can make them fail. */
+void *pbsc_alloc(size_t size);
+void *pbsc_realloc(void *p, size_t size);
+void pbsc_dealloc(void *p);
+
+struct pbsc_course {
+    pbsc_person person;
+    pbsc_regimen regimen;
+    double goal;    /* NAN: the policy's default */
+    double minimum; /* NAN: the policy's default */
+    pbsc_day *days;
+    size_t n, cap;
+    unsigned warnings;
+};
+
+/* The index of the row for `day` (day <= 0: the last row); PBSC_E_NODATA if none. */
+int pbsc_course_index(const pbsc_course *c, long day, size_t *index, pbsc_diag *diag);
+
+/* Regimen bits of pbsc_policy.regimens. */
+#define PBSC_REGIMEN_BIT(r) (1u << (unsigned)(r))
+
+/* A decision policy: data for the one engine of lib/decide.c. NAN or 0 = "not used",
+ * as each field says. lib/policy.c's key table maps each field to its policy-file key. */
+struct pbsc_policy {
+    int allocated; /* 1: from pbsc_policy_parse(), freed by pbsc_policy_free() */
+    char id[32];
+    char version[16];
+    char name[160];
+    char source[256];
+    char provenance[256];
+    unsigned regimens;       /* PBSC_REGIMEN_BIT() of each regimen covered */
+    double goal;             /* default goal when the course has none; NAN = none */
+    double minimum;          /* default minimum; NAN = none */
+    long assess_day;         /* first assessment day (G-CSF days) */
+    long assess_last_day;    /* last assessment day; 0 = until max_day */
+    long collect_day;        /* earliest apheresis day */
+    double recovery_wbc;     /* chemo: assessment starts when WBC > this, x10^9/L */
+    double plerixafor_below; /* plerixafor when CD34 < this (<= if inclusive) */
+    int plerixafor_inclusive;
+    double plerixafor_below_multi; /* the same when goal > multi_goal_above; NAN = same */
+    double multi_goal_above;
+    double plerixafor_wbc_above; /* the plerixafor rule also needs WBC > this; NAN = no */
+    double undefined_below;      /* CD34 < this on assessment: outside policy; NAN = no */
+    double band_low, band_high;  /* extra G-CSF day when CD34 in [low, high]; NAN = no */
+    long band_days;              /* how many extra days */
+    double band_plerixafor_below; /* after the extra days: plerixafor when CD34 < this */
+    double y1_salvage_below;      /* salvage plerixafor when the first yield < this */
+    double yd_salvage_below;      /* ... when a later day's yield < this */
+    double fail_after_plerixafor_below; /* stop, failed, when CD34 < this after plerixafor */
+    int fail_gitmo;                     /* stop, failed, when GITMO says proven poor */
+    long max_plerixafor_doses;
+    long max_sessions;
+    long max_day;
+    double session_tbv_multiple; /* per-session cap, x TBV */
+    double session_litres;       /* per-session cap, L; NAN = none */
+    double volume_probability;   /* volume to process: P(today reaches the remaining dose) */
+    double level;                /* interval level of the projection */
+    int plerixafor_fixed_dose;   /* <= 83 kg: 20 mg (13 mg renal) fixed, not per kg */
+};
+
 #endif /* PBSC_PRIVATE_H */

@@ -18,6 +18,11 @@ static const char *const messages[] = {
     [PBSC_E_UNREACHABLE] = "dose cannot be reached",
     [PBSC_E_NOMEM] = "out of memory",
     [PBSC_E_CONFLICT] = "inputs contradict each other",
+    [PBSC_E_DUPLICATE] = "given twice",
+    [PBSC_E_ORDER] = "out of order",
+    [PBSC_E_PARSE] = "syntax error",
+    [PBSC_E_IO] = "input/output error",
+    [PBSC_E_NODATA] = "no data for that day",
 };
 
 PBSC_API const char *

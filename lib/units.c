@@ -12,7 +12,9 @@
  * WBC up to 500 x10^9/L and platelets up to 2000 x10^9/L admit leukocytosis and
  * thrombocytosis; 60 L processed exceeds 5.3 x TBV (the largest LVL in DOMAIN.md section 4)
  * for a 10 L blood volume; 10 x TBV per session; doses up to 100 x10^6/kg; a session of at
- * most 24 h at an inlet flow of at most 300 mL/min.
+ * most 24 h at an inlet flow of at most 300 mL/min; a course of at most a year of days; age
+ * 0-120 years; creatinine clearance up to 300 mL/min. Plerixafor at most 40 mg in a day is
+ * the label's maximum daily dose (DOMAIN.md section 6), so more is a typing error.
  */
 static const pbsc_limits limits[PBSC_Q_COUNT_] = {
     [PBSC_Q_WEIGHT_KG] = {"weight_kg", "kg", 2.0, 350.0, 0, 0},
@@ -30,6 +32,11 @@ static const pbsc_limits limits[PBSC_Q_COUNT_] = {
     [PBSC_Q_CD34_EVENTS] = {"cd34_events", "events", 0.0, 1e7, 0, 0},
     [PBSC_Q_MINUTES] = {"minutes", "min", 0.0, 1440.0, 1, 0},
     [PBSC_Q_FLOW_ML_MIN] = {"flow_ml_min", "mL/min", 0.0, 300.0, 1, 0},
+    [PBSC_Q_DAY] = {"day", "day", 1.0, 366.0, 0, 0},
+    [PBSC_Q_AGE_YEARS] = {"age_years", "years", 0.0, 120.0, 0, 0},
+    [PBSC_Q_CRCL] = {"crcl_ml_min", "mL/min", 0.0, 300.0, 0, 0},
+    [PBSC_Q_PLERIXAFOR_MG] = {"plerixafor_mg", "mg", 0.0, 40.0, 0, 0},
+    [PBSC_Q_COLLECTED] = {"collected", "x10^6/kg", 0.0, 100.0, 0, 0},
 };
 
 PBSC_API int

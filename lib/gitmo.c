@@ -1,0 +1,132 @@
+/* SPDX-License-Identifier: MIT */
+/* The GITMO proven / predicted poor-mobilizer classifier (Olivieri A et al., BMT
+ * 2012;47:342-51; DOMAIN.md section 7.9). */
+#include "pbsc_private.h"
+
+#include <math.h>
+
+/* The thresholds of the GITMO definition. */
+#define PEAK_CD34 20.0     /* peak PB CD34 below 20/uL ... */
+#define GCSF_DAYS 6        /* ... after 6 days of G-CSF, */
+#define CHEMO_DAYS 20      /* ... or up to day 20 after chemotherapy + G-CSF */
+#define APHERESES 3        /* < 2.0 x10^6/kg after 3 aphereses */
+#define APHERESIS_DOSE 2.0
+#define AGE_YEARS 65.0     /* age > 65 */
+
+PBSC_API void
+pbsc_risk_init(pbsc_risk *risk)
+{
+    if (risk == NULL)
+        return;
+    risk->failed_collection = -1;
+    risk->extensive_radiotherapy = -1;
+    risk->marrow_toxic_therapy = -1;
+    risk->lines_over_two = -1;
+    risk->refractory = -1;
+    risk->marrow_involvement = -1;
+}
+
+static int
+is_apheresis(const pbsc_day *d)
+{
+    return !isnan(d->processed_l) || !isnan(d->collected);
+}
+
+/* Proven poor mobilizer as of row index `last`, or NULL. */
+static const char *
+proven(const pbsc_course *c, size_t last)
+{
+    long horizon = c->regimen == PBSC_REGIMEN_CHEMO_GCSF ? CHEMO_DAYS : GCSF_DAYS;
+    double peak = -1.0, sum = 0.0;
+    size_t i, aphereses = 0;
+    int plerixafor = 0, unknown = 0;
+
+    for (i = 0; i <= last; i++) {
+        const pbsc_day *d = &c->days[i];
+        /* G-CSF's own peak: counts after a plerixafor dose do not count */
+        if (!plerixafor && d->day <= horizon && !isnan(d->cd34))
+            peak = fmax(peak, d->cd34);
+        if (d->plerixafor_mg > 0.0)
+            plerixafor = 1;
+        if (is_apheresis(d) && aphereses < APHERESES) {
+            aphereses++;
+            unknown |= isnan(d->collected); /* a product not counted yet: undecided */
+            sum += isnan(d->collected) ? 0.0 : d->collected;
+        }
+    }
+    if (c->days[last].day >= horizon && peak >= 0.0 && peak < PEAK_CD34)
+        return c->regimen == PBSC_REGIMEN_CHEMO_GCSF
+                   ? "peak PB CD34 < 20/uL up to day 20 after chemotherapy + G-CSF"
+                   : "peak PB CD34 < 20/uL after 6 days of G-CSF";
+    if (aphereses == APHERESES && !unknown && sum < APHERESIS_DOSE)
+        return "< 2.0 x10^6 CD34+/kg after 3 aphereses";
+    return NULL;
+}
+
+static const char *
+predicted(const pbsc_course *c, const pbsc_risk *r)
+{
+    int two = 0;
+
+    if (r->failed_collection == 1)
+        return "a failed earlier collection";
+    if (r->extensive_radiotherapy == 1 || r->marrow_toxic_therapy == 1)
+        return "extensive radiotherapy or full courses of marrow-toxic therapy";
+    two += r->lines_over_two == 1;
+    two += r->refractory == 1;
+    two += r->marrow_involvement == 1;
+    two += c->person.age_years > AGE_YEARS;
+    if (two >= 2)
+        return "two of: > 2 lines, refractory disease, marrow involvement, age > 65";
+    return NULL;
+}
+
+static int
+check_risk(const pbsc_risk *r, pbsc_diag *diag)
+{
+    const int v[] = {r->failed_collection, r->extensive_radiotherapy, r->marrow_toxic_therapy,
+                     r->lines_over_two,    r->refractory,             r->marrow_involvement};
+    static const char *const names[] = {"failed_collection", "extensive_radiotherapy",
+                                        "marrow_toxic_therapy", "lines_over_two",
+                                        "refractory", "marrow_involvement"};
+    size_t i;
+
+    for (i = 0; i < sizeof v / sizeof v[0]; i++)
+        if (v[i] < -1 || v[i] > 1)
+            return pbsc_fail(diag, PBSC_E_INVAL, names[i], (double)v[i],
+                             "%s must be -1 (unknown), 0 or 1", names[i]);
+    return PBSC_OK;
+}
+
+PBSC_API int
+pbsc_gitmo_classify(const pbsc_course *course, const pbsc_risk *risk, long day,
+                    pbsc_gitmo *result, const char **criterion, pbsc_diag *diag)
+{
+    pbsc_risk none;
+    const char *why;
+    size_t last;
+    int rc;
+
+    if (course == NULL || result == NULL)
+        return pbsc_fail(diag, PBSC_E_INVAL, course == NULL ? "course" : "result", NAN,
+                         "NULL argument");
+    if (risk == NULL) {
+        pbsc_risk_init(&none);
+        risk = &none;
+    }
+    if ((rc = check_risk(risk, diag)) != PBSC_OK)
+        return rc;
+    if ((rc = pbsc_course_index(course, day, &last, diag)) != PBSC_OK)
+        return rc;
+    if ((why = proven(course, last)) != NULL) {
+        *result = PBSC_GITMO_PROVEN;
+    } else if ((why = predicted(course, risk)) != NULL) {
+        *result = PBSC_GITMO_PREDICTED;
+    } else {
+        *result = PBSC_GITMO_NOT_POOR;
+        why = "no criterion met";
+    }
+    if (criterion != NULL)
+        *criterion = why;
+    return PBSC_OK;
+}

@@ -1,0 +1,659 @@
+/* SPDX-License-Identifier: MIT */
+/* Decision policies: the published presets as data, and the site policy file (pbsc-policy(5)):
+ * its key table, parser and writer. */
+#include "pbsc_private.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <math.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define GCSF PBSC_REGIMEN_BIT(PBSC_REGIMEN_GCSF)
+#define CHEMO PBSC_REGIMEN_BIT(PBSC_REGIMEN_CHEMO_GCSF)
+#define UPFRONT PBSC_REGIMEN_BIT(PBSC_REGIMEN_UPFRONT)
+
+/*
+ * Defaults of the general fields, where the literature is silent (pbsc-policy(5)):
+ * - at most 4 plerixafor doses: the label's "up to 4 consecutive days" (DOMAIN.md section 6);
+ * - at most 4 aphereses: literature silent; the same 4 consecutive days of the label;
+ * - the last day of a course, 20: GITMO's horizon for chemo-mobilization (DOMAIN.md s. 7.9);
+ * - chemo: assessment from WBC > 1 x10^9/L (white-count recovery, DOMAIN.md section 6);
+ * - per-session cap 3 x TBV: the top of the standard 2-3 x TBV (DOMAIN.md section 4);
+ * - process the volume giving P 0.90 of the remaining dose (capped): ours, a planning choice
+ *   that errs towards processing more; interval level 0.90.
+ */
+#define GENERAL_DEFAULTS                                                                       \
+    .recovery_wbc = 1.0, .max_plerixafor_doses = 4, .max_sessions = 4, .max_day = 20,          \
+    .session_tbv_multiple = 3.0, .session_litres = NAN, .volume_probability = 0.90,            \
+    .level = 0.90, .plerixafor_fixed_dose = 0
+
+/* Every rule field off; a preset then sets what its source says. */
+#define RULES_OFF                                                                              \
+    .goal = NAN, .minimum = NAN, .assess_last_day = 0, .plerixafor_below = NAN,                \
+    .plerixafor_inclusive = 0, .plerixafor_below_multi = NAN, .multi_goal_above = NAN,         \
+    .plerixafor_wbc_above = NAN, .undefined_below = NAN, .band_low = NAN, .band_high = NAN,    \
+    .band_days = 0, .band_plerixafor_below = NAN, .y1_salvage_below = NAN,                     \
+    .yd_salvage_below = NAN, .fail_after_plerixafor_below = NAN, .fail_gitmo = 0
+
+#define ABSTRACT "read as an abstract (DOMAIN.md section 7); thresholds as the abstract prints them"
+
+/* Each preset starts from the defaults and overrides what its source says: designated
+ * initializers given twice on purpose, the later one wins (C99 6.7.8p19). */
+#if defined(__clang__)
+#pragma clang diagnostic push
+#pragma clang diagnostic ignored "-Winitializer-overrides"
+#elif defined(__GNUC__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Woverride-init"
+#endif
+static const pbsc_policy presets[] = {
+    {GENERAL_DEFAULTS, RULES_OFF, .id = "chen2012", .version = "1",
+     .name = "OHSU: day-4 CD34 >15 G-CSF alone, 5-15 plerixafor; collect day 5",
+     .source = "Chen AI et al., Bone Marrow Transplant 2012;47:1526-9",
+     .provenance = ABSTRACT "; below 5/uL the source defines nothing: outside policy",
+     .regimens = GCSF, .minimum = 2.0, .assess_day = 4, .assess_last_day = 4, .collect_day = 5,
+     .plerixafor_below = 15.0, .plerixafor_inclusive = 1, .undefined_below = 5.0},
+    {GENERAL_DEFAULTS, RULES_OFF, .id = "mayo2013-p1", .version = "1",
+     .name = "Mayo risk-adapted 1: day-4 or day-5 CD34 <10 plerixafor; any yield <0.5 salvage",
+     .source = "Biol Blood Marrow Transplant 2013;19:87-93 (PMID 22922211)",
+     .provenance = ABSTRACT, .regimens = GCSF, .assess_day = 4, .assess_last_day = 5,
+     .collect_day = 5, .plerixafor_below = 10.0, .y1_salvage_below = 0.5,
+     .yd_salvage_below = 0.5},
+    {GENERAL_DEFAULTS, RULES_OFF, .id = "mayo2013-p2", .version = "1",
+     .name = "Mayo risk-adapted 2: day-4 CD34 <10 (<20 for several transplants) plerixafor; "
+             "Y1 <1.5, later <0.5 salvage",
+     .source = "Biol Blood Marrow Transplant 2013;19:87-93 (PMID 22922211)",
+     .provenance = ABSTRACT "; 'several transplants' read as a goal above 5 x10^6/kg [interp]",
+     .regimens = GCSF, .assess_day = 4, .assess_last_day = 4, .collect_day = 5,
+     .plerixafor_below = 10.0, .plerixafor_below_multi = 20.0, .multi_goal_above = 5.0,
+     .y1_salvage_below = 1.5, .yd_salvage_below = 0.5},
+    {GENERAL_DEFAULTS, RULES_OFF, .id = "d5-2012", .version = "1",
+     .name = "Day-5 CD34 <7 or Y1 <1.3: plerixafor, up to 2 more doses",
+     .source = "Bone Marrow Transplant 2012;47:1051-5 (PMID 22080963)",
+     .provenance = ABSTRACT "; 'up to 2 more doses' read as 3 doses in all [interp]",
+     .regimens = GCSF, .assess_day = 5, .assess_last_day = 5, .collect_day = 5,
+     .plerixafor_below = 7.0, .y1_salvage_below = 1.3, .max_plerixafor_doses = 3},
+    {GENERAL_DEFAULTS, RULES_OFF, .id = "jit2011", .version = "1",
+     .name = "Just in time: from day 5, CD34 <15 with WBC >10 plerixafor",
+     .source = "Transfusion 2011;51:2175 (PMID 21492180)",
+     .provenance = ABSTRACT "; CD34 <15 with WBC <=10 read as: continue G-CSF [interp]",
+     .regimens = GCSF, .assess_day = 5, .assess_last_day = 0, .collect_day = 5,
+     .plerixafor_below = 15.0, .plerixafor_wbc_above = 10.0},
+    {GENERAL_DEFAULTS, RULES_OFF, .id = "uk2018", .version = "1",
+     .name = "UK consensus: CD34 <15 after 4 days of G-CSF or at count recovery plerixafor; "
+             "Y1 <1.0 salvage",
+     .source = "Douglas KW et al., J Clin Apher 2018;33:46-59",
+     .provenance = ABSTRACT "; 'after 4 days of G-CSF' read as the day-4 count, apheresis "
+                            "day 5 [interp]",
+     .regimens = GCSF | CHEMO, .assess_day = 4, .assess_last_day = 4, .collect_day = 5,
+     .plerixafor_below = 15.0, .y1_salvage_below = 1.0},
+    {GENERAL_DEFAULTS, RULES_OFF, .id = "tandem2013", .version = "1",
+     .name = "Day-5 CD34 >20 collect, <10 plerixafor, 10-20 one more G-CSF day then "
+             "plerixafor if <20; <10 after plerixafor failed",
+     .source = "BMT Tandem Meetings 2013, abstract 2724",
+     .provenance = "read as a meeting abstract (DOMAIN.md section 7); goal 4, minimum 2",
+     .regimens = GCSF, .goal = 4.0, .minimum = 2.0, .assess_day = 5, .assess_last_day = 5,
+     .collect_day = 5, .plerixafor_below = 10.0, .band_low = 10.0, .band_high = 20.0,
+     .band_days = 1, .band_plerixafor_below = 20.0, .fail_after_plerixafor_below = 10.0},
+    {GENERAL_DEFAULTS, RULES_OFF, .id = "d5-20-2022", .version = "1",
+     .name = "Day-5 CD34 <20: plerixafor, collect day 6",
+     .source = "Transfus Apher Sci 2022;61:103303 (PMID 34801430)", .provenance = ABSTRACT,
+     .regimens = GCSF, .assess_day = 5, .assess_last_day = 5, .collect_day = 5,
+     .plerixafor_below = 20.0},
+};
+#if defined(__clang__)
+#pragma clang diagnostic pop
+#elif defined(__GNUC__)
+#pragma GCC diagnostic pop
+#endif
+
+/* What a site file starts from before its keys are read. */
+static const pbsc_policy site_defaults = {
+    GENERAL_DEFAULTS, RULES_OFF, .allocated = 1, .regimens = 0, .assess_day = 0,
+    .collect_day = 0,
+};
+
+#define NPRESETS (sizeof presets / sizeof presets[0])
+
+PBSC_API size_t
+pbsc_policy_count(void)
+{
+    return NPRESETS;
+}
+
+PBSC_API const pbsc_policy *
+pbsc_policy_get(size_t i)
+{
+    return i < NPRESETS ? &presets[i] : NULL;
+}
+
+PBSC_API int
+pbsc_policy_find(const char *id, const pbsc_policy **policy, pbsc_diag *diag)
+{
+    size_t i;
+
+    if (id == NULL || policy == NULL)
+        return pbsc_fail(diag, PBSC_E_INVAL, id == NULL ? "id" : "policy", NAN,
+                         "NULL argument");
+    for (i = 0; i < NPRESETS; i++) {
+        if (strcmp(presets[i].id, id) == 0) {
+            *policy = &presets[i];
+            return PBSC_OK;
+        }
+    }
+    return pbsc_fail(diag, PBSC_E_UNKNOWN, "policy", NAN, "no policy preset named '%.40s'", id);
+}
+
+PBSC_API int
+pbsc_policy_info_get(const pbsc_policy *policy, pbsc_policy_info *info)
+{
+    if (policy == NULL || info == NULL)
+        return PBSC_E_INVAL;
+    info->id = policy->id;
+    info->version = policy->version;
+    info->name = policy->name;
+    info->source = policy->source;
+    info->provenance = policy->provenance;
+    return PBSC_OK;
+}
+
+PBSC_API void
+pbsc_policy_free(pbsc_policy *policy)
+{
+    if (policy != NULL && policy->allocated)
+        pbsc_dealloc(policy);
+}
+
+/* ---- the key table: one row per policy-file key ---------------------------------------- */
+
+enum kind { K_STRING, K_REGIMENS, K_NUMBER, K_DAY, K_COUNT, K_BOOL };
+
+struct key {
+    const char *name;
+    enum kind kind;
+    size_t offset;
+    size_t size;   /* K_STRING: the buffer */
+    double lo, hi; /* K_NUMBER, K_DAY, K_COUNT: the accepted range, closed */
+    int optional;  /* NAN (numbers) or 0 (days) allowed, written "none" */
+    int required;  /* must appear in a site file */
+};
+
+#define STR(f, req) {#f, K_STRING, offsetof(pbsc_policy, f), sizeof(((pbsc_policy *)0)->f), 0, 0, 0, req}
+#define NUM(f, lo, hi, opt) {#f, K_NUMBER, offsetof(pbsc_policy, f), 0, lo, hi, opt, 0}
+#define DAY(f, opt, req) {#f, K_DAY, offsetof(pbsc_policy, f), 0, 1, 366, opt, req}
+#define CNT(f, lo, hi) {#f, K_COUNT, offsetof(pbsc_policy, f), 0, lo, hi, 0, 0}
+#define BOOL(f) {#f, K_BOOL, offsetof(pbsc_policy, f), 0, 0, 1, 0, 0}
+
+static const struct key keys[] = {
+    STR(id, 1),
+    STR(version, 1),
+    STR(name, 0),
+    STR(source, 1),
+    STR(provenance, 0),
+    {"regimens", K_REGIMENS, offsetof(pbsc_policy, regimens), 0, 0, 0, 0, 1},
+    NUM(goal, 0.1, 100, 1),
+    NUM(minimum, 0.1, 100, 1),
+    DAY(assess_day, 0, 1),
+    DAY(assess_last_day, 1, 0),
+    DAY(collect_day, 0, 1),
+    NUM(recovery_wbc, 0, 500, 0),
+    NUM(plerixafor_below, 0, 5000, 1),
+    BOOL(plerixafor_inclusive),
+    NUM(plerixafor_below_multi, 0, 5000, 1),
+    NUM(multi_goal_above, 0, 100, 1),
+    NUM(plerixafor_wbc_above, 0, 500, 1),
+    NUM(undefined_below, 0, 5000, 1),
+    NUM(band_low, 0, 5000, 1),
+    NUM(band_high, 0, 5000, 1),
+    CNT(band_days, 0, 14),
+    NUM(band_plerixafor_below, 0, 5000, 1),
+    NUM(y1_salvage_below, 0, 100, 1),
+    NUM(yd_salvage_below, 0, 100, 1),
+    NUM(fail_after_plerixafor_below, 0, 5000, 1),
+    BOOL(fail_gitmo),
+    CNT(max_plerixafor_doses, 0, 10),
+    CNT(max_sessions, 1, 20),
+    DAY(max_day, 0, 0),
+    NUM(session_tbv_multiple, 0.1, 10, 0),
+    NUM(session_litres, 0.1, 60, 1),
+    NUM(volume_probability, 0.01, 0.99, 0),
+    NUM(level, 0.01, 0.99, 0),
+    BOOL(plerixafor_fixed_dose),
+};
+
+#define NKEYS (sizeof keys / sizeof keys[0])
+
+static const char *const regimen_names[] = {"gcsf", "chemo", "upfront"};
+
+static double *
+num_at(pbsc_policy *p, const struct key *k)
+{
+    return (double *)(void *)((char *)p + k->offset);
+}
+
+static long *
+long_at(pbsc_policy *p, const struct key *k)
+{
+    return (long *)(void *)((char *)p + k->offset);
+}
+
+static int *
+int_at(pbsc_policy *p, const struct key *k)
+{
+    return (int *)(void *)((char *)p + k->offset);
+}
+
+/* ---- checks shared by the parser and the tests ----------------------------------------- */
+
+static const struct key *
+find_key(const char *name, size_t len)
+{
+    size_t i;
+
+    for (i = 0; i < NKEYS; i++)
+        if (strlen(keys[i].name) == len && strncmp(keys[i].name, name, len) == 0)
+            return &keys[i];
+    return NULL;
+}
+
+/* Relations between fields that no single key can check. */
+static int
+check_relations(const pbsc_policy *p, pbsc_diag *diag)
+{
+    int band = !isnan(p->band_low) || !isnan(p->band_high) || p->band_days > 0 ||
+               !isnan(p->band_plerixafor_below);
+
+    if (p->regimens == 0)
+        return pbsc_fail(diag, PBSC_E_MISSING, "regimens", NAN, "no regimen is covered");
+    if (p->assess_last_day != 0 && p->assess_last_day < p->assess_day)
+        return pbsc_fail(diag, PBSC_E_CONFLICT, "assess_last_day", (double)p->assess_last_day,
+                         "assess_last_day %ld is before assess_day %ld", p->assess_last_day,
+                         p->assess_day);
+    if (p->collect_day < p->assess_day)
+        return pbsc_fail(diag, PBSC_E_CONFLICT, "collect_day", (double)p->collect_day,
+                         "collect_day %ld is before assess_day %ld", p->collect_day,
+                         p->assess_day);
+    if (p->max_day < p->collect_day)
+        return pbsc_fail(diag, PBSC_E_CONFLICT, "max_day", (double)p->max_day,
+                         "max_day %ld is before collect_day %ld", p->max_day, p->collect_day);
+    if (p->minimum > p->goal)
+        return pbsc_fail(diag, PBSC_E_CONFLICT, "minimum", p->minimum,
+                         "minimum %g is above goal %g", p->minimum, p->goal);
+    if (isnan(p->plerixafor_below_multi) != isnan(p->multi_goal_above))
+        return pbsc_fail(diag, PBSC_E_CONFLICT, "multi_goal_above", p->multi_goal_above,
+                         "plerixafor_below_multi and multi_goal_above go together");
+    if (band && (isnan(p->band_low) || isnan(p->band_high) || p->band_days < 1 ||
+                 isnan(p->band_plerixafor_below) || p->band_low > p->band_high))
+        return pbsc_fail(diag, PBSC_E_CONFLICT, "band_low", p->band_low,
+                         "an extra-day band needs band_low <= band_high, band_days >= 1 and "
+                         "band_plerixafor_below");
+    return PBSC_OK;
+}
+
+/* ---- the parser ------------------------------------------------------------------------ */
+
+/* Copies [s, s+n) into buf as a C string; fails if it does not fit. */
+static int
+copy_text(char *buf, size_t size, const char *s, size_t n)
+{
+    if (n >= size)
+        return 0;
+    memcpy(buf, s, n);
+    buf[n] = '\0';
+    return 1;
+}
+
+static int
+parse_number(const struct key *k, const char *v, size_t n, double *out, pbsc_diag *diag)
+{
+    char buf[64], *end;
+    double x;
+
+    if (!copy_text(buf, sizeof buf, v, n))
+        return pbsc_fail(diag, PBSC_E_PARSE, k->name, NAN, "%s: value too long", k->name);
+    if (strcmp(buf, "none") == 0) {
+        if (!k->optional)
+            return pbsc_fail(diag, PBSC_E_PARSE, k->name, NAN, "%s cannot be none", k->name);
+        *out = k->kind == K_NUMBER ? (double)NAN : 0.0;
+        return PBSC_OK;
+    }
+    errno = 0;
+    x = strtod(buf, &end);
+    if (end == buf || *end != '\0' || errno == ERANGE || !isfinite(x) ||
+        strpbrk(buf, "nNiIxX") != NULL)
+        return pbsc_fail(diag, PBSC_E_PARSE, k->name, NAN, "%s: '%s' is not a number", k->name,
+                         buf);
+    if (k->kind != K_NUMBER && x != floor(x))
+        return pbsc_fail(diag, PBSC_E_PARSE, k->name, x, "%s: '%s' is not a whole number",
+                         k->name, buf);
+    if (x < k->lo || x > k->hi)
+        return pbsc_fail(diag, PBSC_E_RANGE, k->name, x, "%s %g is outside [%g, %g]", k->name,
+                         x, k->lo, k->hi);
+    *out = x;
+    return PBSC_OK;
+}
+
+static int
+parse_regimens(const char *v, size_t n, unsigned *out, pbsc_diag *diag)
+{
+    unsigned bits = 0;
+    size_t i = 0;
+
+    while (i < n) {
+        size_t start, end, r;
+        while (i < n && (v[i] == ' ' || v[i] == '\t' || v[i] == ','))
+            i++;
+        start = i;
+        while (i < n && v[i] != ',' && v[i] != ' ' && v[i] != '\t')
+            i++;
+        end = i;
+        if (end == start)
+            break;
+        for (r = 0; r < 3; r++)
+            if (strlen(regimen_names[r]) == end - start &&
+                strncmp(regimen_names[r], v + start, end - start) == 0)
+                break;
+        if (r == 3)
+            return pbsc_fail(diag, PBSC_E_PARSE, "regimens", NAN,
+                             "regimens: '%.*s' is not gcsf, chemo or upfront",
+                             (int)(end - start > 20 ? 20 : end - start), v + start);
+        bits |= 1u << r;
+    }
+    if (bits == 0)
+        return pbsc_fail(diag, PBSC_E_PARSE, "regimens", NAN, "regimens: empty list");
+    *out = bits;
+    return PBSC_OK;
+}
+
+static int
+parse_bool(const char *v, size_t n, int *out, const char *name, pbsc_diag *diag)
+{
+    static const char *const yes[] = {"yes", "true", "1"}, *const no[] = {"no", "false", "0"};
+    size_t i;
+
+    for (i = 0; i < 3; i++) {
+        if (strlen(yes[i]) == n && strncmp(yes[i], v, n) == 0)
+            return *out = 1, PBSC_OK;
+        if (strlen(no[i]) == n && strncmp(no[i], v, n) == 0)
+            return *out = 0, PBSC_OK;
+    }
+    return pbsc_fail(diag, PBSC_E_PARSE, name, NAN, "%s: '%.*s' is not yes or no", name,
+                     (int)(n > 20 ? 20 : n), v);
+}
+
+static int
+set_value(pbsc_policy *p, const struct key *k, const char *v, size_t n, pbsc_diag *diag)
+{
+    double x;
+    int rc;
+
+    switch (k->kind) {
+    case K_STRING:
+        if (!copy_text((char *)p + k->offset, k->size, v, n))
+            return pbsc_fail(diag, PBSC_E_RANGE, k->name, NAN, "%s: longer than %zu characters",
+                             k->name, k->size - 1);
+        return PBSC_OK;
+    case K_REGIMENS:
+        return parse_regimens(v, n, &p->regimens, diag);
+    case K_BOOL:
+        return parse_bool(v, n, int_at(p, k), k->name, diag);
+    case K_NUMBER:
+        return parse_number(k, v, n, num_at(p, k), diag);
+    case K_DAY:
+    case K_COUNT:
+    default:
+        if ((rc = parse_number(k, v, n, &x, diag)) == PBSC_OK)
+            *long_at(p, k) = (long)x;
+        return rc;
+    }
+}
+
+static int
+is_space(char c)
+{
+    return c == ' ' || c == '\t' || c == '\r';
+}
+
+/* One line [s, s+n): a comment, blank, or `key = value`. */
+static int
+parse_line(pbsc_policy *p, unsigned char *seen, const char *s, size_t n, pbsc_diag *diag)
+{
+    const char *eq, *k = s, *v;
+    size_t kn, vn;
+    const struct key *key;
+
+    while (n > 0 && is_space(*k))
+        k++, n--;
+    while (n > 0 && is_space(k[n - 1]))
+        n--;
+    if (n == 0 || *k == '#')
+        return PBSC_OK;
+    if (memchr(k, '\0', n) != NULL)
+        return pbsc_fail(diag, PBSC_E_PARSE, "", NAN, "a NUL byte in the line");
+    eq = memchr(k, '=', n);
+    if (eq == NULL)
+        return pbsc_fail(diag, PBSC_E_PARSE, "", NAN, "expected 'key = value'");
+    for (kn = (size_t)(eq - k); kn > 0 && is_space(k[kn - 1]); kn--)
+        ;
+    for (v = eq + 1, vn = n - (size_t)(v - k); vn > 0 && is_space(*v); v++, vn--)
+        ;
+    if (kn == 0)
+        return pbsc_fail(diag, PBSC_E_PARSE, "", NAN, "no key before '='");
+    key = find_key(k, kn);
+    if (key == NULL) {
+        char name[32];
+        copy_text(name, sizeof name, k, kn < sizeof name ? kn : sizeof name - 1);
+        return pbsc_fail(diag, PBSC_E_UNKNOWN, name, NAN, "unknown key '%.*s'",
+                         (int)(kn > 40 ? 40 : kn), k);
+    }
+    if (seen[key - keys])
+        return pbsc_fail(diag, PBSC_E_DUPLICATE, key->name, NAN, "%s is given twice",
+                         key->name);
+    seen[key - keys] = 1;
+    if (vn == 0)
+        return pbsc_fail(diag, PBSC_E_PARSE, key->name, NAN, "%s has no value", key->name);
+    return set_value(p, key, v, vn, diag);
+}
+
+static int
+check_required(const unsigned char *seen, long lines, pbsc_diag *diag)
+{
+    size_t i;
+
+    for (i = 0; i < NKEYS; i++) {
+        if (keys[i].required && !seen[i]) {
+            pbsc_fail(diag, PBSC_E_MISSING, keys[i].name, NAN, "%s is required", keys[i].name);
+            if (diag != NULL)
+                diag->line = lines;
+            return PBSC_E_MISSING;
+        }
+    }
+    return PBSC_OK;
+}
+
+PBSC_API int
+pbsc_policy_parse(const char *text, size_t length, pbsc_policy **policy, pbsc_diag *diag)
+{
+    unsigned char seen[NKEYS] = {0};
+    pbsc_policy *p;
+    size_t at = 0;
+    long line = 0;
+    int rc = PBSC_OK;
+
+    if ((text == NULL && length > 0) || policy == NULL)
+        return pbsc_fail(diag, PBSC_E_INVAL, text == NULL ? "text" : "policy", NAN,
+                         "NULL argument");
+    p = pbsc_alloc(sizeof *p);
+    if (p == NULL)
+        return pbsc_fail(diag, PBSC_E_NOMEM, "policy", NAN, "out of memory");
+    *p = site_defaults;
+    while (rc == PBSC_OK && at < length) {
+        const char *nl = memchr(text + at, '\n', length - at);
+        size_t n = nl != NULL ? (size_t)(nl - (text + at)) : length - at;
+
+        line++;
+        rc = parse_line(p, seen, text + at, n, diag);
+        at += n + (nl != NULL);
+    }
+    if (rc != PBSC_OK) {
+        if (diag != NULL)
+            diag->line = line;
+    } else if ((rc = check_required(seen, line, diag)) == PBSC_OK &&
+               (rc = check_relations(p, diag)) != PBSC_OK && diag != NULL) {
+        diag->line = line;
+    }
+    if (rc != PBSC_OK) {
+        pbsc_dealloc(p);
+        return rc;
+    }
+    *policy = p;
+    return PBSC_OK;
+}
+
+/* Policy files are small: a larger file is a wrong path, not a policy. */
+#define MAX_POLICY_BYTES (1024 * 1024)
+
+PBSC_API int
+pbsc_policy_read(const char *path, pbsc_policy **policy, pbsc_diag *diag)
+{
+    FILE *fp;
+    char *buf;
+    size_t n;
+    int rc;
+
+    if (path == NULL || policy == NULL)
+        return pbsc_fail(diag, PBSC_E_INVAL, path == NULL ? "path" : "policy", NAN,
+                         "NULL argument");
+    fp = fopen(path, "rb");
+    if (fp == NULL)
+        return pbsc_fail(diag, PBSC_E_IO, "path", NAN, "%.60s: %s", path, strerror(errno));
+    buf = pbsc_alloc(MAX_POLICY_BYTES + 1);
+    if (buf == NULL) {
+        fclose(fp);
+        return pbsc_fail(diag, PBSC_E_NOMEM, "policy", NAN, "out of memory");
+    }
+    n = fread(buf, 1, MAX_POLICY_BYTES + 1, fp);
+    if (ferror(fp))
+        rc = pbsc_fail(diag, PBSC_E_IO, "path", NAN, "%.60s: read error", path);
+    else if (n > MAX_POLICY_BYTES)
+        rc = pbsc_fail(diag, PBSC_E_RANGE, "path", NAN, "%.60s: larger than %d bytes", path,
+                       MAX_POLICY_BYTES);
+    else
+        rc = pbsc_policy_parse(buf, n, policy, diag);
+    fclose(fp);
+    pbsc_dealloc(buf);
+    return rc;
+}
+
+/* ---- the writer ------------------------------------------------------------------------ */
+
+struct out {
+    char *buf;
+    size_t size, len;
+};
+
+static void
+put(struct out *o, const char *fmt, ...) PBSC_PRINTF(2, 3);
+
+static void
+put(struct out *o, const char *fmt, ...)
+{
+    va_list ap;
+    int n;
+
+    va_start(ap, fmt);
+    n = vsnprintf(o->buf != NULL && o->len < o->size ? o->buf + o->len : NULL,
+                  o->buf != NULL && o->len < o->size ? o->size - o->len : 0, fmt, ap);
+    va_end(ap);
+    if (n > 0)
+        o->len += (size_t)n;
+}
+
+/* The shortest decimal that reads back as the same double. */
+static void
+put_number(struct out *o, double x)
+{
+    char b[32];
+    int prec;
+
+    prec = 15; /* 15 digits read back exactly for every threshold a person would write */
+    snprintf(b, sizeof b, "%.*g", prec, x);
+    if (strtod(b, NULL) != x)
+        prec = 17;
+    put(o, "%.*g", prec, x);
+}
+
+static void
+put_value(struct out *o, const pbsc_policy *p, const struct key *k)
+{
+    pbsc_policy *q = (pbsc_policy *)(void *)p; /* read only */
+    unsigned r;
+    const char *sep = "";
+
+    switch (k->kind) {
+    case K_STRING:
+        put(o, "%s", (const char *)p + k->offset);
+        break;
+    case K_REGIMENS:
+        for (r = 0; r < 3; r++)
+            if (p->regimens & (1u << r))
+                put(o, "%s%s", sep, regimen_names[r]), sep = ", ";
+        break;
+    case K_BOOL:
+        put(o, "%s", *int_at(q, k) ? "yes" : "no");
+        break;
+    case K_NUMBER:
+        if (isnan(*num_at(q, k)))
+            put(o, "none");
+        else
+            put_number(o, *num_at(q, k));
+        break;
+    case K_DAY:
+    case K_COUNT:
+    default:
+        if (k->optional && *long_at(q, k) == 0)
+            put(o, "none");
+        else
+            put(o, "%ld", *long_at(q, k));
+        break;
+    }
+}
+
+static void
+format_into(const pbsc_policy *p, struct out *o)
+{
+    size_t i;
+
+    put(o, "# pbsc-policy(5) file written by libpbsc %s\n", pbsc_version_string());
+    for (i = 0; i < NKEYS; i++) {
+        if (keys[i].kind == K_STRING && ((const char *)p + keys[i].offset)[0] == '\0')
+            continue; /* an empty optional string: omitted, as a site file would */
+        put(o, "%s = ", keys[i].name);
+        put_value(o, p, &keys[i]);
+        put(o, "\n");
+    }
+}
+
+PBSC_API int
+pbsc_policy_format(const pbsc_policy *policy, char *buffer, size_t size, size_t *needed)
+{
+    struct out o = {NULL, 0, 0};
+
+    if (policy == NULL || (buffer == NULL && size > 0))
+        return PBSC_E_INVAL;
+    format_into(policy, &o); /* measure */
+    if (needed != NULL)
+        *needed = o.len + 1;
+    if (buffer == NULL)
+        return PBSC_OK;
+    if (size < o.len + 1)
+        return PBSC_E_RANGE;
+    o.buf = buffer;
+    o.size = size;
+    o.len = 0;
+    format_into(policy, &o);
+    return PBSC_OK;
+}
