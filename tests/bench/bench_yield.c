@@ -9,52 +9,10 @@
 #include <time.h>
 
 #include "pbsc.h"
-
-#ifdef __GLIBC__
-/* Count heap allocations made by anyone in the process (the library included). */
-extern void *__libc_malloc(size_t);
-extern void *__libc_calloc(size_t, size_t);
-extern void *__libc_realloc(void *, size_t);
-static unsigned long allocations;
-void *malloc(size_t n);
-void *calloc(size_t n, size_t m);
-void *realloc(void *p, size_t n);
-void *
-malloc(size_t n)
-{
-    allocations++;
-    return __libc_malloc(n);
-}
-void *
-calloc(size_t n, size_t m)
-{
-    allocations++;
-    return __libc_calloc(n, m);
-}
-void *
-realloc(void *p, size_t n)
-{
-    allocations++;
-    return __libc_realloc(p, n);
-}
-#define ALLOCATIONS() allocations
-#else
-#define ALLOCATIONS() 0UL
-#endif
+#include "bench.h"
 
 #define CALLS 2000000
 #define ROUNDS 5
-
-static volatile double sink;
-
-static double
-now_ns(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
-}
 
 /* The same quantities as pbsc_yield_project(), with no validation and no indirection. */
 static void
@@ -69,20 +27,6 @@ inlined(double cd34, double litres, double kg, double ce_median, double ce_sigma
     out[1] = median / spread;
     out[2] = median * spread;
     out[3] = gsl_cdf_ugaussian_Q(log(dose / median) / sigma);
-}
-
-static double
-median_of(double *v, int n)
-{
-    int i, j;
-
-    for (i = 1; i < n; i++)
-        for (j = i; j > 0 && v[j] < v[j - 1]; j--) {
-            double t = v[j];
-            v[j] = v[j - 1];
-            v[j - 1] = t;
-        }
-    return v[n / 2];
 }
 
 int
