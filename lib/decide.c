@@ -54,7 +54,8 @@ struct history {
     const pbsc_day *unknown_product; /* an apheresis with no product count */
     size_t doses;                    /* plerixafor doses before today */
     const pbsc_day *last_dose;
-    long recovery_day; /* chemotherapy: first day <= D with WBC > recovery_wbc, or 0 */
+    long recovery_day; /* chemotherapy: first day <= D with WBC > recovery_wbc after a
+                          day with WBC <= recovery_wbc (the nadir), or 0 */
 };
 
 /* The engine's working state for one decision. */
@@ -77,13 +78,17 @@ static void
 read_history(const pbsc_course *c, const pbsc_policy *p, size_t today, struct history *h)
 {
     size_t i;
+    int nadir = 0;
 
     memset(h, 0, sizeof *h);
     h->today = &c->days[today];
     h->today_index = today;
     for (i = 0; i <= today; i++) {
         const pbsc_day *d = &c->days[i];
-        if (h->recovery_day == 0 && d->wbc > p->recovery_wbc)
+        /* recovery is a rise after the nadir: a normal WBC before it is not recovery */
+        if (d->wbc <= p->recovery_wbc)
+            nadir = 1;
+        else if (nadir && h->recovery_day == 0 && d->wbc > p->recovery_wbc)
             h->recovery_day = d->day;
         if (i == today)
             break;
@@ -393,6 +398,8 @@ assess_today(struct ctx *x, long first_collect)
                    t->cd34, x->p->band_low, x->p->band_high, x->p->band_days);
     case V_PASS:
     default:
+        if (!isnan(x->p->band_high)) /* passing a band policy means passing its top */
+            x->d->threshold = thr = x->p->band_high;
         if (t->day >= first_collect)
             return collect(x, "assess.collect", "day %ld PB CD34 %g/uL passes %g/uL: collect",
                            t->day, t->cd34, thr);
@@ -464,14 +471,14 @@ before_collection(struct ctx *x)
     long start, end, first_collect;
 
     if (x->c->regimen == PBSC_REGIMEN_CHEMO_GCSF) {
-        x->d->threshold = p->recovery_wbc;
         if (x->h.recovery_day == 0) {
             x->d->wbc = t->wbc;
+            x->d->threshold = p->recovery_wbc;
             if (isnan(t->wbc))
                 return need(x, "need.wbc", "the WBC (count recovery)");
             return say(x, PBSC_ACTION_WAIT, "wait.recovery",
-                       "day %ld WBC %g <= %g x10^9/L: wait for count recovery", t->day, t->wbc,
-                       p->recovery_wbc);
+                       "day %ld WBC %g x10^9/L: wait for recovery above %g after the nadir",
+                       t->day, t->wbc, p->recovery_wbc);
         }
         start = x->h.recovery_day;
     } else {
@@ -493,9 +500,8 @@ rules(struct ctx *x)
     const pbsc_policy *p = x->p;
     const struct history *h = &x->h;
     long day = h->today->day;
-    pbsc_gitmo g;
     const char *why;
-    int rc;
+    int by_count;
 
     if (!(p->regimens & PBSC_REGIMEN_BIT(x->c->regimen)))
         return say(x, PBSC_ACTION_OUTSIDE_POLICY, "outside.regimen",
@@ -511,13 +517,11 @@ rules(struct ctx *x)
         return stop_at_limit(x, "stop.sessions", "the policy's last apheresis is done");
     if (day > p->max_day)
         return stop_at_limit(x, "stop.day", "past the policy's last day");
-    if (p->fail_gitmo) {
-        rc = pbsc_gitmo_classify(x->c, NULL, day, &g, &why, x->diag);
-        if (rc != PBSC_OK)
-            return rc;
-        if (g == PBSC_GITMO_PROVEN)
-            return stop_at_limit(x, "fail.gitmo", why);
-    }
+    /* GITMO's peak criterion judges G-CSF alone: once plerixafor has been given, the course
+     * is judged by its harvest (the 3-aphereses criterion) */
+    if (p->fail_gitmo && (why = pbsc_gitmo_proven(x->c, h->today_index, &by_count)) != NULL &&
+        (!by_count || h->doses == 0))
+        return stop_at_limit(x, "fail.gitmo", why);
     if (h->last_dose != NULL &&
         (h->last_apheresis == NULL || h->last_dose->day >= h->last_apheresis->day))
         return after_plerixafor(x);
@@ -617,11 +621,15 @@ pbsc_replay(const pbsc_course *course, const pbsc_policy *policy, const pbsc_ce_
     if (capacity < n)
         return pbsc_fail(diag, PBSC_E_RANGE, "capacity", (double)capacity,
                          "room for %zu decisions, the course has %zu days", capacity, n);
+    /* Every day must decide before any is written: the array is untouched on error. */
     for (i = 0; i < n; i++) {
-        rc = pbsc_decide(course, policy, ce, course->days[i].day, &decisions[i], diag);
+        pbsc_decision scratch;
+        rc = pbsc_decide(course, policy, ce, course->days[i].day, &scratch, diag);
         if (rc != PBSC_OK)
             return rc;
     }
+    for (i = 0; i < n; i++)
+        pbsc_decide(course, policy, ce, course->days[i].day, &decisions[i], NULL);
     *count = n;
     return PBSC_OK;
 }

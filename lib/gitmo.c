@@ -32,9 +32,10 @@ is_apheresis(const pbsc_day *d)
     return !isnan(d->processed_l) || !isnan(d->collected);
 }
 
-/* Proven poor mobilizer as of row index `last`, or NULL. */
-static const char *
-proven(const pbsc_course *c, size_t last)
+/* Proven poor mobilizer as of row index `last`: the criterion met, or NULL; *by_count says
+ * whether it was the G-CSF peak (1) or the harvest after 3 aphereses (0). */
+const char *
+pbsc_gitmo_proven(const pbsc_course *c, size_t last, int *by_count)
 {
     long horizon = c->regimen == PBSC_REGIMEN_CHEMO_GCSF ? CHEMO_DAYS : GCSF_DAYS;
     double peak = -1.0, sum = 0.0;
@@ -54,10 +55,12 @@ proven(const pbsc_course *c, size_t last)
             sum += isnan(d->collected) ? 0.0 : d->collected;
         }
     }
+    *by_count = 1;
     if (c->days[last].day >= horizon && peak >= 0.0 && peak < PEAK_CD34)
         return c->regimen == PBSC_REGIMEN_CHEMO_GCSF
                    ? "peak PB CD34 < 20/uL up to day 20 after chemotherapy + G-CSF"
                    : "peak PB CD34 < 20/uL after 6 days of G-CSF";
+    *by_count = 0;
     if (aphereses == APHERESES && !unknown && sum < APHERESIS_DOSE)
         return "< 2.0 x10^6 CD34+/kg after 3 aphereses";
     return NULL;
@@ -105,7 +108,7 @@ pbsc_gitmo_classify(const pbsc_course *course, const pbsc_risk *risk, long day,
     pbsc_risk none;
     const char *why;
     size_t last;
-    int rc;
+    int rc, by_count;
 
     if (course == NULL || result == NULL)
         return pbsc_fail(diag, PBSC_E_INVAL, course == NULL ? "course" : "result", NAN,
@@ -118,7 +121,7 @@ pbsc_gitmo_classify(const pbsc_course *course, const pbsc_risk *risk, long day,
         return rc;
     if ((rc = pbsc_course_index(course, day, &last, diag)) != PBSC_OK)
         return rc;
-    if ((why = proven(course, last)) != NULL) {
+    if ((why = pbsc_gitmo_proven(course, last, &by_count)) != NULL) {
         *result = PBSC_GITMO_PROVEN;
     } else if ((why = predicted(course, risk)) != NULL) {
         *result = PBSC_GITMO_PREDICTED;

@@ -39,6 +39,10 @@ struct pbsc_course {
 /* The index of the row for `day` (day <= 0: the last row); PBSC_E_NODATA if none. */
 int pbsc_course_index(const pbsc_course *c, long day, size_t *index, pbsc_diag *diag);
 
+/* GITMO's proven-poor criterion met by row `last`, or NULL (lib/gitmo.c); *by_count: 1 if
+ * it is the G-CSF peak criterion, 0 if the harvest after 3 aphereses. */
+const char *pbsc_gitmo_proven(const pbsc_course *c, size_t last, int *by_count);
+
 /* Regimen bits of pbsc_policy.regimens. */
 #define PBSC_REGIMEN_BIT(r) (1u << (unsigned)(r))
 

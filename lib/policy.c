@@ -259,6 +259,30 @@ find_key(const char *name, size_t len)
     return NULL;
 }
 
+/* An extra-day band needs all four of its keys, low <= high: names the first one wrong. */
+static int
+check_band(const pbsc_policy *p, pbsc_diag *diag)
+{
+    static const char why[] = "an extra-day band needs band_low <= band_high, band_days >= 1 "
+                              "and band_plerixafor_below";
+
+    if (isnan(p->band_low))
+        return pbsc_fail(diag, PBSC_E_CONFLICT, "band_low", NAN, "band_low is missing: %s", why);
+    if (isnan(p->band_high))
+        return pbsc_fail(diag, PBSC_E_CONFLICT, "band_high", NAN, "band_high is missing: %s",
+                         why);
+    if (p->band_days < 1)
+        return pbsc_fail(diag, PBSC_E_CONFLICT, "band_days", (double)p->band_days,
+                         "band_days %ld: %s", p->band_days, why);
+    if (isnan(p->band_plerixafor_below))
+        return pbsc_fail(diag, PBSC_E_CONFLICT, "band_plerixafor_below", NAN,
+                         "band_plerixafor_below is missing: %s", why);
+    if (p->band_low > p->band_high)
+        return pbsc_fail(diag, PBSC_E_CONFLICT, "band_low", p->band_low,
+                         "band_low %g is above band_high %g", p->band_low, p->band_high);
+    return PBSC_OK;
+}
+
 /* Relations between fields that no single key can check. */
 static int
 check_relations(const pbsc_policy *p, pbsc_diag *diag)
@@ -282,15 +306,14 @@ check_relations(const pbsc_policy *p, pbsc_diag *diag)
     if (p->minimum > p->goal)
         return pbsc_fail(diag, PBSC_E_CONFLICT, "minimum", p->minimum,
                          "minimum %g is above goal %g", p->minimum, p->goal);
-    if (isnan(p->plerixafor_below_multi) != isnan(p->multi_goal_above))
-        return pbsc_fail(diag, PBSC_E_CONFLICT, "multi_goal_above", p->multi_goal_above,
-                         "plerixafor_below_multi and multi_goal_above go together");
-    if (band && (isnan(p->band_low) || isnan(p->band_high) || p->band_days < 1 ||
-                 isnan(p->band_plerixafor_below) || p->band_low > p->band_high))
-        return pbsc_fail(diag, PBSC_E_CONFLICT, "band_low", p->band_low,
-                         "an extra-day band needs band_low <= band_high, band_days >= 1 and "
-                         "band_plerixafor_below");
-    return PBSC_OK;
+    if (isnan(p->plerixafor_below_multi) != isnan(p->multi_goal_above)) {
+        const char *missing =
+            isnan(p->multi_goal_above) ? "multi_goal_above" : "plerixafor_below_multi";
+        return pbsc_fail(diag, PBSC_E_CONFLICT, missing, NAN,
+                         "%s is missing: plerixafor_below_multi and multi_goal_above go together",
+                         missing);
+    }
+    return band ? check_band(p, diag) : PBSC_OK;
 }
 
 /* ---- the parser ------------------------------------------------------------------------ */
@@ -572,17 +595,19 @@ put(struct out *o, const char *fmt, ...)
         o->len += (size_t)n;
 }
 
-/* The shortest decimal that reads back as the same double. */
+/* The shortest of 15, 16 or 17 significant digits that reads back as the same double
+ * (15 suffice for every threshold a person would write; 17 always round-trip). */
 static void
 put_number(struct out *o, double x)
 {
     char b[32];
     int prec;
 
-    prec = 15; /* 15 digits read back exactly for every threshold a person would write */
-    snprintf(b, sizeof b, "%.*g", prec, x);
-    if (strtod(b, NULL) != x)
-        prec = 17;
+    for (prec = 15; prec < 17; prec++) {
+        snprintf(b, sizeof b, "%.*g", prec, x);
+        if (strtod(b, NULL) == x)
+            break;
+    }
     put(o, "%.*g", prec, x);
 }
 
