@@ -572,3 +572,384 @@ cli_fmt(char *buf, size_t size, int decimals, double v)
     }
     return buf;
 }
+
+/* ---- CSV input --------------------------------------------------------------------- */
+
+#define CSV_MAX_COLUMNS 32
+/* A course or a site's history is kilobytes to a few megabytes: more is a wrong file. */
+#define CSV_MAX_BYTES (64L * 1024 * 1024)
+
+struct cli_csv {
+    const char *prog;
+    const char *path; /* as messages name it */
+    const char *const *columns;
+    size_t ncolumns;
+    char *text; /* the whole file, NUL-terminated; lines are cut in place */
+    size_t len, at;
+    long next_line; /* the number of the line at `at` */
+    long line;      /* the current record's line */
+    int pos[CSV_MAX_COLUMNS]; /* the field of columns[k] in a record, or -1 */
+    size_t nfields;           /* fields in the header, hence in every record */
+    char *cells[CSV_MAX_COLUMNS];
+};
+
+int
+cli_csv_error(const cli_csv *csv, long line, const char *fmt, ...)
+{
+    va_list ap;
+
+    if (line > 0)
+        fprintf(stderr, "%s: %s:%ld: ", csv->prog, csv->path, line);
+    else
+        fprintf(stderr, "%s: %s: ", csv->prog, csv->path);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+    return CLI_EXIT_INPUT;
+}
+
+/* The whole stream into csv->text; CLI_EXIT_INPUT (printed) on a read error or a huge file. */
+static int
+csv_slurp(cli_csv *csv, FILE *fp)
+{
+    size_t cap = 0;
+
+    for (;;) {
+        size_t n;
+
+        if (csv->len + 1 >= cap) {
+            size_t grown = cap ? 2 * cap : 8192;
+            char *t;
+
+            if (grown > (size_t)CSV_MAX_BYTES + 2)
+                grown = (size_t)CSV_MAX_BYTES + 2;
+            if (csv->len + 1 >= grown)
+                return cli_csv_error(csv, 0, "larger than %ld bytes: not a CSV this program "
+                                             "reads", CSV_MAX_BYTES);
+            t = realloc(csv->text, grown);
+            if (t == NULL)
+                return cli_csv_error(csv, 0, "out of memory");
+            csv->text = t;
+            cap = grown;
+        }
+        n = fread(csv->text + csv->len, 1, cap - 1 - csv->len, fp);
+        csv->len += n;
+        if (n == 0)
+            break;
+    }
+    if (ferror(fp))
+        return cli_csv_error(csv, 0, "read error: %s", strerror(errno));
+    csv->text[csv->len] = '\0';
+    return CLI_EXIT_OK;
+}
+
+static int
+csv_blank(char c)
+{
+    return c == ' ' || c == '\t';
+}
+
+/* The next line that is neither blank nor a comment, cut in place (no line end, trimmed);
+ * NULL at the end of the text. *bad is set when the line holds a NUL byte. */
+static char *
+csv_take_line(cli_csv *csv, int *bad)
+{
+    *bad = 0;
+    while (csv->at < csv->len) {
+        char *s = csv->text + csv->at;
+        char *nl = memchr(s, '\n', csv->len - csv->at);
+        size_t n = nl != NULL ? (size_t)(nl - s) : csv->len - csv->at;
+
+        csv->line = csv->next_line++;
+        csv->at += n + (nl != NULL);
+        if (memchr(s, '\0', n) != NULL) {
+            *bad = 1;
+            return s;
+        }
+        if (n > 0 && s[n - 1] == '\r')
+            n--;
+        while (n > 0 && csv_blank(s[n - 1]))
+            n--;
+        s[n] = '\0';
+        while (csv_blank(*s))
+            s++;
+        if (*s != '\0' && *s != '#')
+            return s;
+    }
+    return NULL;
+}
+
+/* Cuts a line into trimmed fields; returns how many there are (up to `max`, then max + 1). */
+static size_t
+csv_split(char *s, char **fields, size_t max)
+{
+    size_t n = 0;
+
+    for (;;) {
+        char *comma = strchr(s, ','), *end;
+
+        if (comma != NULL)
+            *comma = '\0';
+        while (csv_blank(*s))
+            s++;
+        end = s + strlen(s);
+        while (end > s && csv_blank(end[-1]))
+            *--end = '\0';
+        if (n == max)
+            return max + 1;
+        fields[n++] = s;
+        if (comma == NULL)
+            return n;
+        s = comma + 1;
+    }
+}
+
+/* "NAME: unknown column (the columns are a, b, c)". */
+static int
+csv_unknown(const cli_csv *csv, const char *name)
+{
+    char list[512] = "";
+    size_t k, used = 0;
+
+    for (k = 0; k < csv->ncolumns && used < sizeof list; k++) {
+        int n = snprintf(list + used, sizeof list - used, "%s%s", k > 0 ? ", " : "",
+                         csv->columns[k]);
+        if (n < 0)
+            break;
+        used += (size_t)n;
+    }
+    return cli_csv_error(csv, csv->line, "%.40s: unknown column (the columns are %s)", name,
+                         list);
+}
+
+static int
+csv_header(cli_csv *csv, const char *const *required)
+{
+    char *fields[CSV_MAX_COLUMNS];
+    size_t i, k, n;
+    int bad;
+    char *s = csv_take_line(csv, &bad);
+
+    if (bad)
+        return cli_csv_error(csv, csv->line, "a NUL byte in the header");
+    if (s == NULL)
+        return cli_csv_error(csv, 0, "no header row (the first line that is not a comment "
+                                     "names the columns)");
+    n = csv_split(s, fields, CSV_MAX_COLUMNS);
+    if (n > CSV_MAX_COLUMNS)
+        return cli_csv_error(csv, csv->line, "more than %d columns in the header",
+                             CSV_MAX_COLUMNS);
+    for (i = 0; i < n; i++) {
+        if (strchr(fields[i], '"') != NULL)
+            return cli_csv_error(csv, csv->line, "column %lu: quoted fields are not supported",
+                                 (unsigned long)i + 1);
+        if (fields[i][0] == '\0')
+            return cli_csv_error(csv, csv->line, "column %lu has no name",
+                                 (unsigned long)i + 1);
+        for (k = 0; k < csv->ncolumns && strcmp(fields[i], csv->columns[k]) != 0; k++)
+            ;
+        if (k == csv->ncolumns)
+            return csv_unknown(csv, fields[i]);
+        if (csv->pos[k] >= 0)
+            return cli_csv_error(csv, csv->line, "%s: the column is given twice",
+                                 csv->columns[k]);
+        csv->pos[k] = (int)i;
+    }
+    for (i = 0; required != NULL && required[i] != NULL; i++) {
+        for (k = 0; k < csv->ncolumns && strcmp(required[i], csv->columns[k]) != 0; k++)
+            ;
+        if (k == csv->ncolumns || csv->pos[k] < 0)
+            return cli_csv_error(csv, csv->line, "%s: the column is required", required[i]);
+    }
+    csv->nfields = n;
+    return CLI_EXIT_OK;
+}
+
+int
+cli_csv_open(const char *prog, const char *path, const char *const *columns,
+             const char *const *required, cli_csv **out)
+{
+    cli_csv *csv;
+    FILE *fp;
+    size_t k;
+    int rc, is_stdin = strcmp(path, "-") == 0;
+
+    *out = NULL;
+    csv = calloc(1, sizeof *csv);
+    if (csv == NULL)
+        return cli_input_error(prog, "out of memory");
+    csv->prog = prog;
+    csv->path = is_stdin ? "<stdin>" : path;
+    csv->columns = columns;
+    for (k = 0; columns[k] != NULL && k < CSV_MAX_COLUMNS; k++)
+        csv->pos[k] = -1;
+    csv->ncolumns = k;
+    csv->next_line = 1;
+    fp = is_stdin ? stdin : fopen(path, "rb");
+    if (fp == NULL) {
+        rc = cli_csv_error(csv, 0, "%s", strerror(errno));
+        cli_csv_free(csv);
+        return rc;
+    }
+    rc = csv_slurp(csv, fp);
+    if (!is_stdin)
+        fclose(fp);
+    if (rc == CLI_EXIT_OK && csv->len >= 3 && memcmp(csv->text, "\xEF\xBB\xBF", 3) == 0)
+        csv->at = 3; /* a UTF-8 byte-order mark, as spreadsheets write */
+    if (rc == CLI_EXIT_OK)
+        rc = csv_header(csv, required);
+    if (rc != CLI_EXIT_OK) {
+        cli_csv_free(csv);
+        return rc;
+    }
+    *out = csv;
+    return CLI_EXIT_OK;
+}
+
+void
+cli_csv_free(cli_csv *csv)
+{
+    if (csv == NULL)
+        return;
+    free(csv->text);
+    free(csv);
+}
+
+int
+cli_csv_next(cli_csv *csv)
+{
+    size_t i, n;
+    int bad;
+    char *s = csv_take_line(csv, &bad);
+
+    if (bad) {
+        cli_csv_error(csv, csv->line, "a NUL byte in the line");
+        return -1;
+    }
+    if (s == NULL)
+        return 0;
+    n = csv_split(s, csv->cells, CSV_MAX_COLUMNS);
+    if (n != csv->nfields) {
+        if (n > CSV_MAX_COLUMNS)
+            cli_csv_error(csv, csv->line, "more fields than the header's %lu",
+                          (unsigned long)csv->nfields);
+        else
+            cli_csv_error(csv, csv->line, "%lu field%s, the header has %lu", (unsigned long)n,
+                          n == 1 ? "" : "s", (unsigned long)csv->nfields);
+        return -1;
+    }
+    for (i = 0; i < n; i++) {
+        if (strchr(csv->cells[i], '"') != NULL) {
+            size_t k;
+
+            for (k = 0; k < csv->ncolumns && csv->pos[k] != (int)i; k++)
+                ;
+            cli_csv_error(csv, csv->line, "%s: quoted fields are not supported",
+                          k < csv->ncolumns ? csv->columns[k] : "?");
+            return -1;
+        }
+    }
+    return 1;
+}
+
+const char *
+cli_csv_path(const cli_csv *csv)
+{
+    return csv->path;
+}
+
+long
+cli_csv_line(const cli_csv *csv)
+{
+    return csv->line;
+}
+
+int
+cli_csv_has(const cli_csv *csv, size_t column)
+{
+    return column < csv->ncolumns && csv->pos[column] >= 0;
+}
+
+const char *
+cli_csv_cell(const cli_csv *csv, size_t column)
+{
+    if (!cli_csv_has(csv, column))
+        return "";
+    return csv->cells[csv->pos[column]];
+}
+
+/* Whether s has a digit: a cell without one (NA, n/a, -) is worth a hint. */
+static int
+has_digit(const char *s)
+{
+    for (; *s != '\0'; s++)
+        if (isdigit((unsigned char)*s))
+            return 1;
+    return 0;
+}
+
+static int
+csv_not_number(const cli_csv *csv, size_t column, const char *cell, const char *what)
+{
+    return cli_csv_error(csv, csv->line, "%s: '%.40s' is not %s%s", csv->columns[column], cell,
+                         what, has_digit(cell) ? "" : " (leave the cell empty when not measured)");
+}
+
+int
+cli_csv_double(const cli_csv *csv, size_t column, double *out)
+{
+    const char *cell = cli_csv_cell(csv, column);
+    char *end = NULL;
+    double v;
+
+    if (cell[0] == '\0') {
+        *out = (double)NAN;
+        return CLI_EXIT_OK;
+    }
+    if (names_nonfinite(cell))
+        return csv_not_number(csv, column, cell, "a finite number");
+    if (!looks_decimal(cell))
+        return csv_not_number(csv, column, cell, "a number");
+    errno = 0;
+    v = strtod(cell, &end);
+    if (end == cell || *end != '\0')
+        return csv_not_number(csv, column, cell, "a number");
+    if (errno == ERANGE || !isfinite(v))
+        return cli_csv_error(csv, csv->line, "%s: '%.40s' is out of range",
+                             csv->columns[column], cell);
+    *out = v;
+    return CLI_EXIT_OK;
+}
+
+int
+cli_csv_long(const cli_csv *csv, size_t column, int required, long *out, int *present)
+{
+    const char *cell = cli_csv_cell(csv, column), *p;
+    char *end = NULL;
+    long v;
+
+    if (cell[0] == '\0') {
+        if (required)
+            return cli_csv_error(csv, csv->line, "%s: empty, a value is required",
+                                 csv->columns[column]);
+        if (present != NULL)
+            *present = 0;
+        return CLI_EXIT_OK;
+    }
+    p = cell + (cell[0] == '+' || cell[0] == '-');
+    if (*p == '\0')
+        return csv_not_number(csv, column, cell, "an integer");
+    for (; *p != '\0'; p++)
+        if (!isdigit((unsigned char)*p))
+            return csv_not_number(csv, column, cell, "an integer");
+    errno = 0;
+    v = strtol(cell, &end, 10);
+    if (errno == ERANGE || end == cell || *end != '\0')
+        return cli_csv_error(csv, csv->line, "%s: '%.40s' is out of range",
+                             csv->columns[column], cell);
+    *out = v;
+    if (present != NULL)
+        *present = 1;
+    return CLI_EXIT_OK;
+}

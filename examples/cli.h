@@ -129,4 +129,51 @@ void cli_tsv_number(FILE *fp, int decimals, double v);
  * negative zero ("-0.00") is written without the sign, so goldens stay stable. */
 const char *cli_fmt(char *buf, size_t size, int decimals, double v);
 
+/* ---- CSV input --------------------------------------------------------------------- */
+
+/* A CSV file read whole before any row is used (so a program never acts on half a file):
+ * a header row naming the columns, then one record per line. Accepted: comment lines (first
+ * non-blank character '#'), blank lines, CRLF line ends, a UTF-8 byte-order mark, spaces and
+ * tabs around cells. Rejected, naming FILE:LINE (and the column where there is one): a
+ * quoted field, a NUL byte, a row whose field count differs from the header's, a header
+ * column that is not in the program's list, or one given twice. Messages go to stderr as
+ * "prog: FILE:LINE: [column: ]text"; FILE is "<stdin>" for "-". */
+typedef struct cli_csv cli_csv;
+
+/* Reads `path` ("-": standard input) and its header row. `columns` is the NULL-terminated
+ * list of the names a header may use (at most 32); `required` a NULL-terminated subset that
+ * must be present (may be NULL). Returns CLI_EXIT_OK and *out, or CLI_EXIT_INPUT (printed)
+ * with *out NULL. */
+int cli_csv_open(const char *prog, const char *path, const char *const *columns,
+                 const char *const *required, cli_csv **out);
+void cli_csv_free(cli_csv *csv);
+
+/* Moves to the next record: 1 when there is one, 0 at the end of the file, -1 when the line
+ * is malformed (printed; stop reading). */
+int cli_csv_next(cli_csv *csv);
+
+/* The file as messages name it ("<stdin>" for "-"), and the current record's line. */
+const char *cli_csv_path(const cli_csv *csv);
+long cli_csv_line(const cli_csv *csv);
+
+/* Whether the header has columns[column]. */
+int cli_csv_has(const cli_csv *csv, size_t column);
+
+/* The current record's cell of columns[column], trimmed: "" when empty or when the header
+ * has no such column. Valid until the next cli_csv_next() or cli_csv_free(). */
+const char *cli_csv_cell(const cli_csv *csv, size_t column);
+
+/* The cell as a strict decimal number (the rules of cli_parse_double); an empty cell or an
+ * absent column is NAN ("not measured"). On failure prints
+ * "prog: FILE:LINE: column: 'cell' is not a number" and returns CLI_EXIT_INPUT. */
+int cli_csv_double(const cli_csv *csv, size_t column, double *out);
+
+/* The cell as a strict decimal integer; an empty cell is an error when `required`, else
+ * *present is 0 (present may be NULL when required). Same messages. */
+int cli_csv_long(const cli_csv *csv, size_t column, int required, long *out, int *present);
+
+/* "prog: FILE:LINE: text" (or "prog: FILE: text" for line <= 0) on stderr. Returns
+ * CLI_EXIT_INPUT. */
+int cli_csv_error(const cli_csv *csv, long line, const char *fmt, ...) CLI_PRINTF(3, 4);
+
 #endif /* PBSC_CLI_H */

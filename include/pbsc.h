@@ -275,8 +275,8 @@ PBSC_API const char *pbsc_warning_name(unsigned warning);
 
 /* ---- plerixafor and the GITMO classifier --------------------------------------------- */
 
-PBSC_API int pbsc_plerixafor_dose(double weight_kg, double crcl_ml_min, int fixed_dose,
-                                  double *mg, unsigned *warnings, pbsc_diag *diag);
+PBSC_API int pbsc_plerixafor_dose(double weight_kg, double crcl_ml_min, int fixed_dose, double *mg,
+                                  unsigned *warnings, pbsc_diag *diag);
 
 typedef enum pbsc_gitmo {
     PBSC_GITMO_NOT_POOR = 0,  /* neither proven nor predicted */
@@ -325,30 +325,30 @@ PBSC_API void pbsc_policy_free(pbsc_policy *policy);
 /* ---- the decision ------------------------------------------------------------------ */
 
 typedef enum pbsc_action {
-    PBSC_ACTION_WAIT = 0,       /* continue G-CSF, count again tomorrow */
-    PBSC_ACTION_COLLECT,        /* apheresis today */
-    PBSC_ACTION_PLERIXAFOR,     /* plerixafor tonight, apheresis tomorrow */
-    PBSC_ACTION_STOP_GOAL,      /* stop: the goal is collected */
-    PBSC_ACTION_STOP_MINIMUM,   /* stop: the minimum is collected, the goal is out of reach */
-    PBSC_ACTION_STOP_FAILED,    /* stop: mobilization failed (remobilize) */
-    PBSC_ACTION_NEED_COUNT,     /* a value the policy reads today is missing */
-    PBSC_ACTION_OUTSIDE_POLICY  /* the policy does not cover this situation */
+    PBSC_ACTION_WAIT = 0,      /* continue G-CSF, count again tomorrow */
+    PBSC_ACTION_COLLECT,       /* apheresis today */
+    PBSC_ACTION_PLERIXAFOR,    /* plerixafor tonight, apheresis tomorrow */
+    PBSC_ACTION_STOP_GOAL,     /* stop: the goal is collected */
+    PBSC_ACTION_STOP_MINIMUM,  /* stop: the minimum is collected, the goal is out of reach */
+    PBSC_ACTION_STOP_FAILED,   /* stop: mobilization failed (remobilize) */
+    PBSC_ACTION_NEED_COUNT,    /* a value the policy reads today is missing */
+    PBSC_ACTION_OUTSIDE_POLICY /* the policy does not cover this situation */
 } pbsc_action;
 
 /* Today's decision and everything an auditor needs to replay it. Frozen layout. */
 typedef struct pbsc_decision {
-    long day;                   /* the morning decided */
+    long day; /* the morning decided */
     pbsc_action action;
-    int salvage;                /* plerixafor: 1 salvage (after a poor harvest), 0 pre-emptive */
-    char rule[40];              /* the rule that fired, e.g. "assess.plerixafor" */
-    char reason[200];           /* one sentence naming the inputs the rule read */
+    int salvage;      /* plerixafor: 1 salvage (after a poor harvest), 0 pre-emptive */
+    char rule[40];    /* the rule that fired, e.g. "assess.plerixafor" */
+    char reason[200]; /* one sentence naming the inputs the rule read */
     char policy_id[32];
     char policy_version[16];
     char library_version[16];
-    double cd34;                /* today's PB CD34 the rule read, or NAN */
-    double wbc;                 /* today's WBC the rule read, or NAN */
-    double threshold;           /* the threshold the rule compared against, or NAN */
-    double goal;                /* in force (course, else the policy's default) */
+    double cd34;      /* today's PB CD34 the rule read, or NAN */
+    double wbc;       /* today's WBC the rule read, or NAN */
+    double threshold; /* the threshold the rule compared against, or NAN */
+    double goal;      /* in force (course, else the policy's default) */
     double minimum;
     double collected;           /* cumulative before today, x10^6/kg recipient */
     double remaining;           /* goal - collected, at least 0 */

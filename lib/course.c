@@ -42,8 +42,7 @@ check_person(const pbsc_person *p, pbsc_diag *diag)
         (rc = pbsc_optional(PBSC_Q_HEIGHT_CM, p->height_cm, NULL, diag)) != PBSC_OK ||
         (rc = pbsc_optional(PBSC_Q_AGE_YEARS, p->age_years, NULL, diag)) != PBSC_OK ||
         (rc = pbsc_optional(PBSC_Q_CRCL, p->crcl_ml_min, NULL, diag)) != PBSC_OK ||
-        (rc = pbsc_optional(PBSC_Q_WEIGHT_KG, p->recipient_kg, "recipient_kg", diag)) !=
-            PBSC_OK)
+        (rc = pbsc_optional(PBSC_Q_WEIGHT_KG, p->recipient_kg, "recipient_kg", diag)) != PBSC_OK)
         return rc;
     if (p->sex != PBSC_SEX_UNKNOWN && p->sex != PBSC_SEX_MALE && p->sex != PBSC_SEX_FEMALE)
         return pbsc_fail(diag, PBSC_E_INVAL, "sex", NAN, "unknown sex code %d", (int)p->sex);
@@ -143,8 +142,7 @@ pbsc_course_add(pbsc_course *course, const pbsc_day *day, pbsc_diag *diag)
         pbsc_day *grown = pbsc_realloc(course->days, cap * sizeof *grown);
 
         if (grown == NULL)
-            return day_fail(diag,
-                            pbsc_fail(diag, PBSC_E_NOMEM, "course", NAN, "out of memory"),
+            return day_fail(diag, pbsc_fail(diag, PBSC_E_NOMEM, "course", NAN, "out of memory"),
                             day->day);
         course->days = grown;
         course->cap = cap;

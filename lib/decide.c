@@ -48,11 +48,12 @@
 struct history {
     const pbsc_day *today;
     size_t today_index;
-    double collected;  /* sum of products before today */
-    size_t aphereses;  /* before today */
+    double collected; /* sum of products before today */
+    size_t aphereses; /* before today */
     const pbsc_day *first_apheresis, *last_apheresis;
     const pbsc_day *unknown_product; /* an apheresis with no product count */
     size_t doses;                    /* plerixafor doses before today */
+    unsigned warnings;               /* course warnings raised by rows up to today */
     const pbsc_day *last_dose;
     long recovery_day; /* chemotherapy: first day <= D with WBC > recovery_wbc after a
                           day with WBC <= recovery_wbc (the nadir), or 0 */
@@ -90,8 +91,13 @@ read_history(const pbsc_course *c, const pbsc_policy *p, size_t today, struct hi
             nadir = 1;
         else if (nadir && h->recovery_day == 0 && d->wbc > p->recovery_wbc)
             h->recovery_day = d->day;
+        if (i > 0 && d->day > c->days[i - 1].day + 1)
+            h->warnings |= PBSC_W_DAY_GAP;
         if (i == today)
             break;
+        /* an earlier evening's dose; today's own is what is being decided */
+        if (c->regimen != PBSC_REGIMEN_CHEMO_GCSF && d->plerixafor_mg > 0.0 && d->day < 4)
+            h->warnings |= PBSC_W_PLERIXAFOR_EARLY;
         if (is_apheresis(d)) {
             h->aphereses++;
             if (h->first_apheresis == NULL)
@@ -124,8 +130,7 @@ blank_projection(pbsc_decision *d)
     p->volume_l = p->tbv_l = p->sigma = NAN;
 }
 
-static int
-say(struct ctx *x, pbsc_action action, const char *rule, const char *fmt, ...)
+static int say(struct ctx *x, pbsc_action action, const char *rule, const char *fmt, ...)
     PBSC_PRINTF(4, 5);
 
 static int
@@ -146,8 +151,8 @@ static int
 stop_at_limit(struct ctx *x, const char *rule, const char *what)
 {
     if (x->h.collected >= x->d->minimum)
-        return say(x, PBSC_ACTION_STOP_MINIMUM, rule, "%s; minimum %g met with %g x10^6/kg",
-                   what, x->d->minimum, x->h.collected);
+        return say(x, PBSC_ACTION_STOP_MINIMUM, rule, "%s; minimum %g met with %g x10^6/kg", what,
+                   x->d->minimum, x->h.collected);
     return say(x, PBSC_ACTION_STOP_FAILED, rule, "%s; %g x10^6/kg collected, minimum %g", what,
                x->h.collected, x->d->minimum);
 }
@@ -155,8 +160,8 @@ stop_at_limit(struct ctx *x, const char *rule, const char *what)
 static int
 need(struct ctx *x, const char *rule, const char *what)
 {
-    return say(x, PBSC_ACTION_NEED_COUNT, rule, "day %ld: %s is needed today",
-               x->h.today->day, what);
+    return say(x, PBSC_ACTION_NEED_COUNT, rule, "day %ld: %s is needed today", x->h.today->day,
+               what);
 }
 
 /* The session the person could have today, at today's count. */
@@ -197,13 +202,11 @@ project(struct ctx *x, pbsc_session *s, double volume)
 {
     s->volume_l = volume;
     x->d->volume_l = volume;
-    return pbsc_yield_project(s, x->ce, x->p->level, x->d->remaining, &x->d->projection,
-                              x->diag);
+    return pbsc_yield_project(s, x->ce, x->p->level, x->d->remaining, &x->d->projection, x->diag);
 }
 
 /* Collect today: the volume giving P(volume_probability) of the remaining dose, capped. */
-static int
-collect(struct ctx *x, const char *rule, const char *fmt, ...) PBSC_PRINTF(3, 4);
+static int collect(struct ctx *x, const char *rule, const char *fmt, ...) PBSC_PRINTF(3, 4);
 
 static int
 collect(struct ctx *x, const char *rule, const char *fmt, ...)
@@ -216,11 +219,12 @@ collect(struct ctx *x, const char *rule, const char *fmt, ...)
     today_session(x, &s);
     if ((rc = session_cap(x, &s, &cap)) != PBSC_OK)
         return rc;
-    rc = pbsc_yield_volume(&s, x->ce, x->d->remaining, x->p->volume_probability, &v, x->diag);
+    /* a count of 0 cannot reach the dose: process the cap, the projection says 0 */
+    rc = pbsc_yield_volume(&s, x->ce, x->d->remaining, x->p->volume_probability, &v, NULL);
     if (rc == PBSC_E_UNREACHABLE)
         v = cap;
     else if (rc != PBSC_OK)
-        return rc;
+        return pbsc_yield_volume(&s, x->ce, x->d->remaining, x->p->volume_probability, &v, x->diag);
     if ((rc = project(x, &s, fmin(v, cap))) != PBSC_OK)
         return rc;
     x->d->action = PBSC_ACTION_COLLECT;
@@ -268,14 +272,25 @@ after_plerixafor(struct ctx *x)
 
     if (!read_cd34(x))
         return need(x, "need.cd34", "the PB CD34 after plerixafor");
+    x->d->threshold = t; /* NAN when the policy has no failure threshold */
     if (x->d->cd34 < t) {
-        x->d->threshold = t;
-        return stop_at_limit(x, "fail.after_plerixafor", "PB CD34 still below threshold after "
-                                                         "plerixafor");
+        return stop_at_limit(x, "fail.after_plerixafor",
+                             "PB CD34 still below threshold after "
+                             "plerixafor");
     }
     return collect(x, "collect.after_plerixafor",
                    "day %ld: plerixafor given on day %ld, PB CD34 %g/uL: collect", day,
                    x->h.last_dose->day, x->d->cd34);
+}
+
+/* Aphereses the limits still allow: by count (max_sessions) and by calendar (max_day). */
+static long
+sessions_left(const struct ctx *x)
+{
+    long by_count = x->p->max_sessions - (long)x->h.aphereses;
+    long by_day = x->p->max_day - x->h.today->day + 1;
+
+    return by_count < by_day ? by_count : by_day;
 }
 
 static int
@@ -299,8 +314,8 @@ collecting(struct ctx *x)
     if (doses_left && h->aphereses >= 2 && last < p->yd_salvage_below) {
         char why[96];
         x->d->threshold = p->yd_salvage_below;
-        snprintf(why, sizeof why, "day %ld yield %g < %g x10^6/kg", h->last_apheresis->day,
-                 last, p->yd_salvage_below);
+        snprintf(why, sizeof why, "day %ld yield %g < %g x10^6/kg", h->last_apheresis->day, last,
+                 p->yd_salvage_below);
         return plerixafor(x, "salvage.yd", 1, why);
     }
     if (!read_cd34(x))
@@ -309,15 +324,13 @@ collecting(struct ctx *x)
     if ((rc = session_cap(x, &s, &cap)) != PBSC_OK || (rc = project(x, &s, cap)) != PBSC_OK)
         return rc;
     if (h->collected >= x->d->minimum &&
-        (double)(p->max_sessions - (long)h->aphereses) * x->d->projection.median <
-            x->d->remaining) {
-        double left = (double)(p->max_sessions - (long)h->aphereses) * x->d->projection.median;
+        (double)sessions_left(x) * x->d->projection.median < x->d->remaining) {
+        double left = (double)sessions_left(x) * x->d->projection.median;
         blank_projection(x->d);
         return say(x, PBSC_ACTION_STOP_MINIMUM, "stop.unreachable",
                    "day %ld: %ld session(s) left at PB CD34 %g/uL project %.2f x10^6/kg, "
                    "short of the %.2f remaining; minimum met",
-                   day, p->max_sessions - (long)h->aphereses, x->d->cd34, left,
-                   x->d->remaining);
+                   day, sessions_left(x), x->d->cd34, left, x->d->remaining);
     }
     return collect(x, "collect.continue", "day %ld: PB CD34 %g/uL, %.2f x10^6/kg to go: collect",
                    day, x->d->cd34, x->d->remaining);
@@ -390,8 +403,8 @@ assess_today(struct ctx *x, long first_collect)
     case V_WAIT_WBC:
         x->d->wbc = t->wbc;
         return say(x, PBSC_ACTION_WAIT, "assess.wait_wbc",
-                   "day %ld PB CD34 %g/uL < %g/uL but WBC %g <= %g x10^9/L: continue G-CSF",
-                   t->day, t->cd34, thr, t->wbc, x->p->plerixafor_wbc_above);
+                   "day %ld PB CD34 %g/uL < %g/uL but WBC %g <= %g x10^9/L: continue G-CSF", t->day,
+                   t->cd34, thr, t->wbc, x->p->plerixafor_wbc_above);
     case V_BAND:
         return say(x, PBSC_ACTION_WAIT, "assess.band",
                    "day %ld PB CD34 %g/uL in [%g, %g]/uL: %ld more day(s) of G-CSF", t->day,
@@ -404,8 +417,8 @@ assess_today(struct ctx *x, long first_collect)
             return collect(x, "assess.collect", "day %ld PB CD34 %g/uL passes %g/uL: collect",
                            t->day, t->cd34, thr);
         return say(x, PBSC_ACTION_WAIT, "assess.collect_tomorrow",
-                   "day %ld PB CD34 %g/uL passes %g/uL: G-CSF alone, collect on day %ld",
-                   t->day, t->cd34, thr, first_collect);
+                   "day %ld PB CD34 %g/uL passes %g/uL: G-CSF alone, collect on day %ld", t->day,
+                   t->cd34, thr, first_collect);
     }
 }
 
@@ -434,26 +447,27 @@ after_window(struct ctx *x, long end, long first_collect)
                    "day %ld: the assessment day %ld has no PB CD34 count", t->day, end);
     v = assess_row(p, x->d->goal, e, &thr);
     if (v == V_BAND && t->day < end + p->band_days)
-        return say(x, PBSC_ACTION_WAIT, "band.wait", "day %ld: extra G-CSF day %ld of %ld",
-                   t->day, t->day - end, p->band_days);
+        return say(x, PBSC_ACTION_WAIT, "band.wait", "day %ld: extra G-CSF day %ld of %ld", t->day,
+                   t->day - end, p->band_days);
     if (v == V_BAND && t->day == end + p->band_days) {
         if (!read_cd34(x))
             return need(x, "need.cd34", "the PB CD34 after the extra G-CSF day");
         x->d->threshold = p->band_plerixafor_below;
         if (x->d->cd34 < p->band_plerixafor_below) {
             char why[96];
-            snprintf(why, sizeof why, "day %ld PB CD34 %g/uL < %g/uL after the extra day",
-                     t->day, x->d->cd34, p->band_plerixafor_below);
+            snprintf(why, sizeof why, "day %ld PB CD34 %g/uL < %g/uL after the extra day", t->day,
+                     x->d->cd34, p->band_plerixafor_below);
             return plerixafor(x, "band.plerixafor", 0, why);
         }
-        return collect(x, "band.collect", "day %ld PB CD34 %g/uL >= %g/uL after the extra day: "
-                                          "collect",
+        return collect(x, "band.collect",
+                       "day %ld PB CD34 %g/uL >= %g/uL after the extra day: "
+                       "collect",
                        t->day, x->d->cd34, p->band_plerixafor_below);
     }
     if (v != V_PASS)
         return say(x, PBSC_ACTION_OUTSIDE_POLICY, "outside.deviation",
-                   "day %ld: the course did not follow day %ld's rule (PB CD34 %g/uL)", t->day,
-                   end, e->cd34);
+                   "day %ld: the course did not follow day %ld's rule (PB CD34 %g/uL)", t->day, end,
+                   e->cd34);
     if (t->day < first_collect)
         return say(x, PBSC_ACTION_WAIT, "assess.collect_tomorrow",
                    "day %ld: day %ld passed, collect on day %ld", t->day, end, first_collect);
@@ -477,8 +491,8 @@ before_collection(struct ctx *x)
             if (isnan(t->wbc))
                 return need(x, "need.wbc", "the WBC (count recovery)");
             return say(x, PBSC_ACTION_WAIT, "wait.recovery",
-                       "day %ld WBC %g x10^9/L: wait for recovery above %g after the nadir",
-                       t->day, t->wbc, p->recovery_wbc);
+                       "day %ld WBC %g x10^9/L: wait for recovery above %g after the nadir", t->day,
+                       t->wbc, p->recovery_wbc);
         }
         start = x->h.recovery_day;
     } else {
@@ -501,14 +515,13 @@ rules(struct ctx *x)
     const struct history *h = &x->h;
     long day = h->today->day;
     const char *why;
-    int by_count;
 
     if (!(p->regimens & PBSC_REGIMEN_BIT(x->c->regimen)))
         return say(x, PBSC_ACTION_OUTSIDE_POLICY, "outside.regimen",
                    "policy %s does not cover this regimen", p->id);
     if (h->collected >= x->d->goal)
-        return say(x, PBSC_ACTION_STOP_GOAL, "stop.goal",
-                   "%g x10^6/kg collected, goal %g: stop", h->collected, x->d->goal);
+        return say(x, PBSC_ACTION_STOP_GOAL, "stop.goal", "%g x10^6/kg collected, goal %g: stop",
+                   h->collected, x->d->goal);
     if (h->unknown_product != NULL)
         return say(x, PBSC_ACTION_NEED_COUNT, "need.product",
                    "day %ld: the product of day %ld has no CD34 count", day,
@@ -517,10 +530,11 @@ rules(struct ctx *x)
         return stop_at_limit(x, "stop.sessions", "the policy's last apheresis is done");
     if (day > p->max_day)
         return stop_at_limit(x, "stop.day", "past the policy's last day");
-    /* GITMO's peak criterion judges G-CSF alone: once plerixafor has been given, the course
-     * is judged by its harvest (the 3-aphereses criterion) */
-    if (p->fail_gitmo && (why = pbsc_gitmo_proven(x->c, h->today_index, &by_count)) != NULL &&
-        (!by_count || h->doses == 0))
+    /* GITMO's peak criterion judges G-CSF alone (through today's count): once plerixafor has
+     * been given the course is judged by its harvest, the products before today */
+    if (p->fail_gitmo &&
+        ((h->doses == 0 && (why = pbsc_gitmo_peak(x->c, h->today_index)) != NULL) ||
+         (why = pbsc_gitmo_harvest(x->c, h->today_index)) != NULL))
         return stop_at_limit(x, "fail.gitmo", why);
     if (h->last_dose != NULL &&
         (h->last_apheresis == NULL || h->last_dose->day >= h->last_apheresis->day))
@@ -542,8 +556,7 @@ goal_in_force(const pbsc_course *c, const pbsc_policy *p, pbsc_decision *d, pbsc
                          "no goal: the course gives none and policy %s has no default", p->id);
     if (isnan(d->minimum))
         return pbsc_fail(diag, PBSC_E_MISSING, "minimum", NAN,
-                         "no minimum: the course gives none and policy %s has no default",
-                         p->id);
+                         "no minimum: the course gives none and policy %s has no default", p->id);
     if (d->minimum > d->goal)
         return pbsc_fail(diag, PBSC_E_CONFLICT, "minimum", d->minimum,
                          "minimum %g is above the goal %g", d->minimum, d->goal);
@@ -560,8 +573,8 @@ blank(pbsc_decision *d)
 }
 
 PBSC_API int
-pbsc_decide(const pbsc_course *course, const pbsc_policy *policy, const pbsc_ce_model *ce,
-            long day, pbsc_decision *decision, pbsc_diag *diag)
+pbsc_decide(const pbsc_course *course, const pbsc_policy *policy, const pbsc_ce_model *ce, long day,
+            pbsc_decision *decision, pbsc_diag *diag)
 {
     struct ctx x;
     pbsc_decision d;
@@ -577,6 +590,13 @@ pbsc_decide(const pbsc_course *course, const pbsc_policy *policy, const pbsc_ce_
                          NAN, "NULL argument");
     if ((rc = pbsc_course_index(course, day, &today, diag)) != PBSC_OK)
         return rc;
+    /* the CE model is checked every morning, not only on the mornings that project */
+    if ((rc = pbsc_need(PBSC_Q_CE, ce->median, "ce_median", diag)) != PBSC_OK ||
+        (rc = pbsc_need(PBSC_Q_CE_SIGMA, ce->sigma, "ce_sigma", diag)) != PBSC_OK) {
+        if (diag != NULL)
+            diag->day = course->days[today].day;
+        return rc;
+    }
     blank(&d);
     if ((rc = goal_in_force(course, policy, &d, diag)) != PBSC_OK)
         return rc;
@@ -591,7 +611,7 @@ pbsc_decide(const pbsc_course *course, const pbsc_policy *policy, const pbsc_ce_
     d.remaining = fmax(0.0, d.goal - x.h.collected);
     d.aphereses = x.h.aphereses;
     d.plerixafor_doses = x.h.doses;
-    d.warnings = course->warnings;
+    d.warnings = x.h.warnings;
     snprintf(d.policy_id, sizeof d.policy_id, "%s", policy->id);
     snprintf(d.policy_version, sizeof d.policy_version, "%s", policy->version);
     snprintf(d.library_version, sizeof d.library_version, "%s", pbsc_version_string());
@@ -611,9 +631,11 @@ pbsc_replay(const pbsc_course *course, const pbsc_policy *policy, const pbsc_ce_
     size_t i, n;
     int rc;
 
-    if (course == NULL || decisions == NULL || count == NULL)
+    if (course == NULL || policy == NULL || ce == NULL || decisions == NULL || count == NULL)
         return pbsc_fail(diag, PBSC_E_INVAL,
                          course == NULL      ? "course"
+                         : policy == NULL    ? "policy"
+                         : ce == NULL        ? "ce"
                          : decisions == NULL ? "decisions"
                                              : "count",
                          NAN, "NULL argument");
@@ -638,8 +660,8 @@ PBSC_API const char *
 pbsc_action_name(pbsc_action action)
 {
     static const char *const names[] = {
-        "wait",         "collect",     "plerixafor",   "stop-goal",
-        "stop-minimum", "stop-failed", "need-count",   "outside-policy",
+        "wait",         "collect",     "plerixafor", "stop-goal",
+        "stop-minimum", "stop-failed", "need-count", "outside-policy",
     };
 
     if ((int)action < 0 || (size_t)action >= sizeof names / sizeof names[0])

@@ -6,12 +6,12 @@
 #include <math.h>
 
 /* The thresholds of the GITMO definition. */
-#define PEAK_CD34 20.0     /* peak PB CD34 below 20/uL ... */
-#define GCSF_DAYS 6        /* ... after 6 days of G-CSF, */
-#define CHEMO_DAYS 20      /* ... or up to day 20 after chemotherapy + G-CSF */
-#define APHERESES 3        /* < 2.0 x10^6/kg after 3 aphereses */
+#define PEAK_CD34 20.0 /* peak PB CD34 below 20/uL ... */
+#define GCSF_DAYS 6    /* ... after 6 days of G-CSF, */
+#define CHEMO_DAYS 20  /* ... or up to day 20 after chemotherapy + G-CSF */
+#define APHERESES 3    /* < 2.0 x10^6/kg after 3 aphereses */
 #define APHERESIS_DOSE 2.0
-#define AGE_YEARS 65.0     /* age > 65 */
+#define AGE_YEARS 65.0 /* age > 65 */
 
 PBSC_API void
 pbsc_risk_init(pbsc_risk *risk)
@@ -32,36 +32,47 @@ is_apheresis(const pbsc_day *d)
     return !isnan(d->processed_l) || !isnan(d->collected);
 }
 
-/* Proven poor mobilizer as of row index `last`: the criterion met, or NULL; *by_count says
- * whether it was the G-CSF peak (1) or the harvest after 3 aphereses (0). */
+/* GITMO's peak criterion on rows 0..last: the G-CSF peak (counts after a plerixafor dose do
+ * not count) below 20/uL once the horizon day is reached; the criterion's text, or NULL. */
 const char *
-pbsc_gitmo_proven(const pbsc_course *c, size_t last, int *by_count)
+pbsc_gitmo_peak(const pbsc_course *c, size_t last)
 {
     long horizon = c->regimen == PBSC_REGIMEN_CHEMO_GCSF ? CHEMO_DAYS : GCSF_DAYS;
-    double peak = -1.0, sum = 0.0;
-    size_t i, aphereses = 0;
-    int plerixafor = 0, unknown = 0;
+    double peak = -1.0;
+    size_t i;
 
     for (i = 0; i <= last; i++) {
         const pbsc_day *d = &c->days[i];
-        /* G-CSF's own peak: counts after a plerixafor dose do not count */
-        if (!plerixafor && d->day <= horizon && !isnan(d->cd34))
+        if (d->day <= horizon && !isnan(d->cd34))
             peak = fmax(peak, d->cd34);
         if (d->plerixafor_mg > 0.0)
-            plerixafor = 1;
-        if (is_apheresis(d) && aphereses < APHERESES) {
-            aphereses++;
-            unknown |= isnan(d->collected); /* a product not counted yet: undecided */
-            sum += isnan(d->collected) ? 0.0 : d->collected;
-        }
+            break;
     }
-    *by_count = 1;
     if (c->days[last].day >= horizon && peak >= 0.0 && peak < PEAK_CD34)
         return c->regimen == PBSC_REGIMEN_CHEMO_GCSF
                    ? "peak PB CD34 < 20/uL up to day 20 after chemotherapy + G-CSF"
                    : "peak PB CD34 < 20/uL after 6 days of G-CSF";
-    *by_count = 0;
-    if (aphereses == APHERESES && !unknown && sum < APHERESIS_DOSE)
+    return NULL;
+}
+
+/* GITMO's harvest criterion on the aphereses of rows 0..n-1: under 2.0 x10^6/kg after 3
+ * (undecided while one of the three products is not counted); the text, or NULL. */
+const char *
+pbsc_gitmo_harvest(const pbsc_course *c, size_t n)
+{
+    double sum = 0.0;
+    size_t i, aphereses = 0;
+
+    for (i = 0; i < n && aphereses < APHERESES; i++) {
+        const pbsc_day *d = &c->days[i];
+        if (!is_apheresis(d))
+            continue;
+        if (isnan(d->collected))
+            return NULL;
+        aphereses++;
+        sum += d->collected;
+    }
+    if (aphereses == APHERESES && sum < APHERESIS_DOSE)
         return "< 2.0 x10^6 CD34+/kg after 3 aphereses";
     return NULL;
 }
@@ -87,11 +98,12 @@ predicted(const pbsc_course *c, const pbsc_risk *r)
 static int
 check_risk(const pbsc_risk *r, pbsc_diag *diag)
 {
-    const int v[] = {r->failed_collection, r->extensive_radiotherapy, r->marrow_toxic_therapy,
-                     r->lines_over_two,    r->refractory,             r->marrow_involvement};
-    static const char *const names[] = {"failed_collection", "extensive_radiotherapy",
+    const int v[] = {r->failed_collection,    r->extensive_radiotherapy,
+                     r->marrow_toxic_therapy, r->lines_over_two,
+                     r->refractory,           r->marrow_involvement};
+    static const char *const names[] = {"failed_collection",    "extensive_radiotherapy",
                                         "marrow_toxic_therapy", "lines_over_two",
-                                        "refractory", "marrow_involvement"};
+                                        "refractory",           "marrow_involvement"};
     size_t i;
 
     for (i = 0; i < sizeof v / sizeof v[0]; i++)
@@ -102,13 +114,13 @@ check_risk(const pbsc_risk *r, pbsc_diag *diag)
 }
 
 PBSC_API int
-pbsc_gitmo_classify(const pbsc_course *course, const pbsc_risk *risk, long day,
-                    pbsc_gitmo *result, const char **criterion, pbsc_diag *diag)
+pbsc_gitmo_classify(const pbsc_course *course, const pbsc_risk *risk, long day, pbsc_gitmo *result,
+                    const char **criterion, pbsc_diag *diag)
 {
     pbsc_risk none;
     const char *why;
     size_t last;
-    int rc, by_count;
+    int rc;
 
     if (course == NULL || result == NULL)
         return pbsc_fail(diag, PBSC_E_INVAL, course == NULL ? "course" : "result", NAN,
@@ -121,7 +133,10 @@ pbsc_gitmo_classify(const pbsc_course *course, const pbsc_risk *risk, long day,
         return rc;
     if ((rc = pbsc_course_index(course, day, &last, diag)) != PBSC_OK)
         return rc;
-    if ((why = pbsc_gitmo_proven(course, last, &by_count)) != NULL) {
+    why = pbsc_gitmo_peak(course, last);
+    if (why == NULL)
+        why = pbsc_gitmo_harvest(course, last + 1);
+    if (why != NULL) {
         *result = PBSC_GITMO_PROVEN;
     } else if ((why = predicted(course, risk)) != NULL) {
         *result = PBSC_GITMO_PREDICTED;

@@ -39,9 +39,10 @@ struct pbsc_course {
 /* The index of the row for `day` (day <= 0: the last row); PBSC_E_NODATA if none. */
 int pbsc_course_index(const pbsc_course *c, long day, size_t *index, pbsc_diag *diag);
 
-/* GITMO's proven-poor criterion met by row `last`, or NULL (lib/gitmo.c); *by_count: 1 if
- * it is the G-CSF peak criterion, 0 if the harvest after 3 aphereses. */
-const char *pbsc_gitmo_proven(const pbsc_course *c, size_t last, int *by_count);
+/* GITMO's proven-poor criteria (lib/gitmo.c): the G-CSF peak on rows 0..last, the harvest
+ * after 3 aphereses on rows 0..n-1; the criterion's text, or NULL. */
+const char *pbsc_gitmo_peak(const pbsc_course *c, size_t last);
+const char *pbsc_gitmo_harvest(const pbsc_course *c, size_t n);
 
 /* Regimen bits of pbsc_policy.regimens. */
 #define PBSC_REGIMEN_BIT(r) (1u << (unsigned)(r))
@@ -66,13 +67,13 @@ struct pbsc_policy {
     int plerixafor_inclusive;
     double plerixafor_below_multi; /* the same when goal > multi_goal_above; NAN = same */
     double multi_goal_above;
-    double plerixafor_wbc_above; /* the plerixafor rule also needs WBC > this; NAN = no */
-    double undefined_below;      /* CD34 < this on assessment: outside policy; NAN = no */
-    double band_low, band_high;  /* extra G-CSF day when CD34 in [low, high]; NAN = no */
-    long band_days;              /* how many extra days */
-    double band_plerixafor_below; /* after the extra days: plerixafor when CD34 < this */
-    double y1_salvage_below;      /* salvage plerixafor when the first yield < this */
-    double yd_salvage_below;      /* ... when a later day's yield < this */
+    double plerixafor_wbc_above;        /* the plerixafor rule also needs WBC > this; NAN = no */
+    double undefined_below;             /* CD34 < this on assessment: outside policy; NAN = no */
+    double band_low, band_high;         /* extra G-CSF day when CD34 in [low, high]; NAN = no */
+    long band_days;                     /* how many extra days */
+    double band_plerixafor_below;       /* after the extra days: plerixafor when CD34 < this */
+    double y1_salvage_below;            /* salvage plerixafor when the first yield < this */
+    double yd_salvage_below;            /* ... when a later day's yield < this */
     double fail_after_plerixafor_below; /* stop, failed, when CD34 < this after plerixafor */
     int fail_gitmo;                     /* stop, failed, when GITMO says proven poor */
     long max_plerixafor_doses;

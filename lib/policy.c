@@ -4,8 +4,8 @@
 #include "pbsc_private.h"
 
 #include <errno.h>
-#include <stdarg.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,17 +25,17 @@
  * - process the volume giving P 0.90 of the remaining dose (capped): ours, a planning choice
  *   that errs towards processing more; interval level 0.90.
  */
-#define GENERAL_DEFAULTS                                                                       \
-    .recovery_wbc = 1.0, .max_plerixafor_doses = 4, .max_sessions = 4, .max_day = 20,          \
-    .session_tbv_multiple = 3.0, .session_litres = NAN, .volume_probability = 0.90,            \
-    .level = 0.90, .plerixafor_fixed_dose = 0
+#define GENERAL_DEFAULTS                                                                           \
+    .recovery_wbc = 1.0, .max_plerixafor_doses = 4, .max_sessions = 4, .max_day = 20,              \
+    .session_tbv_multiple = 3.0, .session_litres = NAN, .volume_probability = 0.90, .level = 0.90, \
+    .plerixafor_fixed_dose = 0
 
 /* Every rule field off; a preset then sets what its source says. */
-#define RULES_OFF                                                                              \
-    .goal = NAN, .minimum = NAN, .assess_last_day = 0, .plerixafor_below = NAN,                \
-    .plerixafor_inclusive = 0, .plerixafor_below_multi = NAN, .multi_goal_above = NAN,         \
-    .plerixafor_wbc_above = NAN, .undefined_below = NAN, .band_low = NAN, .band_high = NAN,    \
-    .band_days = 0, .band_plerixafor_below = NAN, .y1_salvage_below = NAN,                     \
+#define RULES_OFF                                                                                  \
+    .goal = NAN, .minimum = NAN, .assess_last_day = 0, .plerixafor_below = NAN,                    \
+    .plerixafor_inclusive = 0, .plerixafor_below_multi = NAN, .multi_goal_above = NAN,             \
+    .plerixafor_wbc_above = NAN, .undefined_below = NAN, .band_low = NAN, .band_high = NAN,        \
+    .band_days = 0, .band_plerixafor_below = NAN, .y1_salvage_below = NAN,                         \
     .yd_salvage_below = NAN, .fail_after_plerixafor_below = NAN, .fail_gitmo = 0
 
 #define ABSTRACT "read as an abstract (DOMAIN.md section 7); thresholds as the abstract prints them"
@@ -58,10 +58,9 @@ static const pbsc_policy presets[] = {
      .plerixafor_below = 15.0, .plerixafor_inclusive = 1, .undefined_below = 5.0},
     {GENERAL_DEFAULTS, RULES_OFF, .id = "mayo2013-p1", .version = "1",
      .name = "Mayo risk-adapted 1: day-4 or day-5 CD34 <10 plerixafor; any yield <0.5 salvage",
-     .source = "Biol Blood Marrow Transplant 2013;19:87-93 (PMID 22922211)",
-     .provenance = ABSTRACT, .regimens = GCSF, .assess_day = 4, .assess_last_day = 5,
-     .collect_day = 5, .plerixafor_below = 10.0, .y1_salvage_below = 0.5,
-     .yd_salvage_below = 0.5},
+     .source = "Biol Blood Marrow Transplant 2013;19:87-93 (PMID 22922211)", .provenance = ABSTRACT,
+     .regimens = GCSF, .assess_day = 4, .assess_last_day = 5, .collect_day = 5,
+     .plerixafor_below = 10.0, .y1_salvage_below = 0.5, .yd_salvage_below = 0.5},
     {GENERAL_DEFAULTS, RULES_OFF, .id = "mayo2013-p2", .version = "1",
      .name = "Mayo risk-adapted 2: day-4 CD34 <10 (<20 for several transplants) plerixafor; "
              "Y1 <1.5, later <0.5 salvage",
@@ -112,8 +111,7 @@ static const pbsc_policy presets[] = {
 
 /* What a site file starts from before its keys are read. */
 static const pbsc_policy site_defaults = {
-    GENERAL_DEFAULTS, RULES_OFF, .allocated = 1, .regimens = 0, .assess_day = 0,
-    .collect_day = 0,
+    GENERAL_DEFAULTS, RULES_OFF, .allocated = 1, .regimens = 0, .assess_day = 0, .collect_day = 0,
 };
 
 #define NPRESETS (sizeof presets / sizeof presets[0])
@@ -136,8 +134,7 @@ pbsc_policy_find(const char *id, const pbsc_policy **policy, pbsc_diag *diag)
     size_t i;
 
     if (id == NULL || policy == NULL)
-        return pbsc_fail(diag, PBSC_E_INVAL, id == NULL ? "id" : "policy", NAN,
-                         "NULL argument");
+        return pbsc_fail(diag, PBSC_E_INVAL, id == NULL ? "id" : "policy", NAN, "NULL argument");
     for (i = 0; i < NPRESETS; i++) {
         if (strcmp(presets[i].id, id) == 0) {
             *policy = &presets[i];
@@ -181,11 +178,26 @@ struct key {
     int required;  /* must appear in a site file */
 };
 
-#define STR(f, req) {#f, K_STRING, offsetof(pbsc_policy, f), sizeof(((pbsc_policy *)0)->f), 0, 0, 0, req}
-#define NUM(f, lo, hi, opt) {#f, K_NUMBER, offsetof(pbsc_policy, f), 0, lo, hi, opt, 0}
-#define DAY(f, opt, req) {#f, K_DAY, offsetof(pbsc_policy, f), 0, 1, 366, opt, req}
-#define CNT(f, lo, hi) {#f, K_COUNT, offsetof(pbsc_policy, f), 0, lo, hi, 0, 0}
-#define BOOL(f) {#f, K_BOOL, offsetof(pbsc_policy, f), 0, 0, 1, 0, 0}
+#define STR(f, req)                                                                                \
+    {                                                                                              \
+#f, K_STRING, offsetof(pbsc_policy, f), sizeof(((pbsc_policy *)0)->f), 0, 0, 0, req        \
+    }
+#define NUM(f, lo, hi, opt)                                                                        \
+    {                                                                                              \
+#f, K_NUMBER, offsetof(pbsc_policy, f), 0, lo, hi, opt, 0                                  \
+    }
+#define DAY(f, opt, req)                                                                           \
+    {                                                                                              \
+#f, K_DAY, offsetof(pbsc_policy, f), 0, 1, 366, opt, req                                   \
+    }
+#define CNT(f, lo, hi)                                                                             \
+    {                                                                                              \
+#f, K_COUNT, offsetof(pbsc_policy, f), 0, lo, hi, 0, 0                                     \
+    }
+#define BOOL(f)                                                                                    \
+    {                                                                                              \
+#f, K_BOOL, offsetof(pbsc_policy, f), 0, 0, 1, 0, 0                                        \
+    }
 
 static const struct key keys[] = {
     STR(id, 1),
@@ -269,8 +281,7 @@ check_band(const pbsc_policy *p, pbsc_diag *diag)
     if (isnan(p->band_low))
         return pbsc_fail(diag, PBSC_E_CONFLICT, "band_low", NAN, "band_low is missing: %s", why);
     if (isnan(p->band_high))
-        return pbsc_fail(diag, PBSC_E_CONFLICT, "band_high", NAN, "band_high is missing: %s",
-                         why);
+        return pbsc_fail(diag, PBSC_E_CONFLICT, "band_high", NAN, "band_high is missing: %s", why);
     if (p->band_days < 1)
         return pbsc_fail(diag, PBSC_E_CONFLICT, "band_days", (double)p->band_days,
                          "band_days %ld: %s", p->band_days, why);
@@ -298,8 +309,7 @@ check_relations(const pbsc_policy *p, pbsc_diag *diag)
                          p->assess_day);
     if (p->collect_day < p->assess_day)
         return pbsc_fail(diag, PBSC_E_CONFLICT, "collect_day", (double)p->collect_day,
-                         "collect_day %ld is before assess_day %ld", p->collect_day,
-                         p->assess_day);
+                         "collect_day %ld is before assess_day %ld", p->collect_day, p->assess_day);
     if (p->max_day < p->collect_day)
         return pbsc_fail(diag, PBSC_E_CONFLICT, "max_day", (double)p->max_day,
                          "max_day %ld is before collect_day %ld", p->max_day, p->collect_day);
@@ -350,11 +360,11 @@ parse_number(const struct key *k, const char *v, size_t n, double *out, pbsc_dia
         return pbsc_fail(diag, PBSC_E_PARSE, k->name, NAN, "%s: '%s' is not a number", k->name,
                          buf);
     if (k->kind != K_NUMBER && x != floor(x))
-        return pbsc_fail(diag, PBSC_E_PARSE, k->name, x, "%s: '%s' is not a whole number",
-                         k->name, buf);
+        return pbsc_fail(diag, PBSC_E_PARSE, k->name, x, "%s: '%s' is not a whole number", k->name,
+                         buf);
     if (x < k->lo || x > k->hi)
-        return pbsc_fail(diag, PBSC_E_RANGE, k->name, x, "%s %g is outside [%g, %g]", k->name,
-                         x, k->lo, k->hi);
+        return pbsc_fail(diag, PBSC_E_RANGE, k->name, x, "%s %g is outside [%g, %g]", k->name, x,
+                         k->lo, k->hi);
     *out = x;
     return PBSC_OK;
 }
@@ -473,8 +483,7 @@ parse_line(pbsc_policy *p, unsigned char *seen, const char *s, size_t n, pbsc_di
                          (int)(kn > 40 ? 40 : kn), k);
     }
     if (seen[key - keys])
-        return pbsc_fail(diag, PBSC_E_DUPLICATE, key->name, NAN, "%s is given twice",
-                         key->name);
+        return pbsc_fail(diag, PBSC_E_DUPLICATE, key->name, NAN, "%s is given twice", key->name);
     seen[key - keys] = 1;
     if (vn == 0)
         return pbsc_fail(diag, PBSC_E_PARSE, key->name, NAN, "%s has no value", key->name);
@@ -578,8 +587,7 @@ struct out {
     size_t size, len;
 };
 
-static void
-put(struct out *o, const char *fmt, ...) PBSC_PRINTF(2, 3);
+static void put(struct out *o, const char *fmt, ...) PBSC_PRINTF(2, 3);
 
 static void
 put(struct out *o, const char *fmt, ...)

@@ -940,7 +940,7 @@ START_TEST(read_size_limit)
 }
 END_TEST
 
-/* ---- defects: the correct behaviour, failing until lib/policy.c is fixed ------------------ */
+/* ---- regressions: defects found in review, fixed in lib/policy.c -------------------------- */
 
 /* lib/policy.c check_relations() names "multi_goal_above" for either half of the pair and
  * "band_low" for every incomplete band, even when that key is present and valid: the
@@ -982,7 +982,7 @@ suite(void)
     TCase *errors = tcase_create("parse errors");
     TCase *accepts = tcase_create("parse accepts");
     TCase *read = tcase_create("read");
-    TCase *defects = tcase_create("defects");
+    TCase *defects = tcase_create("regressions");
 
     tcase_add_test(presets, preset_count_and_order);
     tcase_add_test(presets, preset_find);
