@@ -46,7 +46,8 @@ typedef enum pbsc_status {
     PBSC_E_ORDER = 11,      /* a day before the course's last day */
     PBSC_E_PARSE = 12,      /* a policy file line that is not `key = value` or not a value */
     PBSC_E_IO = 13,         /* a file could not be read */
-    PBSC_E_NODATA = 14      /* the course has no row for the day asked about */
+    PBSC_E_NODATA = 14,     /* the course has no row for the day asked about */
+    PBSC_E_TOOFEW = 15      /* too few history rows to fit a model honestly */
 } pbsc_status;
 
 /* Diagnostic filled by a failing call (if the caller passes one). Frozen layout. */
@@ -359,6 +360,9 @@ typedef struct pbsc_decision {
     double plerixafor_mg;       /* plerixafor: tonight's dose, else NAN */
     long apheresis_day;         /* plerixafor: the apheresis it prepares, else 0 */
     unsigned warnings;          /* PBSC_W_* bits */
+    double p_goal_without;      /* forecast policy: P(goal within the limits) without
+                                   plerixafor tonight, else NAN */
+    double p_goal_with;         /* ... with plerixafor tonight, else NAN */
 } pbsc_decision;
 
 PBSC_API const char *pbsc_action_name(pbsc_action action);
@@ -368,6 +372,154 @@ PBSC_API int pbsc_decide(const pbsc_course *course, const pbsc_policy *policy,
 PBSC_API int pbsc_replay(const pbsc_course *course, const pbsc_policy *policy,
                          const pbsc_ce_model *ce, pbsc_decision *decisions, size_t capacity,
                          size_t *count, pbsc_diag *diag);
+
+/* ---- the site model: count dynamics and CE, preset or fitted ------------------------ */
+
+typedef struct pbsc_model pbsc_model;
+
+#define PBSC_GCSF_DAYS 8 /* day-to-day G-CSF ratios kept: from day 1..8 to the next day */
+
+/* The parameters of a model. Ratios are of tomorrow's PB CD34 to today's, log-normal with
+ * the given median and sigma (SD of the log). Frozen layout. */
+typedef struct pbsc_model_params {
+    pbsc_ce_model ce;    /* CE2 at the reference WBC and Hct */
+    double ce_wbc_slope; /* d ln CE / d ln(WBC / ce_wbc_ref); 0 = no dependence */
+    double ce_wbc_ref;   /* x10^9/L */
+    double ce_hct_slope; /* d ln CE / d (Hct - ce_hct_ref), per percentage point */
+    double ce_hct_ref;   /* % */
+    double gcsf_ratio[PBSC_GCSF_DAYS]; /* G-CSF alone, from day d to d+1 at [d-1]; later
+                                          days use the last */
+    double gcsf_sigma;
+    double chemo_ratio; /* chemotherapy + G-CSF, after count recovery */
+    double chemo_sigma;
+    double apheresis_ratio; /* the morning after an apheresis */
+    double apheresis_sigma;
+    double plerixafor_fold; /* the morning after a first plerixafor dose */
+    double plerixafor_sigma;
+    double plerixafor2_fold; /* ... after a later dose */
+    double plerixafor2_sigma;
+    double motixafortide_fold; /* ... after motixafortide */
+    double motixafortide_sigma;
+} pbsc_model_params;
+
+PBSC_API int pbsc_model_new(pbsc_model **model, pbsc_diag *diag);
+PBSC_API void pbsc_model_free(pbsc_model *model);
+PBSC_API int pbsc_model_get(const pbsc_model *model, pbsc_model_params *params);
+PBSC_API int pbsc_model_set(pbsc_model *model, const pbsc_model_params *params,
+                            pbsc_diag *diag);
+PBSC_API int pbsc_model_ce(const pbsc_model *model, double wbc, double hct, pbsc_ce_model *ce,
+                           pbsc_diag *diag);
+PBSC_API size_t pbsc_model_covariates(const pbsc_model *model);
+PBSC_API const char *pbsc_model_covariate(const pbsc_model *model, size_t i,
+                                          double *coefficient, double *mean, double *scale);
+PBSC_API int pbsc_model_risk(const pbsc_model *model, const double *values, size_t count,
+                             double *probability, pbsc_diag *diag);
+PBSC_API int pbsc_model_parse(const char *text, size_t length, pbsc_model **model,
+                              pbsc_diag *diag);
+PBSC_API int pbsc_model_read(const char *path, pbsc_model **model, pbsc_diag *diag);
+PBSC_API int pbsc_model_format(const pbsc_model *model, char *buffer, size_t size,
+                               size_t *needed);
+
+/* ---- forecast ---------------------------------------------------------------------- */
+
+typedef enum pbsc_option {
+    PBSC_OPTION_GCSF = 0,      /* continue G-CSF, no apheresis today */
+    PBSC_OPTION_COLLECT,       /* apheresis today */
+    PBSC_OPTION_PLERIXAFOR,    /* plerixafor tonight (apheresis tomorrow) */
+    PBSC_OPTION_MOTIXAFORTIDE  /* motixafortide tonight (apheresis tomorrow) */
+} pbsc_option;
+
+/* Tomorrow morning's PB CD34 as a log-normal distribution. Frozen layout. */
+typedef struct pbsc_count_forecast {
+    long day;      /* tomorrow */
+    double median; /* cells/uL */
+    double lower;  /* central interval at `level` */
+    double upper;
+    double level;
+    double sigma;  /* SD of ln(count): the option's ratio and today's counting error */
+} pbsc_count_forecast;
+
+PBSC_API int pbsc_forecast_count(const pbsc_course *course, const pbsc_model *model, long day,
+                                 pbsc_option option, double level, pbsc_count_forecast *out,
+                                 pbsc_diag *diag);
+
+/* The limits and the plan a success estimate simulates. Frozen layout;
+ * pbsc_success_params_init() sets the defaults documented in pbsc_success_estimate(3). */
+typedef struct pbsc_success_params {
+    double goal;                 /* NAN: the course's */
+    double minimum;              /* NAN: the course's */
+    long max_sessions;           /* aphereses in all, those done included */
+    long last_day;               /* the course's last day */
+    long max_plerixafor_doses;   /* in all, those given included */
+    double salvage_below;        /* plerixafor after a session yielding less; NAN = never */
+    double session_tbv_multiple; /* per-session cap */
+    double session_litres;       /* NAN = no litre cap */
+    size_t draws;                /* Monte Carlo draws */
+    unsigned long seed;          /* of the GSL generator: same seed, same numbers */
+} pbsc_success_params;
+
+/* The chance of success of one option from today. Frozen layout. */
+typedef struct pbsc_success {
+    double p_goal;           /* P(goal reached within the limits) */
+    double p_minimum;        /* P(minimum reached within the limits) */
+    double aphereses;        /* expected aphereses in all */
+    double plerixafor_doses; /* expected plerixafor doses in all */
+    double se;               /* Monte Carlo standard error of p_goal */
+    size_t draws;
+} pbsc_success;
+
+PBSC_API void pbsc_success_params_init(pbsc_success_params *params);
+PBSC_API int pbsc_success_estimate(const pbsc_course *course, const pbsc_model *model, long day,
+                                   pbsc_option option, const pbsc_success_params *params,
+                                   pbsc_success *out, pbsc_diag *diag);
+PBSC_API int pbsc_decide_model(const pbsc_course *course, const pbsc_policy *policy,
+                               const pbsc_model *model, long day, pbsc_decision *decision,
+                               pbsc_diag *diag);
+
+/* ---- calibration from a site's history --------------------------------------------- */
+
+typedef struct pbsc_history pbsc_history;
+
+/* One past apheresis session. Frozen layout; pbsc_history_row_init() sets NAN / -1. */
+typedef struct pbsc_history_row {
+    long patient;        /* groups the sessions of one mobilization; -1 = unknown */
+    double cd34;         /* pre-apheresis PB CD34, cells/uL (required) */
+    double processed_l;  /* (required) */
+    double weight_kg;    /* the apheresed person (required) */
+    double recipient_kg; /* NAN = autologous */
+    double collected;    /* product, x10^6 CD34+/kg recipient (required) */
+    double wbc;          /* x10^9/L at the pre-count; NAN = not recorded */
+    double hct;          /* %, NAN = not recorded */
+    double next_cd34;    /* the next morning's PB CD34, NAN = not recorded */
+    int poor;            /* the mobilization failed (1) or not (0); -1 = not recorded */
+} pbsc_history_row;
+
+/* What a fit measured, honestly: cross-validated where it says so. Frozen layout. */
+typedef struct pbsc_fit_report {
+    size_t sessions;        /* rows used for CE */
+    double ce_median;       /* fitted CE2 median (at the reference WBC and Hct) */
+    double ce_sigma;        /* residual SD of ln CE2 */
+    double ce_wbc_slope;    /* 0 when WBC was not recorded */
+    double ce_hct_slope;    /* 0 when Hct was not recorded */
+    double coverage_cv;     /* share of held-out yields inside their 90% interval */
+    size_t ratio_sessions;  /* rows with next_cd34 */
+    double apheresis_ratio; /* fitted median, or NAN when too few rows */
+    double apheresis_sigma;
+    size_t patients;        /* mobilizations with an outcome, for the risk model */
+    size_t events;          /* of them poor */
+    double auc_cv;          /* cross-validated AUC of the risk model, or NAN */
+    double brier_cv;        /* cross-validated Brier score, or NAN */
+} pbsc_fit_report;
+
+PBSC_API void pbsc_history_row_init(pbsc_history_row *row);
+PBSC_API int pbsc_history_new(const char *const *covariates, size_t count,
+                              pbsc_history **history, pbsc_diag *diag);
+PBSC_API void pbsc_history_free(pbsc_history *history);
+PBSC_API int pbsc_history_add(pbsc_history *history, const pbsc_history_row *row,
+                              const double *covariates, pbsc_diag *diag);
+PBSC_API size_t pbsc_history_length(const pbsc_history *history);
+PBSC_API int pbsc_calibrate(const pbsc_history *history, pbsc_model **model,
+                            pbsc_fit_report *report, pbsc_diag *diag);
 
 #ifdef __cplusplus
 }

@@ -63,7 +63,8 @@ struct history {
 struct ctx {
     const pbsc_course *c;
     const pbsc_policy *p;
-    const pbsc_ce_model *ce;
+    const pbsc_model *m; /* the site model, or NULL: the literature defaults */
+    pbsc_ce_model ce;    /* today's CE model */
     struct history h;
     pbsc_decision *d;
     pbsc_diag *diag;
@@ -202,7 +203,7 @@ project(struct ctx *x, pbsc_session *s, double volume)
 {
     s->volume_l = volume;
     x->d->volume_l = volume;
-    return pbsc_yield_project(s, x->ce, x->p->level, x->d->remaining, &x->d->projection, x->diag);
+    return pbsc_yield_project(s, &x->ce, x->p->level, x->d->remaining, &x->d->projection, x->diag);
 }
 
 /* Collect today: the volume giving P(volume_probability) of the remaining dose, capped. */
@@ -220,11 +221,11 @@ collect(struct ctx *x, const char *rule, const char *fmt, ...)
     if ((rc = session_cap(x, &s, &cap)) != PBSC_OK)
         return rc;
     /* a count of 0 cannot reach the dose: process the cap, the projection says 0 */
-    rc = pbsc_yield_volume(&s, x->ce, x->d->remaining, x->p->volume_probability, &v, NULL);
+    rc = pbsc_yield_volume(&s, &x->ce, x->d->remaining, x->p->volume_probability, &v, NULL);
     if (rc == PBSC_E_UNREACHABLE)
         v = cap;
     else if (rc != PBSC_OK)
-        return pbsc_yield_volume(&s, x->ce, x->d->remaining, x->p->volume_probability, &v, x->diag);
+        return pbsc_yield_volume(&s, &x->ce, x->d->remaining, x->p->volume_probability, &v, x->diag);
     if ((rc = project(x, &s, fmin(v, cap))) != PBSC_OK)
         return rc;
     x->d->action = PBSC_ACTION_COLLECT;
@@ -477,6 +478,33 @@ after_window(struct ctx *x, long end, long first_collect)
                    end, e->cd34);
 }
 
+/* The first assessment day: the policy's, or count recovery under chemotherapy. Returns 0
+ * with *start set, or 1 when today's decision is made (waiting for recovery or for a WBC). */
+static int
+window_start(struct ctx *x, long *start)
+{
+    const pbsc_policy *p = x->p;
+    const pbsc_day *t = x->h.today;
+
+    if (x->c->regimen != PBSC_REGIMEN_CHEMO_GCSF) {
+        *start = p->assess_day;
+        return 0;
+    }
+    if (x->h.recovery_day != 0) {
+        *start = x->h.recovery_day;
+        return 0;
+    }
+    x->d->wbc = t->wbc;
+    x->d->threshold = p->recovery_wbc;
+    if (isnan(t->wbc))
+        need(x, "need.wbc", "the WBC (count recovery)");
+    else
+        say(x, PBSC_ACTION_WAIT, "wait.recovery",
+            "day %ld WBC %g x10^9/L: wait for recovery above %g after the nadir", t->day, t->wbc,
+            p->recovery_wbc);
+    return 1;
+}
+
 static int
 before_collection(struct ctx *x)
 {
@@ -484,20 +512,8 @@ before_collection(struct ctx *x)
     const pbsc_day *t = x->h.today;
     long start, end, first_collect;
 
-    if (x->c->regimen == PBSC_REGIMEN_CHEMO_GCSF) {
-        if (x->h.recovery_day == 0) {
-            x->d->wbc = t->wbc;
-            x->d->threshold = p->recovery_wbc;
-            if (isnan(t->wbc))
-                return need(x, "need.wbc", "the WBC (count recovery)");
-            return say(x, PBSC_ACTION_WAIT, "wait.recovery",
-                       "day %ld WBC %g x10^9/L: wait for recovery above %g after the nadir", t->day,
-                       t->wbc, p->recovery_wbc);
-        }
-        start = x->h.recovery_day;
-    } else {
-        start = p->assess_day;
-    }
+    if (window_start(x, &start))
+        return PBSC_OK;
     end = p->assess_last_day == 0 ? p->max_day : start + (p->assess_last_day - p->assess_day);
     first_collect = start + (p->collect_day - p->assess_day);
     if (t->day < start)
@@ -506,6 +522,93 @@ before_collection(struct ctx *x)
     if (t->day <= end)
         return assess_today(x, first_collect);
     return after_window(x, end, first_collect);
+}
+
+/* ---- the model-based ("forecast") engine ----------------------------------------------- */
+
+/* P(goal within the limits) of one option from today, under the policy's limits. */
+static int
+chance(struct ctx *x, const pbsc_model *m, pbsc_option option, long max_doses, double *p)
+{
+    pbsc_success_params sp;
+    pbsc_success out;
+    int rc;
+
+    pbsc_success_params_init(&sp);
+    sp.goal = x->d->goal;
+    sp.minimum = x->d->minimum;
+    sp.max_sessions = x->p->max_sessions;
+    sp.last_day = x->p->max_day;
+    sp.max_plerixafor_doses = max_doses;
+    sp.session_tbv_multiple = x->p->session_tbv_multiple;
+    sp.session_litres = x->p->session_litres;
+    sp.draws = (size_t)x->p->forecast_draws;
+    sp.seed = (unsigned long)x->p->forecast_seed;
+    rc = pbsc_success_estimate(x->c, m, x->h.today->day, option, &sp, &out, x->diag);
+    if (rc == PBSC_OK)
+        *p = out.p_goal;
+    return rc;
+}
+
+/*
+ * forecast.plerixafor  P(goal without plerixafor, now or later) < forecast_p_below, doses
+ *                      left, and plerixafor tonight raises it
+ * forecast.collect     today's median yield at the session cap >= forecast_min_yield
+ * forecast.wait        neither: continue G-CSF
+ */
+static int
+forecast_rules(struct ctx *x)
+{
+    const pbsc_policy *p = x->p;
+    const pbsc_day *t = x->h.today;
+    pbsc_model local;
+    const pbsc_model *m = x->m;
+    long start, doses = (long)x->h.doses;
+    double cap, p_no, p_yes = NAN;
+    pbsc_session s;
+    int rc, worth;
+
+    if (x->h.aphereses == 0 && window_start(x, &start))
+        return PBSC_OK;
+    if (x->h.aphereses == 0 && t->day < start)
+        return say(x, PBSC_ACTION_WAIT, "wait.gcsf",
+                   "day %ld: continue G-CSF, the policy assesses from day %ld", t->day, start);
+    if (!read_cd34(x))
+        return need(x, "need.cd34", "the PB CD34 the forecast starts from");
+    today_session(x, &s);
+    if ((rc = session_cap(x, &s, &cap)) != PBSC_OK || (rc = project(x, &s, cap)) != PBSC_OK)
+        return rc;
+    worth = (x->h.aphereses > 0 || t->day >= start + (p->collect_day - p->assess_day)) &&
+            x->d->projection.median >= p->forecast_min_yield;
+    if (m == NULL) { /* pbsc_decide(): the literature model with the caller's CE */
+        pbsc_model_defaults(&local);
+        local.p.ce = x->ce;
+        m = &local;
+    }
+    if ((rc = chance(x, m, worth ? PBSC_OPTION_COLLECT : PBSC_OPTION_GCSF, doses, &p_no)) !=
+        PBSC_OK)
+        return rc;
+    if (doses < p->max_plerixafor_doses &&
+        (rc = chance(x, m, PBSC_OPTION_PLERIXAFOR, p->max_plerixafor_doses, &p_yes)) != PBSC_OK)
+        return rc;
+    x->d->p_goal_without = p_no;
+    x->d->p_goal_with = p_yes;
+    x->d->threshold = p->forecast_p_below;
+    if (p_no < p->forecast_p_below && p_yes > p_no) {
+        char why[120];
+        blank_projection(x->d);
+        snprintf(why, sizeof why, "day %ld: P(goal) %.2f without plerixafor < %.2f, %.2f with it",
+                 t->day, p_no, p->forecast_p_below, p_yes);
+        return plerixafor(x, "forecast.plerixafor", x->h.aphereses > 0, why);
+    }
+    if (worth)
+        return collect(x, "forecast.collect",
+                       "day %ld: PB CD34 %g/uL, median yield today %.2f >= %.2f; P(goal) %.2f",
+                       t->day, x->d->cd34, x->d->projection.median, p->forecast_min_yield, p_no);
+    blank_projection(x->d);
+    return say(x, PBSC_ACTION_WAIT, "forecast.wait",
+               "day %ld: median yield today under %.2f, P(goal) %.2f: continue G-CSF", t->day,
+               p->forecast_min_yield, p_no);
 }
 
 static int
@@ -539,6 +642,8 @@ rules(struct ctx *x)
     if (h->last_dose != NULL &&
         (h->last_apheresis == NULL || h->last_dose->day >= h->last_apheresis->day))
         return after_plerixafor(x);
+    if (p->forecast)
+        return forecast_rules(x);
     if (h->aphereses > 0)
         return collecting(x);
     return before_collection(x);
@@ -569,30 +674,29 @@ blank(pbsc_decision *d)
     memset(d, 0, sizeof *d);
     d->cd34 = d->wbc = d->threshold = NAN;
     d->plerixafor_mg = NAN;
+    d->p_goal_without = d->p_goal_with = NAN;
     blank_projection(d);
 }
 
-PBSC_API int
-pbsc_decide(const pbsc_course *course, const pbsc_policy *policy, const pbsc_ce_model *ce, long day,
-            pbsc_decision *decision, pbsc_diag *diag)
+/* pbsc_decide() and pbsc_decide_model(): the model, when given, supplies today's CE. */
+static int
+decide(const pbsc_course *course, const pbsc_policy *policy, const pbsc_model *model,
+       const pbsc_ce_model *ce, long day, pbsc_decision *decision, pbsc_diag *diag)
 {
     struct ctx x;
     pbsc_decision d;
     size_t today;
     int rc;
 
-    if (course == NULL || policy == NULL || ce == NULL || decision == NULL)
-        return pbsc_fail(diag, PBSC_E_INVAL,
-                         course == NULL   ? "course"
-                         : policy == NULL ? "policy"
-                         : ce == NULL     ? "ce"
-                                          : "decision",
-                         NAN, "NULL argument");
     if ((rc = pbsc_course_index(course, day, &today, diag)) != PBSC_OK)
         return rc;
+    if (model != NULL)
+        rc = pbsc_model_ce(model, course->days[today].wbc, NAN, &x.ce, diag);
+    else
+        x.ce = *ce;
     /* the CE model is checked every morning, not only on the mornings that project */
-    if ((rc = pbsc_need(PBSC_Q_CE, ce->median, "ce_median", diag)) != PBSC_OK ||
-        (rc = pbsc_need(PBSC_Q_CE_SIGMA, ce->sigma, "ce_sigma", diag)) != PBSC_OK) {
+    if (rc != PBSC_OK || (rc = pbsc_need(PBSC_Q_CE, x.ce.median, "ce_median", diag)) != PBSC_OK ||
+        (rc = pbsc_need(PBSC_Q_CE_SIGMA, x.ce.sigma, "ce_sigma", diag)) != PBSC_OK) {
         if (diag != NULL)
             diag->day = course->days[today].day;
         return rc;
@@ -602,7 +706,7 @@ pbsc_decide(const pbsc_course *course, const pbsc_policy *policy, const pbsc_ce_
         return rc;
     x.c = course;
     x.p = policy;
-    x.ce = ce;
+    x.m = model;
     x.d = &d;
     x.diag = diag;
     read_history(course, policy, today, &x.h);
@@ -622,6 +726,34 @@ pbsc_decide(const pbsc_course *course, const pbsc_policy *policy, const pbsc_ce_
     }
     *decision = d;
     return PBSC_OK;
+}
+
+PBSC_API int
+pbsc_decide(const pbsc_course *course, const pbsc_policy *policy, const pbsc_ce_model *ce,
+            long day, pbsc_decision *decision, pbsc_diag *diag)
+{
+    if (course == NULL || policy == NULL || ce == NULL || decision == NULL)
+        return pbsc_fail(diag, PBSC_E_INVAL,
+                         course == NULL   ? "course"
+                         : policy == NULL ? "policy"
+                         : ce == NULL     ? "ce"
+                                          : "decision",
+                         NAN, "NULL argument");
+    return decide(course, policy, NULL, ce, day, decision, diag);
+}
+
+PBSC_API int
+pbsc_decide_model(const pbsc_course *course, const pbsc_policy *policy,
+                  const pbsc_model *model, long day, pbsc_decision *decision, pbsc_diag *diag)
+{
+    if (course == NULL || policy == NULL || model == NULL || decision == NULL)
+        return pbsc_fail(diag, PBSC_E_INVAL,
+                         course == NULL   ? "course"
+                         : policy == NULL ? "policy"
+                         : model == NULL  ? "model"
+                                          : "decision",
+                         NAN, "NULL argument");
+    return decide(course, policy, model, NULL, day, decision, diag);
 }
 
 PBSC_API int

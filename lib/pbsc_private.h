@@ -44,6 +44,46 @@ int pbsc_course_index(const pbsc_course *c, long day, size_t *index, pbsc_diag *
 const char *pbsc_gitmo_peak(const pbsc_course *c, size_t last);
 const char *pbsc_gitmo_harvest(const pbsc_course *c, size_t n);
 
+/* The site model (lib/model.c): parameters, the CE strings they point to, and the logistic
+ * risk model of poor mobilization, term 0 being the intercept. */
+#define PBSC_MAX_TERMS 33
+struct pbsc_model {
+    pbsc_model_params p;
+    char ce_id[32];
+    char ce_device[64];
+    char ce_setting[64];
+    char ce_source[160];
+    size_t terms; /* 0 = no risk model; else the intercept and terms - 1 covariates */
+    char name[PBSC_MAX_TERMS][32];
+    double coef[PBSC_MAX_TERMS], mean[PBSC_MAX_TERMS], scale[PBSC_MAX_TERMS];
+};
+
+/* The literature defaults of a model (pbsc_model_new(3)); checks a parameter set. */
+void pbsc_model_defaults(pbsc_model *m);
+int pbsc_model_check(const pbsc_model_params *p, pbsc_diag *diag);
+
+/* `key = value` text (lib/kv.c), shared by policy and model files. pbsc_kv_parse calls fn
+ * for every line that is not blank or a '#' comment, with the key and value trimmed; a line
+ * with no '=', no key or a NUL byte is PBSC_E_PARSE; on any error diag->line is the line. */
+typedef int (*pbsc_kv_fn)(void *ctx, const char *key, size_t key_length, const char *value,
+                          size_t value_length, pbsc_diag *diag);
+int pbsc_kv_parse(const char *text, size_t length, pbsc_kv_fn fn, void *ctx, long *lines,
+                  pbsc_diag *diag);
+int pbsc_kv_copy(char *buf, size_t size, const char *s, size_t n); /* 0: does not fit */
+int pbsc_kv_number(const char *v, size_t n, double *out); /* 0: not a plain finite number */
+int pbsc_kv_read_file(const char *path, char **text, size_t *length, pbsc_diag *diag);
+
+/* Text writers (lib/kv.c): a pass with buf NULL measures, a second writes. pbsc_format runs
+ * write() twice, snprintf-like, for the pbsc_*_format() functions. */
+typedef struct pbsc_out {
+    char *buf;
+    size_t size, len;
+} pbsc_out;
+void pbsc_put(pbsc_out *o, const char *fmt, ...) PBSC_PRINTF(2, 3);
+void pbsc_put_number(pbsc_out *o, double x);
+int pbsc_format(void (*write)(const void *obj, pbsc_out *o), const void *obj, char *buffer,
+                size_t size, size_t *needed);
+
 /* Regimen bits of pbsc_policy.regimens. */
 #define PBSC_REGIMEN_BIT(r) (1u << (unsigned)(r))
 
@@ -84,6 +124,11 @@ struct pbsc_policy {
     double volume_probability;   /* volume to process: P(today reaches the remaining dose) */
     double level;                /* interval level of the projection */
     int plerixafor_fixed_dose;   /* <= 83 kg: 20 mg (13 mg renal) fixed, not per kg */
+    int forecast;                /* the model-based engine (lib/decide.c, forecast rules) */
+    double forecast_p_below;     /* plerixafor when P(goal without it) < this */
+    double forecast_min_yield;   /* collect when today's median yield >= this, x10^6/kg */
+    long forecast_draws;         /* Monte Carlo draws per estimate */
+    long forecast_seed;          /* the generator's seed: decisions are reproducible */
 };
 
 #endif /* PBSC_PRIVATE_H */

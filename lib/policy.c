@@ -3,9 +3,7 @@
  * its key table, parser and writer. */
 #include "pbsc_private.h"
 
-#include <errno.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,7 +26,17 @@
 #define GENERAL_DEFAULTS                                                                           \
     .recovery_wbc = 1.0, .max_plerixafor_doses = 4, .max_sessions = 4, .max_day = 20,              \
     .session_tbv_multiple = 3.0, .session_litres = NAN, .volume_probability = 0.90, .level = 0.90, \
-    .plerixafor_fixed_dose = 0
+    .plerixafor_fixed_dose = 0, FORECAST_DEFAULTS
+
+/*
+ * The model-based ("forecast") engine's defaults, off unless `forecast = yes`; ours, not
+ * published (pbsc-policy(5)): plerixafor when P(goal within the limits without it) < 0.80,
+ * erring towards the patient; collect when today's median yield is >= 0.5 x10^6/kg, the
+ * yield Mayo 2013 calls a poor day (DOMAIN.md section 7.2); 10,000 draws (+/- 1 point at 95%).
+ */
+#define FORECAST_DEFAULTS                                                                      \
+    .forecast = 0, .forecast_p_below = 0.80, .forecast_min_yield = 0.5,                        \
+    .forecast_draws = 10000, .forecast_seed = 1
 
 /* Every rule field off; a preset then sets what its source says. */
 #define RULES_OFF                                                                                  \
@@ -102,6 +110,14 @@ static const pbsc_policy presets[] = {
      .source = "Transfus Apher Sci 2022;61:103303 (PMID 34801430)", .provenance = ABSTRACT,
      .regimens = GCSF, .assess_day = 5, .assess_last_day = 5, .collect_day = 5,
      .plerixafor_below = 20.0},
+    {GENERAL_DEFAULTS, RULES_OFF, .id = "forecast", .version = "1",
+     .name = "Model-based: plerixafor when P(goal within the limits without it) < 0.80; "
+             "collect when today's median yield >= 0.5",
+     .source = "libpbsc: pbsc_success_estimate(3) with the site model (pbsc_model_new(3))",
+     .provenance = "not a published algorithm: thresholds are this library's stated defaults, "
+                   "a site sets its own",
+     .regimens = GCSF | CHEMO | UPFRONT, .assess_day = 4, .assess_last_day = 0,
+     .collect_day = 5, .forecast = 1},
 };
 #if defined(__clang__)
 #pragma clang diagnostic pop
@@ -234,6 +250,11 @@ static const struct key keys[] = {
     NUM(volume_probability, 0.01, 0.99, 0),
     NUM(level, 0.01, 0.99, 0),
     BOOL(plerixafor_fixed_dose),
+    BOOL(forecast),
+    NUM(forecast_p_below, 0.01, 0.99, 0),
+    NUM(forecast_min_yield, 0, 100, 0),
+    CNT(forecast_draws, 100, 1000000),
+    CNT(forecast_seed, 0, 2147483647),
 };
 
 #define NKEYS (sizeof keys / sizeof keys[0])
@@ -328,24 +349,13 @@ check_relations(const pbsc_policy *p, pbsc_diag *diag)
 
 /* ---- the parser ------------------------------------------------------------------------ */
 
-/* Copies [s, s+n) into buf as a C string; fails if it does not fit. */
-static int
-copy_text(char *buf, size_t size, const char *s, size_t n)
-{
-    if (n >= size)
-        return 0;
-    memcpy(buf, s, n);
-    buf[n] = '\0';
-    return 1;
-}
-
 static int
 parse_number(const struct key *k, const char *v, size_t n, double *out, pbsc_diag *diag)
 {
-    char buf[64], *end;
+    char buf[64];
     double x;
 
-    if (!copy_text(buf, sizeof buf, v, n))
+    if (!pbsc_kv_copy(buf, sizeof buf, v, n))
         return pbsc_fail(diag, PBSC_E_PARSE, k->name, NAN, "%s: value too long", k->name);
     if (strcmp(buf, "none") == 0) {
         if (!k->optional)
@@ -353,10 +363,7 @@ parse_number(const struct key *k, const char *v, size_t n, double *out, pbsc_dia
         *out = k->kind == K_NUMBER ? (double)NAN : 0.0;
         return PBSC_OK;
     }
-    errno = 0;
-    x = strtod(buf, &end);
-    if (end == buf || *end != '\0' || errno == ERANGE || !isfinite(x) ||
-        strpbrk(buf, "nNiIxX") != NULL)
+    if (!pbsc_kv_number(buf, strlen(buf), &x))
         return pbsc_fail(diag, PBSC_E_PARSE, k->name, NAN, "%s: '%s' is not a number", k->name,
                          buf);
     if (k->kind != K_NUMBER && x != floor(x))
@@ -425,7 +432,7 @@ set_value(pbsc_policy *p, const struct key *k, const char *v, size_t n, pbsc_dia
 
     switch (k->kind) {
     case K_STRING:
-        if (!copy_text((char *)p + k->offset, k->size, v, n))
+        if (!pbsc_kv_copy((char *)p + k->offset, k->size, v, n))
             return pbsc_fail(diag, PBSC_E_RANGE, k->name, NAN, "%s: longer than %zu characters",
                              k->name, k->size - 1);
         return PBSC_OK;
@@ -444,50 +451,31 @@ set_value(pbsc_policy *p, const struct key *k, const char *v, size_t n, pbsc_dia
     }
 }
 
-static int
-is_space(char c)
-{
-    return c == ' ' || c == '\t' || c == '\r';
-}
+struct parse {
+    pbsc_policy *p;
+    unsigned char seen[NKEYS];
+};
 
-/* One line [s, s+n): a comment, blank, or `key = value`. */
+/* One `key = value` line of a policy file. */
 static int
-parse_line(pbsc_policy *p, unsigned char *seen, const char *s, size_t n, pbsc_diag *diag)
+parse_line(void *ctx, const char *k, size_t kn, const char *v, size_t vn, pbsc_diag *diag)
 {
-    const char *eq, *k = s, *v;
-    size_t kn, vn;
-    const struct key *key;
+    struct parse *ps = ctx;
+    const struct key *key = find_key(k, kn);
 
-    while (n > 0 && is_space(*k))
-        k++, n--;
-    while (n > 0 && is_space(k[n - 1]))
-        n--;
-    if (n == 0 || *k == '#')
-        return PBSC_OK;
-    if (memchr(k, '\0', n) != NULL)
-        return pbsc_fail(diag, PBSC_E_PARSE, "", NAN, "a NUL byte in the line");
-    eq = memchr(k, '=', n);
-    if (eq == NULL)
-        return pbsc_fail(diag, PBSC_E_PARSE, "", NAN, "expected 'key = value'");
-    for (kn = (size_t)(eq - k); kn > 0 && is_space(k[kn - 1]); kn--)
-        ;
-    for (v = eq + 1, vn = n - (size_t)(v - k); vn > 0 && is_space(*v); v++, vn--)
-        ;
-    if (kn == 0)
-        return pbsc_fail(diag, PBSC_E_PARSE, "", NAN, "no key before '='");
-    key = find_key(k, kn);
     if (key == NULL) {
         char name[32];
-        copy_text(name, sizeof name, k, kn < sizeof name ? kn : sizeof name - 1);
+        pbsc_kv_copy(name, sizeof name, k, kn < sizeof name ? kn : sizeof name - 1);
         return pbsc_fail(diag, PBSC_E_UNKNOWN, name, NAN, "unknown key '%.*s'",
                          (int)(kn > 40 ? 40 : kn), k);
     }
-    if (seen[key - keys])
-        return pbsc_fail(diag, PBSC_E_DUPLICATE, key->name, NAN, "%s is given twice", key->name);
-    seen[key - keys] = 1;
+    if (ps->seen[key - keys])
+        return pbsc_fail(diag, PBSC_E_DUPLICATE, key->name, NAN, "%s is given twice",
+                         key->name);
+    ps->seen[key - keys] = 1;
     if (vn == 0)
         return pbsc_fail(diag, PBSC_E_PARSE, key->name, NAN, "%s has no value", key->name);
-    return set_value(p, key, v, vn, diag);
+    return set_value(ps->p, key, v, vn, diag);
 }
 
 static int
@@ -509,118 +497,51 @@ check_required(const unsigned char *seen, long lines, pbsc_diag *diag)
 PBSC_API int
 pbsc_policy_parse(const char *text, size_t length, pbsc_policy **policy, pbsc_diag *diag)
 {
-    unsigned char seen[NKEYS] = {0};
-    pbsc_policy *p;
-    size_t at = 0;
-    long line = 0;
-    int rc = PBSC_OK;
+    struct parse ps;
+    long lines;
+    int rc;
 
     if ((text == NULL && length > 0) || policy == NULL)
         return pbsc_fail(diag, PBSC_E_INVAL, text == NULL ? "text" : "policy", NAN,
                          "NULL argument");
-    p = pbsc_alloc(sizeof *p);
-    if (p == NULL)
+    memset(&ps, 0, sizeof ps);
+    ps.p = pbsc_alloc(sizeof *ps.p);
+    if (ps.p == NULL)
         return pbsc_fail(diag, PBSC_E_NOMEM, "policy", NAN, "out of memory");
-    *p = site_defaults;
-    while (rc == PBSC_OK && at < length) {
-        const char *nl = memchr(text + at, '\n', length - at);
-        size_t n = nl != NULL ? (size_t)(nl - (text + at)) : length - at;
-
-        line++;
-        rc = parse_line(p, seen, text + at, n, diag);
-        at += n + (nl != NULL);
-    }
+    *ps.p = site_defaults;
+    rc = pbsc_kv_parse(text, length, parse_line, &ps, &lines, diag);
+    if (rc == PBSC_OK && (rc = check_required(ps.seen, lines, diag)) == PBSC_OK &&
+        (rc = check_relations(ps.p, diag)) != PBSC_OK && diag != NULL)
+        diag->line = lines;
     if (rc != PBSC_OK) {
-        if (diag != NULL)
-            diag->line = line;
-    } else if ((rc = check_required(seen, line, diag)) == PBSC_OK &&
-               (rc = check_relations(p, diag)) != PBSC_OK && diag != NULL) {
-        diag->line = line;
-    }
-    if (rc != PBSC_OK) {
-        pbsc_dealloc(p);
+        pbsc_dealloc(ps.p);
         return rc;
     }
-    *policy = p;
+    *policy = ps.p;
     return PBSC_OK;
 }
-
-/* Policy files are small: a larger file is a wrong path, not a policy. */
-#define MAX_POLICY_BYTES (1024 * 1024)
 
 PBSC_API int
 pbsc_policy_read(const char *path, pbsc_policy **policy, pbsc_diag *diag)
 {
-    FILE *fp;
-    char *buf;
+    char *text;
     size_t n;
     int rc;
 
     if (path == NULL || policy == NULL)
         return pbsc_fail(diag, PBSC_E_INVAL, path == NULL ? "path" : "policy", NAN,
                          "NULL argument");
-    fp = fopen(path, "rb");
-    if (fp == NULL)
-        return pbsc_fail(diag, PBSC_E_IO, "path", NAN, "%.60s: %s", path, strerror(errno));
-    buf = pbsc_alloc(MAX_POLICY_BYTES + 1);
-    if (buf == NULL) {
-        fclose(fp);
-        return pbsc_fail(diag, PBSC_E_NOMEM, "policy", NAN, "out of memory");
-    }
-    n = fread(buf, 1, MAX_POLICY_BYTES + 1, fp);
-    if (ferror(fp))
-        rc = pbsc_fail(diag, PBSC_E_IO, "path", NAN, "%.60s: read error", path);
-    else if (n > MAX_POLICY_BYTES)
-        rc = pbsc_fail(diag, PBSC_E_RANGE, "path", NAN, "%.60s: larger than %d bytes", path,
-                       MAX_POLICY_BYTES);
-    else
-        rc = pbsc_policy_parse(buf, n, policy, diag);
-    fclose(fp);
-    pbsc_dealloc(buf);
+    if ((rc = pbsc_kv_read_file(path, &text, &n, diag)) != PBSC_OK)
+        return rc;
+    rc = pbsc_policy_parse(text, n, policy, diag);
+    pbsc_dealloc(text);
     return rc;
 }
 
 /* ---- the writer ------------------------------------------------------------------------ */
 
-struct out {
-    char *buf;
-    size_t size, len;
-};
-
-static void put(struct out *o, const char *fmt, ...) PBSC_PRINTF(2, 3);
-
 static void
-put(struct out *o, const char *fmt, ...)
-{
-    va_list ap;
-    int n;
-
-    va_start(ap, fmt);
-    n = vsnprintf(o->buf != NULL && o->len < o->size ? o->buf + o->len : NULL,
-                  o->buf != NULL && o->len < o->size ? o->size - o->len : 0, fmt, ap);
-    va_end(ap);
-    if (n > 0)
-        o->len += (size_t)n;
-}
-
-/* The shortest of 15, 16 or 17 significant digits that reads back as the same double
- * (15 suffice for every threshold a person would write; 17 always round-trip). */
-static void
-put_number(struct out *o, double x)
-{
-    char b[32];
-    int prec;
-
-    for (prec = 15; prec < 17; prec++) {
-        snprintf(b, sizeof b, "%.*g", prec, x);
-        if (strtod(b, NULL) == x)
-            break;
-    }
-    put(o, "%.*g", prec, x);
-}
-
-static void
-put_value(struct out *o, const pbsc_policy *p, const struct key *k)
+put_value(pbsc_out *o, const pbsc_policy *p, const struct key *k)
 {
     pbsc_policy *q = (pbsc_policy *)(void *)p; /* read only */
     unsigned r;
@@ -628,65 +549,51 @@ put_value(struct out *o, const pbsc_policy *p, const struct key *k)
 
     switch (k->kind) {
     case K_STRING:
-        put(o, "%s", (const char *)p + k->offset);
+        pbsc_put(o, "%s", (const char *)p + k->offset);
         break;
     case K_REGIMENS:
         for (r = 0; r < 3; r++)
             if (p->regimens & (1u << r))
-                put(o, "%s%s", sep, regimen_names[r]), sep = ", ";
+                pbsc_put(o, "%s%s", sep, regimen_names[r]), sep = ", ";
         break;
     case K_BOOL:
-        put(o, "%s", *int_at(q, k) ? "yes" : "no");
+        pbsc_put(o, "%s", *int_at(q, k) ? "yes" : "no");
         break;
     case K_NUMBER:
         if (isnan(*num_at(q, k)))
-            put(o, "none");
+            pbsc_put(o, "none");
         else
-            put_number(o, *num_at(q, k));
+            pbsc_put_number(o, *num_at(q, k));
         break;
     case K_DAY:
     case K_COUNT:
     default:
         if (k->optional && *long_at(q, k) == 0)
-            put(o, "none");
+            pbsc_put(o, "none");
         else
-            put(o, "%ld", *long_at(q, k));
+            pbsc_put(o, "%ld", *long_at(q, k));
         break;
     }
 }
 
 static void
-format_into(const pbsc_policy *p, struct out *o)
+format_into(const void *obj, pbsc_out *o)
 {
+    const pbsc_policy *p = obj;
     size_t i;
 
-    put(o, "# pbsc-policy(5) file written by libpbsc %s\n", pbsc_version_string());
+    pbsc_put(o, "# pbsc-policy(5) file written by libpbsc %s\n", pbsc_version_string());
     for (i = 0; i < NKEYS; i++) {
         if (keys[i].kind == K_STRING && ((const char *)p + keys[i].offset)[0] == '\0')
             continue; /* an empty optional string: omitted, as a site file would */
-        put(o, "%s = ", keys[i].name);
+        pbsc_put(o, "%s = ", keys[i].name);
         put_value(o, p, &keys[i]);
-        put(o, "\n");
+        pbsc_put(o, "\n");
     }
 }
 
 PBSC_API int
 pbsc_policy_format(const pbsc_policy *policy, char *buffer, size_t size, size_t *needed)
 {
-    struct out o = {NULL, 0, 0};
-
-    if (policy == NULL || (buffer == NULL && size > 0))
-        return PBSC_E_INVAL;
-    format_into(policy, &o); /* measure */
-    if (needed != NULL)
-        *needed = o.len + 1;
-    if (buffer == NULL)
-        return PBSC_OK;
-    if (size < o.len + 1)
-        return PBSC_E_RANGE;
-    o.buf = buffer;
-    o.size = size;
-    o.len = 0;
-    format_into(policy, &o);
-    return PBSC_OK;
+    return pbsc_format(format_into, policy, buffer, size, needed);
 }

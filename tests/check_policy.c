@@ -14,8 +14,9 @@ static pbsc_policy *const untouched = (pbsc_policy *)(void *)&untouched;
 static const pbsc_policy *const c_untouched = (const pbsc_policy *)(const void *)&c_untouched;
 
 /* The presets, in the order of the table in lib/policy.c (DOMAIN.md section 7). */
-static const char *const preset_ids[] = {"chen2012", "mayo2013-p1", "mayo2013-p2", "d5-2012",
-                                         "jit2011",  "uk2018",      "tandem2013",  "d5-20-2022"};
+static const char *const preset_ids[] = {"chen2012", "mayo2013-p1", "mayo2013-p2",
+                                         "d5-2012",  "jit2011",     "uk2018",
+                                         "tandem2013", "d5-20-2022", "forecast"};
 #define NPRESETS (sizeof preset_ids / sizeof preset_ids[0])
 
 /* The text pbsc_policy_format writes, in a malloc'd buffer. */
@@ -85,7 +86,7 @@ START_TEST(preset_count_and_order)
     pbsc_policy_info info;
     size_t i;
 
-    ck_assert_uint_eq(pbsc_policy_count(), 8);
+    ck_assert_uint_eq(pbsc_policy_count(), 9);
     ck_assert_uint_eq(pbsc_policy_count(), NPRESETS);
     for (i = 0; i < NPRESETS; i++) {
         ck_assert_ptr_nonnull(pbsc_policy_get(i));
@@ -139,9 +140,12 @@ START_TEST(preset_info)
         ck_assert_str_ne(info.name, "");
         ck_assert_str_ne(info.source, "");
         ck_assert_str_ne(info.provenance, "");
-        /* every preset says how its source was read: all were read as abstracts */
-        ck_assert_msg(strstr(info.provenance, "abstract") != NULL, "%s: provenance '%s'", info.id,
-                      info.provenance);
+        /* every published preset says how its source was read: all were read as abstracts;
+         * the model-based one says it is not a published algorithm */
+        ck_assert_msg(strstr(info.provenance, strcmp(info.id, "forecast") == 0
+                                                  ? "not a published algorithm"
+                                                  : "abstract") != NULL,
+                      "%s: provenance '%s'", info.id, info.provenance);
         for (j = 0; j < i; j++) {
             ck_assert_int_eq(pbsc_policy_info_get(pbsc_policy_get(j), &copy), PBSC_OK);
             ck_assert_str_ne(info.id, copy.id);
@@ -706,7 +710,9 @@ START_TEST(parse_minimal_defaults)
              "y1_salvage_below = none\nyd_salvage_below = none\n"
              "fail_after_plerixafor_below = none\nfail_gitmo = no\nmax_plerixafor_doses = 4\n"
              "max_sessions = 4\nmax_day = 20\nsession_tbv_multiple = 3\nsession_litres = none\n"
-             "volume_probability = 0.9\nlevel = 0.9\nplerixafor_fixed_dose = no\n",
+             "volume_probability = 0.9\nlevel = 0.9\nplerixafor_fixed_dose = no\n"
+             "forecast = no\nforecast_p_below = 0.8\nforecast_min_yield = 0.5\n"
+             "forecast_draws = 10000\nforecast_seed = 1\n",
              pbsc_version_string());
     ck_assert_str_eq(text, want);
     free(text);

@@ -1,0 +1,342 @@
+/* SPDX-License-Identifier: MIT */
+/* Forecast: tomorrow's PB CD34 under each option, and the chance of reaching the goal from
+ * today (Monte Carlo with a caller-seeded GSL generator, no heap allocation). */
+#include "pbsc_private.h"
+
+#include <gsl/gsl_cdf.h>
+#include <gsl/gsl_randist.h>
+#include <gsl/gsl_rng.h>
+#include <math.h>
+#include <string.h>
+
+/* The default accuracy: 10,000 draws put the standard error of a probability at most
+ * 0.5 / sqrt(10,000) = 0.005, i.e. +/- 1 percentage point at 95%. */
+#define DEFAULT_DRAWS 10000
+#define MAX_DRAWS 10000000
+
+PBSC_API void
+pbsc_success_params_init(pbsc_success_params *sp)
+{
+    if (sp == NULL)
+        return;
+    /* the general policy defaults of lib/policy.c, with their sources there */
+    sp->goal = NAN;
+    sp->minimum = NAN;
+    sp->max_sessions = 4;
+    sp->last_day = 20;
+    sp->max_plerixafor_doses = 4;
+    sp->salvage_below = NAN;
+    sp->session_tbv_multiple = 3.0;
+    sp->session_litres = NAN;
+    sp->draws = DEFAULT_DRAWS;
+    sp->seed = 1;
+}
+
+/* The ratio of tomorrow's count to today's under an option, as (ln median, sigma). */
+static void
+option_ratio(const pbsc_model_params *p, pbsc_regimen regimen, long day, pbsc_option option,
+             size_t doses, double *mu, double *sigma)
+{
+    switch (option) {
+    case PBSC_OPTION_COLLECT:
+        *mu = log(p->apheresis_ratio), *sigma = p->apheresis_sigma;
+        return;
+    case PBSC_OPTION_PLERIXAFOR:
+        if (doses == 0)
+            *mu = log(p->plerixafor_fold), *sigma = p->plerixafor_sigma;
+        else
+            *mu = log(p->plerixafor2_fold), *sigma = p->plerixafor2_sigma;
+        return;
+    case PBSC_OPTION_MOTIXAFORTIDE:
+        *mu = log(p->motixafortide_fold), *sigma = p->motixafortide_sigma;
+        return;
+    case PBSC_OPTION_GCSF:
+    default:
+        if (regimen == PBSC_REGIMEN_CHEMO_GCSF) {
+            *mu = log(p->chemo_ratio), *sigma = p->chemo_sigma;
+        } else {
+            long i = day < 1 ? 0 : day > PBSC_GCSF_DAYS ? PBSC_GCSF_DAYS - 1 : day - 1;
+            *mu = log(p->gcsf_ratio[i]), *sigma = p->gcsf_sigma;
+        }
+        return;
+    }
+}
+
+static int
+check_option(pbsc_option option, pbsc_diag *diag)
+{
+    if (option != PBSC_OPTION_GCSF && option != PBSC_OPTION_COLLECT &&
+        option != PBSC_OPTION_PLERIXAFOR && option != PBSC_OPTION_MOTIXAFORTIDE)
+        return pbsc_fail(diag, PBSC_E_INVAL, "option", NAN, "unknown option %d", (int)option);
+    return PBSC_OK;
+}
+
+/* The counting error of today's count: the variance of ln(true count), as lib/yield.c. */
+static int
+count_variance(const pbsc_day *t, double *var, pbsc_diag *diag)
+{
+    pbsc_session s;
+    pbsc_projection pr;
+    pbsc_ce_model point;
+    int rc;
+
+    /* one projection with a point CE isolates the counting error the yield model uses */
+    pbsc_session_init(&s);
+    s.cd34 = t->cd34;
+    s.weight_kg = 70.0;
+    s.volume_l = 10.0;
+    s.wbc = t->wbc;
+    if ((rc = pbsc_ce_user(0.5, 0.0, &point, diag)) != PBSC_OK ||
+        (rc = pbsc_yield_project(&s, &point, 0.5, NAN, &pr, diag)) != PBSC_OK)
+        return rc;
+    *var = pr.sigma * pr.sigma;
+    return PBSC_OK;
+}
+
+static size_t
+doses_before(const pbsc_course *c, size_t today)
+{
+    size_t i, n = 0;
+
+    for (i = 0; i < today; i++)
+        n += c->days[i].plerixafor_mg > 0.0;
+    return n;
+}
+
+PBSC_API int
+pbsc_forecast_count(const pbsc_course *course, const pbsc_model *model, long day,
+                    pbsc_option option, double level, pbsc_count_forecast *out, pbsc_diag *diag)
+{
+    const pbsc_day *t;
+    double mu, sigma, var, z;
+    size_t today;
+    int rc;
+
+    if (course == NULL || model == NULL || out == NULL)
+        return pbsc_fail(diag, PBSC_E_INVAL,
+                         course == NULL  ? "course"
+                         : model == NULL ? "model"
+                                         : "out",
+                         NAN, "NULL argument");
+    if ((rc = check_option(option, diag)) != PBSC_OK ||
+        (rc = pbsc_course_index(course, day, &today, diag)) != PBSC_OK ||
+        (rc = pbsc_need(PBSC_Q_LEVEL, level, "level", diag)) != PBSC_OK)
+        return rc;
+    t = &course->days[today];
+    if (isnan(t->cd34)) {
+        pbsc_fail(diag, PBSC_E_MISSING, "cd34", NAN, "day %ld has no PB CD34 to forecast from",
+                  t->day);
+        if (diag != NULL)
+            diag->day = t->day;
+        return PBSC_E_MISSING;
+    }
+    if ((rc = count_variance(t, &var, diag)) != PBSC_OK)
+        return rc;
+    option_ratio(&model->p, course->regimen, t->day, option, doses_before(course, today), &mu,
+                 &sigma);
+    out->day = t->day + 1;
+    out->median = t->cd34 * exp(mu);
+    out->sigma = sqrt(sigma * sigma + var);
+    out->level = level;
+    z = gsl_cdf_ugaussian_Qinv((1.0 - level) / 2.0);
+    out->lower = out->median * exp(-z * out->sigma);
+    out->upper = out->median * exp(z * out->sigma);
+    return PBSC_OK;
+}
+
+/* ---- the chance of success ------------------------------------------------------------- */
+
+/* What one simulated patient starts from (the course up to today). */
+struct start {
+    const pbsc_course *c;
+    const pbsc_model *m;
+    const pbsc_success_params *sp;
+    long day;
+    double cd34, var_count; /* today's count and its counting error */
+    double goal, minimum, collected;
+    long aphereses, doses;
+    double cap_l;   /* litres per session */
+    double per_l;   /* median yield per litre per unit count and CE: 1 / recipient kg */
+    pbsc_option option;
+};
+
+struct run {
+    double collected;
+    long aphereses, doses;
+};
+
+/* One simulated course from today: the option today, then collect every day (plerixafor
+ * after a session under salvage_below while doses are left) until the goal or a limit. */
+static void
+simulate(const struct start *s, gsl_rng *r, double ln_ce, struct run *out)
+{
+    const pbsc_model_params *p = &s->m->p;
+    double count = s->cd34 * exp(gsl_ran_gaussian_ziggurat(r, sqrt(s->var_count)));
+    double collected = s->collected;
+    long aph = s->aphereses, doses = s->doses, day = s->day;
+    pbsc_option option = s->option;
+
+    while (collected < s->goal && aph < s->sp->max_sessions && day <= s->sp->last_day) {
+        double mu, sigma;
+        if (option == PBSC_OPTION_COLLECT) {
+            double y = count * s->cap_l * exp(ln_ce) * s->per_l;
+            collected += y;
+            aph++;
+            if (y < s->sp->salvage_below && doses < s->sp->max_plerixafor_doses)
+                option = PBSC_OPTION_PLERIXAFOR; /* tonight, after this session */
+        }
+        if ((option == PBSC_OPTION_PLERIXAFOR || option == PBSC_OPTION_MOTIXAFORTIDE) &&
+            doses >= s->sp->max_plerixafor_doses)
+            option = PBSC_OPTION_GCSF;
+        option_ratio(p, s->c->regimen, day, option, (size_t)doses, &mu, &sigma);
+        if (option == PBSC_OPTION_PLERIXAFOR || option == PBSC_OPTION_MOTIXAFORTIDE)
+            doses++;
+        count *= exp(mu + gsl_ran_gaussian_ziggurat(r, sigma));
+        option = PBSC_OPTION_COLLECT; /* from tomorrow: collect daily */
+        day++;
+    }
+    out->collected = collected;
+    out->aphereses = aph;
+    out->doses = doses;
+}
+
+static int
+check_params(const pbsc_success_params *sp, pbsc_diag *diag)
+{
+    int rc;
+
+    if ((rc = pbsc_optional(PBSC_Q_DOSE, sp->goal, "goal", diag)) != PBSC_OK ||
+        (rc = pbsc_optional(PBSC_Q_DOSE, sp->minimum, "minimum", diag)) != PBSC_OK ||
+        (rc = pbsc_optional(PBSC_Q_COLLECTED, sp->salvage_below, "salvage_below", diag)) !=
+            PBSC_OK ||
+        (rc = pbsc_need(PBSC_Q_TBV_MULTIPLE, sp->session_tbv_multiple, "session_tbv_multiple",
+                        diag)) != PBSC_OK ||
+        (rc = pbsc_optional(PBSC_Q_VOLUME_L, sp->session_litres, "session_litres", diag)) !=
+            PBSC_OK)
+        return rc;
+    if (sp->max_sessions < 1 || sp->max_sessions > 20)
+        return pbsc_fail(diag, PBSC_E_RANGE, "max_sessions", (double)sp->max_sessions,
+                         "max_sessions %ld is outside [1, 20]", sp->max_sessions);
+    if (sp->last_day < 1 || sp->last_day > 366)
+        return pbsc_fail(diag, PBSC_E_RANGE, "last_day", (double)sp->last_day,
+                         "last_day %ld is outside [1, 366]", sp->last_day);
+    if (sp->max_plerixafor_doses < 0 || sp->max_plerixafor_doses > 10)
+        return pbsc_fail(diag, PBSC_E_RANGE, "max_plerixafor_doses",
+                         (double)sp->max_plerixafor_doses,
+                         "max_plerixafor_doses %ld is outside [0, 10]",
+                         sp->max_plerixafor_doses);
+    if (sp->draws < 100 || sp->draws > MAX_DRAWS)
+        return pbsc_fail(diag, PBSC_E_RANGE, "draws", (double)sp->draws,
+                         "draws %zu is outside [100, %d]", sp->draws, MAX_DRAWS);
+    return PBSC_OK;
+}
+
+/* Today's state from the course; the CE of the person at today's WBC. */
+static int
+starting_point(struct start *s, size_t today, pbsc_ce_model *ce, pbsc_diag *diag)
+{
+    const pbsc_course *c = s->c;
+    const pbsc_day *t = &c->days[today];
+    pbsc_session sess;
+    double tbv;
+    size_t i;
+    int rc;
+
+    s->day = t->day;
+    s->cd34 = t->cd34;
+    s->goal = isnan(s->sp->goal) ? c->goal : s->sp->goal;
+    s->minimum = isnan(s->sp->minimum) ? c->minimum : s->sp->minimum;
+    if (isnan(s->goal) || isnan(s->minimum))
+        return pbsc_fail(diag, PBSC_E_MISSING, isnan(s->goal) ? "goal" : "minimum", NAN,
+                         "no %s: neither the course nor the parameters give one",
+                         isnan(s->goal) ? "goal" : "minimum");
+    if (isnan(t->cd34))
+        return pbsc_fail(diag, PBSC_E_MISSING, "cd34", NAN, "day %ld has no PB CD34", t->day);
+    for (i = 0; i < today; i++) {
+        const pbsc_day *d = &c->days[i];
+        if (!isnan(d->processed_l) || !isnan(d->collected)) {
+            s->aphereses++;
+            s->collected += isnan(d->collected) ? 0.0 : d->collected;
+        }
+        s->doses += d->plerixafor_mg > 0.0;
+    }
+    pbsc_session_init(&sess);
+    sess.cd34 = t->cd34;
+    sess.weight_kg = c->person.weight_kg;
+    sess.height_cm = c->person.height_cm;
+    sess.sex = c->person.sex;
+    if ((rc = pbsc_session_tbv(&sess, &tbv, diag)) != PBSC_OK ||
+        (rc = count_variance(t, &s->var_count, diag)) != PBSC_OK ||
+        (rc = pbsc_model_ce(s->m, t->wbc, NAN, ce, diag)) != PBSC_OK)
+        return rc;
+    s->cap_l = fmin(s->sp->session_tbv_multiple * tbv, 60.0);
+    if (!isnan(s->sp->session_litres))
+        s->cap_l = fmin(s->cap_l, s->sp->session_litres);
+    s->per_l = 1.0 / (isnan(c->person.recipient_kg) ? c->person.weight_kg
+                                                     : c->person.recipient_kg);
+    return PBSC_OK;
+}
+
+/* A GSL generator on the stack: taus2's state is 24 bytes (no allocation per call). */
+union rng_state {
+    double align;
+    unsigned long words[16];
+};
+
+PBSC_API int
+pbsc_success_estimate(const pbsc_course *course, const pbsc_model *model, long day,
+                      pbsc_option option, const pbsc_success_params *params, pbsc_success *out,
+                      pbsc_diag *diag)
+{
+    union rng_state state;
+    gsl_rng r;
+    struct start s;
+    pbsc_ce_model ce;
+    double goal_hits = 0, min_hits = 0, aph = 0, doses = 0;
+    size_t today, n;
+    int rc;
+
+    if (course == NULL || model == NULL || params == NULL || out == NULL)
+        return pbsc_fail(diag, PBSC_E_INVAL,
+                         course == NULL  ? "course"
+                         : model == NULL ? "model"
+                         : params == NULL ? "params"
+                                          : "out",
+                         NAN, "NULL argument");
+    memset(&s, 0, sizeof s);
+    s.c = course;
+    s.m = model;
+    s.sp = params;
+    s.option = option;
+    if ((rc = check_option(option, diag)) != PBSC_OK ||
+        (rc = check_params(params, diag)) != PBSC_OK ||
+        (rc = pbsc_course_index(course, day, &today, diag)) != PBSC_OK)
+        return rc;
+    if ((rc = starting_point(&s, today, &ce, diag)) != PBSC_OK) {
+        if (diag != NULL)
+            diag->day = course->days[today].day;
+        return rc;
+    }
+    if (gsl_rng_taus2->size > sizeof state)
+        return pbsc_fail(diag, PBSC_E_NOMEM, "rng", NAN, "generator state too large");
+    r.type = gsl_rng_taus2;
+    r.state = &state;
+    gsl_rng_set(&r, params->seed);
+    for (n = 0; n < params->draws; n++) {
+        struct run run;
+        /* the person's CE, shared by all their sessions (as pbsc_yield_sessions assumes) */
+        double ln_ce = log(ce.median) + gsl_ran_gaussian_ziggurat(&r, ce.sigma);
+        simulate(&s, &r, ln_ce, &run);
+        goal_hits += run.collected >= s.goal;
+        min_hits += run.collected >= s.minimum;
+        aph += (double)run.aphereses;
+        doses += (double)run.doses;
+    }
+    out->draws = params->draws;
+    out->p_goal = goal_hits / (double)n;
+    out->p_minimum = min_hits / (double)n;
+    out->aphereses = aph / (double)n;
+    out->plerixafor_doses = doses / (double)n;
+    out->se = sqrt(out->p_goal * (1.0 - out->p_goal) / (double)n);
+    return PBSC_OK;
+}

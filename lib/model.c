@@ -1,0 +1,531 @@
+/* SPDX-License-Identifier: MIT */
+/* The site model: count dynamics, CE and the risk of poor mobilization; its literature
+ * defaults, its checks, and its text file (pbsc-model(5)). */
+#include "pbsc_private.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+/*
+ * Literature defaults (pbsc_model_new(3) states each):
+ * - CE2: the generic-auto preset (Gidron 2005), no WBC or Hct dependence (slopes 0; the
+ *   references, 20 x10^9/L (Gidron's WBC split) and 35 %, have no effect while slopes are 0);
+ * - G-CSF alone, day d to d+1: healthy-donor means 60.7, 128, 107/uL on days 4, 5, 6
+ *   (Transfus Med 1997;7:19) give 128/60.7 = 2.1087 (day 4 to 5) and 107/128 = 0.8359
+ *   (day 5 to 6), the fall assumed to go on at that rate [interp]; before day 4 no figure was
+ *   found: ratio 1 (no rise predicted, the conservative side) [ours];
+ * - plerixafor: median 3.1-fold (range 1-8) after a first dose, 1.2 (0.3-6.5) after a second
+ *   (PMID 22080963); the range taken as the central 95% [interp]: sigma = ln(8/1) / 3.92 =
+ *   0.5305 and ln(6.5/0.3) / 3.92 = 0.7847; motixafortide median 7.5-fold (GENESIS lead-in),
+ *   no spread read: the first plerixafor dose's [interp];
+ * - the morning after an apheresis: no published figure (DOMAIN.md section 6); PB CD34 can
+ *   fall ~30% in the first hour (PMID 12375664): median 0.7 [interp, conservative];
+ * - every spread no source gives (G-CSF, chemotherapy, after apheresis): sigma 0.5, wide on
+ *   purpose (a 95% ratio range of x0.37 to x2.7) [ours]; a site fits its own.
+ */
+static const pbsc_model_params defaults = {
+    .ce = {"generic-auto", "1", "mixed devices", "autologous patients", 0.46, 0.5108088028,
+           "Gidron A et al., BMT 2005;35:243"},
+    .ce_wbc_slope = 0.0,
+    .ce_wbc_ref = 20.0,
+    .ce_hct_slope = 0.0,
+    .ce_hct_ref = 35.0,
+    .gcsf_ratio = {1.0, 1.0, 1.0, 2.1087314662, 0.8359375, 0.8359375, 0.8359375, 0.8359375},
+    .gcsf_sigma = 0.5,
+    .chemo_ratio = 1.0,
+    .chemo_sigma = 0.5,
+    .apheresis_ratio = 0.7,
+    .apheresis_sigma = 0.5,
+    .plerixafor_fold = 3.1,
+    .plerixafor_sigma = 0.5304795245,
+    .plerixafor2_fold = 1.2,
+    .plerixafor2_sigma = 0.7846508868,
+    .motixafortide_fold = 7.5,
+    .motixafortide_sigma = 0.5304795245,
+};
+
+/* Points the params' CE strings at the model's own copies. */
+static void
+own_strings(pbsc_model *m)
+{
+    m->p.ce.id = m->ce_id;
+    m->p.ce.version = "";
+    m->p.ce.device = m->ce_device;
+    m->p.ce.setting = m->ce_setting;
+    m->p.ce.source = m->ce_source;
+}
+
+static void
+set_strings(pbsc_model *m, const pbsc_ce_model *ce)
+{
+    snprintf(m->ce_id, sizeof m->ce_id, "%s", ce->id != NULL ? ce->id : "");
+    snprintf(m->ce_device, sizeof m->ce_device, "%s", ce->device != NULL ? ce->device : "");
+    snprintf(m->ce_setting, sizeof m->ce_setting, "%s", ce->setting != NULL ? ce->setting : "");
+    snprintf(m->ce_source, sizeof m->ce_source, "%s", ce->source != NULL ? ce->source : "");
+    own_strings(m);
+}
+
+void
+pbsc_model_defaults(pbsc_model *m)
+{
+    memset(m, 0, sizeof *m);
+    m->p = defaults;
+    set_strings(m, &defaults.ce);
+}
+
+PBSC_API int
+pbsc_model_new(pbsc_model **model, pbsc_diag *diag)
+{
+    pbsc_model *m;
+
+    if (model == NULL)
+        return pbsc_fail(diag, PBSC_E_INVAL, "model", NAN, "NULL argument");
+    m = pbsc_alloc(sizeof *m);
+    if (m == NULL)
+        return pbsc_fail(diag, PBSC_E_NOMEM, "model", NAN, "out of memory");
+    pbsc_model_defaults(m);
+    *model = m;
+    return PBSC_OK;
+}
+
+PBSC_API void
+pbsc_model_free(pbsc_model *model)
+{
+    pbsc_dealloc(model);
+}
+
+PBSC_API int
+pbsc_model_get(const pbsc_model *model, pbsc_model_params *params)
+{
+    if (model == NULL || params == NULL)
+        return PBSC_E_INVAL;
+    *params = model->p;
+    return PBSC_OK;
+}
+
+/* A ratio or fold: finite, in (0, 100]; its sigma in [0, 3]. Input sanity, not clinical. */
+static int
+check_lognormal(double median, double sigma, const char *m_name, const char *s_name,
+                pbsc_diag *diag)
+{
+    if (!(median > 0.0 && median <= 100.0))
+        return pbsc_fail(diag, isnan(median) ? PBSC_E_MISSING : PBSC_E_RANGE, m_name, median,
+                         "%s %g is outside (0, 100]", m_name, median);
+    if (!(sigma >= 0.0 && sigma <= 3.0))
+        return pbsc_fail(diag, isnan(sigma) ? PBSC_E_MISSING : PBSC_E_RANGE, s_name, sigma,
+                         "%s %g is outside [0, 3]", s_name, sigma);
+    return PBSC_OK;
+}
+
+static int
+check_slope(double slope, double ref, const char *s_name, const char *r_name, double ref_max,
+            pbsc_diag *diag)
+{
+    if (!(slope >= -10.0 && slope <= 10.0))
+        return pbsc_fail(diag, isnan(slope) ? PBSC_E_MISSING : PBSC_E_RANGE, s_name, slope,
+                         "%s %g is outside [-10, 10]", s_name, slope);
+    if (!(ref > 0.0 && ref <= ref_max))
+        return pbsc_fail(diag, isnan(ref) ? PBSC_E_MISSING : PBSC_E_RANGE, r_name, ref,
+                         "%s %g is outside (0, %g]", r_name, ref, ref_max);
+    return PBSC_OK;
+}
+
+int
+pbsc_model_check(const pbsc_model_params *p, pbsc_diag *diag)
+{
+    char name[24];
+    int rc, d;
+
+    if ((rc = pbsc_need(PBSC_Q_CE, p->ce.median, "ce_median", diag)) != PBSC_OK ||
+        (rc = pbsc_need(PBSC_Q_CE_SIGMA, p->ce.sigma, "ce_sigma", diag)) != PBSC_OK ||
+        (rc = check_slope(p->ce_wbc_slope, p->ce_wbc_ref, "ce_wbc_slope", "ce_wbc_ref", 500.0,
+                          diag)) != PBSC_OK ||
+        (rc = check_slope(p->ce_hct_slope, p->ce_hct_ref, "ce_hct_slope", "ce_hct_ref", 100.0,
+                          diag)) != PBSC_OK)
+        return rc;
+    for (d = 0; d < PBSC_GCSF_DAYS; d++) {
+        snprintf(name, sizeof name, "gcsf_ratio[%d]", d);
+        if ((rc = check_lognormal(p->gcsf_ratio[d], p->gcsf_sigma, name, "gcsf_sigma", diag)) !=
+            PBSC_OK)
+            return rc;
+    }
+    if ((rc = check_lognormal(p->chemo_ratio, p->chemo_sigma, "chemo_ratio", "chemo_sigma",
+                              diag)) != PBSC_OK ||
+        (rc = check_lognormal(p->apheresis_ratio, p->apheresis_sigma, "apheresis_ratio",
+                              "apheresis_sigma", diag)) != PBSC_OK ||
+        (rc = check_lognormal(p->plerixafor_fold, p->plerixafor_sigma, "plerixafor_fold",
+                              "plerixafor_sigma", diag)) != PBSC_OK ||
+        (rc = check_lognormal(p->plerixafor2_fold, p->plerixafor2_sigma, "plerixafor2_fold",
+                              "plerixafor2_sigma", diag)) != PBSC_OK)
+        return rc;
+    return check_lognormal(p->motixafortide_fold, p->motixafortide_sigma, "motixafortide_fold",
+                           "motixafortide_sigma", diag);
+}
+
+PBSC_API int
+pbsc_model_set(pbsc_model *model, const pbsc_model_params *params, pbsc_diag *diag)
+{
+    int rc;
+
+    if (model == NULL || params == NULL)
+        return pbsc_fail(diag, PBSC_E_INVAL, model == NULL ? "model" : "params", NAN,
+                         "NULL argument");
+    if ((rc = pbsc_model_check(params, diag)) != PBSC_OK)
+        return rc;
+    model->p = *params;
+    set_strings(model, &params->ce); /* copies: the caller's strings need not outlive it */
+    return PBSC_OK;
+}
+
+/* CE at this WBC and Hct: ln median shifts by the slopes; NAN inputs use the references. */
+PBSC_API int
+pbsc_model_ce(const pbsc_model *model, double wbc, double hct, pbsc_ce_model *ce,
+              pbsc_diag *diag)
+{
+    const pbsc_model_params *p;
+    double shift = 0.0, median;
+    int rc;
+
+    if (model == NULL || ce == NULL)
+        return pbsc_fail(diag, PBSC_E_INVAL, model == NULL ? "model" : "ce", NAN,
+                         "NULL argument");
+    if ((rc = pbsc_optional(PBSC_Q_WBC, wbc, NULL, diag)) != PBSC_OK)
+        return rc;
+    if (!isnan(hct) && !(hct > 0.0 && hct <= 100.0))
+        return pbsc_fail(diag, isinf(hct) ? PBSC_E_NOTFINITE : PBSC_E_RANGE, "hct", hct,
+                         "hct %g %% is outside (0, 100]", hct);
+    p = &model->p;
+    if (!isnan(wbc) && wbc > 0.0 && p->ce_wbc_slope != 0.0)
+        shift += p->ce_wbc_slope * log(wbc / p->ce_wbc_ref);
+    if (!isnan(hct) && p->ce_hct_slope != 0.0)
+        shift += p->ce_hct_slope * (hct - p->ce_hct_ref);
+    median = p->ce.median * exp(shift);
+    /* a fitted slope extrapolated far from the site's data stays within the CE range */
+    median = fmin(fmax(median, 0.01), 1.5);
+    *ce = p->ce;
+    ce->median = median;
+    return PBSC_OK;
+}
+
+PBSC_API size_t
+pbsc_model_covariates(const pbsc_model *model)
+{
+    return model == NULL ? 0 : model->terms;
+}
+
+PBSC_API const char *
+pbsc_model_covariate(const pbsc_model *model, size_t i, double *coefficient, double *mean,
+                     double *scale)
+{
+    if (model == NULL || i >= model->terms)
+        return NULL;
+    if (coefficient != NULL)
+        *coefficient = model->coef[i];
+    if (mean != NULL)
+        *mean = model->mean[i];
+    if (scale != NULL)
+        *scale = model->scale[i];
+    return model->name[i];
+}
+
+/* P(poor) = 1 / (1 + exp(-(b0 + sum b_i (x_i - mean_i) / scale_i))). */
+PBSC_API int
+pbsc_model_risk(const pbsc_model *model, const double *values, size_t count,
+                double *probability, pbsc_diag *diag)
+{
+    double eta;
+    size_t i;
+
+    if (model == NULL || probability == NULL || (values == NULL && count > 0))
+        return pbsc_fail(diag, PBSC_E_INVAL, model == NULL ? "model" : "values", NAN,
+                         "NULL argument");
+    if (model->terms == 0)
+        return pbsc_fail(diag, PBSC_E_MISSING, "risk", NAN, "the model has no risk model");
+    if (count != model->terms - 1)
+        return pbsc_fail(diag, PBSC_E_INVAL, "count", (double)count,
+                         "the risk model has %zu covariates, %zu values given",
+                         model->terms - 1, count);
+    eta = model->coef[0];
+    for (i = 1; i < model->terms; i++) {
+        double x = values[i - 1];
+        if (isnan(x))
+            return pbsc_fail(diag, PBSC_E_MISSING, model->name[i], x, "%s is not given",
+                             model->name[i]);
+        if (isinf(x))
+            return pbsc_fail(diag, PBSC_E_NOTFINITE, model->name[i], x, "%s is infinite",
+                             model->name[i]);
+        eta += model->coef[i] * (x - model->mean[i]) / model->scale[i];
+    }
+    *probability = 1.0 / (1.0 + exp(-eta));
+    return PBSC_OK;
+}
+
+/* ---- the model file -------------------------------------------------------------------- */
+
+enum mkind { M_STR, M_NUM, M_RATIOS };
+
+struct mkey {
+    const char *name;
+    enum mkind kind;
+    size_t offset; /* into pbsc_model */
+    size_t size;   /* M_STR */
+};
+
+#define MSTR(n, f) {n, M_STR, offsetof(pbsc_model, f), sizeof(((pbsc_model *)0)->f)}
+#define MNUM(n, f) {n, M_NUM, offsetof(pbsc_model, p.f), 0}
+
+static const struct mkey mkeys[] = {
+    MSTR("ce_id", ce_id),
+    MSTR("ce_device", ce_device),
+    MSTR("ce_setting", ce_setting),
+    MSTR("ce_source", ce_source),
+    MNUM("ce_median", ce.median),
+    MNUM("ce_sigma", ce.sigma),
+    MNUM("ce_wbc_slope", ce_wbc_slope),
+    MNUM("ce_wbc_ref", ce_wbc_ref),
+    MNUM("ce_hct_slope", ce_hct_slope),
+    MNUM("ce_hct_ref", ce_hct_ref),
+    {"gcsf_ratio", M_RATIOS, offsetof(pbsc_model, p.gcsf_ratio), 0},
+    MNUM("gcsf_sigma", gcsf_sigma),
+    MNUM("chemo_ratio", chemo_ratio),
+    MNUM("chemo_sigma", chemo_sigma),
+    MNUM("apheresis_ratio", apheresis_ratio),
+    MNUM("apheresis_sigma", apheresis_sigma),
+    MNUM("plerixafor_fold", plerixafor_fold),
+    MNUM("plerixafor_sigma", plerixafor_sigma),
+    MNUM("plerixafor2_fold", plerixafor2_fold),
+    MNUM("plerixafor2_sigma", plerixafor2_sigma),
+    MNUM("motixafortide_fold", motixafortide_fold),
+    MNUM("motixafortide_sigma", motixafortide_sigma),
+};
+
+#define NMKEYS (sizeof mkeys / sizeof mkeys[0])
+#define MODEL_VERSION "1"
+
+struct mparse {
+    pbsc_model *m;
+    unsigned char seen[NMKEYS];
+    int versioned;
+};
+
+/* Splits the next whitespace-separated word off [*v, *v + *n). */
+static int
+next_word(const char **v, size_t *n, const char **w, size_t *wn)
+{
+    while (*n > 0 && (**v == ' ' || **v == '\t'))
+        (*v)++, (*n)--;
+    *w = *v;
+    while (*n > 0 && **v != ' ' && **v != '\t')
+        (*v)++, (*n)--;
+    *wn = (size_t)(*v - *w);
+    return *wn > 0;
+}
+
+static int
+bad_number(const char *key, const char *w, size_t wn, pbsc_diag *diag)
+{
+    return pbsc_fail(diag, PBSC_E_PARSE, key, NAN, "%s: '%.*s' is not a number", key,
+                     (int)(wn > 30 ? 30 : wn), w);
+}
+
+/* `risk = NAME COEFFICIENT MEAN SCALE`, the intercept first. */
+static int
+parse_risk(pbsc_model *m, const char *v, size_t n, pbsc_diag *diag)
+{
+    const char *w;
+    size_t wn, t = m->terms;
+    double x[3];
+    int i;
+
+    if (t == PBSC_MAX_TERMS)
+        return pbsc_fail(diag, PBSC_E_RANGE, "risk", NAN, "more than %d risk terms",
+                         PBSC_MAX_TERMS);
+    if (!next_word(&v, &n, &w, &wn) || !pbsc_kv_copy(m->name[t], sizeof m->name[t], w, wn))
+        return pbsc_fail(diag, PBSC_E_PARSE, "risk", NAN, "risk: a name (up to 31 characters) "
+                                                          "comes first");
+    if ((t == 0) != (strcmp(m->name[t], "intercept") == 0))
+        return pbsc_fail(diag, PBSC_E_PARSE, "risk", NAN,
+                         "risk: 'intercept' is the first term, and only the first");
+    for (i = 0; i < 3; i++) {
+        if (!next_word(&v, &n, &w, &wn) || !pbsc_kv_number(w, wn, &x[i]))
+            return bad_number("risk", w, wn, diag);
+    }
+    if (next_word(&v, &n, &w, &wn))
+        return pbsc_fail(diag, PBSC_E_PARSE, "risk", NAN, "risk: more than 4 fields");
+    if (!(x[2] > 0.0))
+        return pbsc_fail(diag, PBSC_E_RANGE, "risk", x[2], "risk: scale %g must be > 0", x[2]);
+    m->coef[t] = x[0];
+    m->mean[t] = x[1];
+    m->scale[t] = x[2];
+    m->terms = t + 1;
+    return PBSC_OK;
+}
+
+static int
+parse_ratios(double *r, const char *key, const char *v, size_t n, pbsc_diag *diag)
+{
+    const char *w;
+    size_t wn;
+    int d;
+
+    for (d = 0; d < PBSC_GCSF_DAYS; d++) {
+        if (!next_word(&v, &n, &w, &wn))
+            return pbsc_fail(diag, PBSC_E_PARSE, key, NAN, "%s: %d numbers are needed", key,
+                             PBSC_GCSF_DAYS);
+        if (!pbsc_kv_number(w, wn, &r[d]))
+            return bad_number(key, w, wn, diag);
+    }
+    if (next_word(&v, &n, &w, &wn))
+        return pbsc_fail(diag, PBSC_E_PARSE, key, NAN, "%s: more than %d numbers", key,
+                         PBSC_GCSF_DAYS);
+    return PBSC_OK;
+}
+
+static int
+model_line(void *ctx, const char *k, size_t kn, const char *v, size_t vn, pbsc_diag *diag)
+{
+    struct mparse *mp = ctx;
+    char *base = (char *)mp->m;
+    size_t i;
+
+    if (!mp->versioned) {
+        if (kn != 10 || strncmp(k, "pbsc-model", kn) != 0)
+            return pbsc_fail(diag, PBSC_E_PARSE, "pbsc-model", NAN,
+                             "the first line must be 'pbsc-model = " MODEL_VERSION "'");
+        if (vn != 1 || *v != MODEL_VERSION[0])
+            return pbsc_fail(diag, PBSC_E_PARSE, "pbsc-model", NAN,
+                             "model file version '%.*s' is not supported (this library reads "
+                             "version " MODEL_VERSION ")",
+                             (int)(vn > 10 ? 10 : vn), v);
+        mp->versioned = 1;
+        return PBSC_OK;
+    }
+    if (vn == 0)
+        return pbsc_fail(diag, PBSC_E_PARSE, "", NAN, "'%.*s' has no value",
+                         (int)(kn > 30 ? 30 : kn), k);
+    if (kn == 4 && strncmp(k, "risk", 4) == 0)
+        return parse_risk(mp->m, v, vn, diag);
+    for (i = 0; i < NMKEYS; i++)
+        if (strlen(mkeys[i].name) == kn && strncmp(mkeys[i].name, k, kn) == 0)
+            break;
+    if (i == NMKEYS) {
+        char name[32];
+        pbsc_kv_copy(name, sizeof name, k, kn < sizeof name ? kn : sizeof name - 1);
+        return pbsc_fail(diag, PBSC_E_UNKNOWN, name, NAN, "unknown key '%s'", name);
+    }
+    if (mp->seen[i])
+        return pbsc_fail(diag, PBSC_E_DUPLICATE, mkeys[i].name, NAN, "%s is given twice",
+                         mkeys[i].name);
+    mp->seen[i] = 1;
+    switch (mkeys[i].kind) {
+    case M_STR:
+        if (!pbsc_kv_copy(base + mkeys[i].offset, mkeys[i].size, v, vn))
+            return pbsc_fail(diag, PBSC_E_RANGE, mkeys[i].name, NAN, "%s: too long",
+                             mkeys[i].name);
+        return PBSC_OK;
+    case M_RATIOS:
+        return parse_ratios((double *)(void *)(base + mkeys[i].offset), mkeys[i].name, v, vn,
+                            diag);
+    case M_NUM:
+    default:
+        if (!pbsc_kv_number(v, vn, (double *)(void *)(base + mkeys[i].offset)))
+            return bad_number(mkeys[i].name, v, vn, diag);
+        return PBSC_OK;
+    }
+}
+
+PBSC_API int
+pbsc_model_parse(const char *text, size_t length, pbsc_model **model, pbsc_diag *diag)
+{
+    struct mparse mp;
+    long lines;
+    int rc;
+
+    if ((text == NULL && length > 0) || model == NULL)
+        return pbsc_fail(diag, PBSC_E_INVAL, text == NULL ? "text" : "model", NAN,
+                         "NULL argument");
+    memset(&mp, 0, sizeof mp);
+    if ((rc = pbsc_model_new(&mp.m, diag)) != PBSC_OK)
+        return rc;
+    rc = pbsc_kv_parse(text, length, model_line, &mp, &lines, diag);
+    if (rc == PBSC_OK && !mp.versioned)
+        rc = pbsc_fail(diag, PBSC_E_MISSING, "pbsc-model", NAN,
+                       "not a model file: no 'pbsc-model = " MODEL_VERSION "' line");
+    if (rc == PBSC_OK) {
+        own_strings(mp.m);
+        rc = pbsc_model_check(&mp.m->p, diag);
+    }
+    if (rc != PBSC_OK) {
+        if (diag != NULL && diag->line < 0)
+            diag->line = lines;
+        pbsc_model_free(mp.m);
+        return rc;
+    }
+    *model = mp.m;
+    return PBSC_OK;
+}
+
+PBSC_API int
+pbsc_model_read(const char *path, pbsc_model **model, pbsc_diag *diag)
+{
+    char *text;
+    size_t n;
+    int rc;
+
+    if (path == NULL || model == NULL)
+        return pbsc_fail(diag, PBSC_E_INVAL, path == NULL ? "path" : "model", NAN,
+                         "NULL argument");
+    if ((rc = pbsc_kv_read_file(path, &text, &n, diag)) != PBSC_OK)
+        return rc;
+    rc = pbsc_model_parse(text, n, model, diag);
+    pbsc_dealloc(text);
+    return rc;
+}
+
+/* ---- the writer ------------------------------------------------------------------------ */
+
+/* Numbers as the shortest decimal that reads back exactly. */
+static void
+model_into(const void *obj, pbsc_out *o)
+{
+    const pbsc_model *m = obj;
+    const char *base = (const char *)m;
+    size_t i;
+    int d;
+
+    pbsc_put(o, "# pbsc-model(5) file written by libpbsc %s\npbsc-model = " MODEL_VERSION "\n",
+         pbsc_version_string());
+    for (i = 0; i < NMKEYS; i++) {
+        const struct mkey *k = &mkeys[i];
+        pbsc_put(o, "%s =", k->name);
+        if (k->kind == M_STR)
+            pbsc_put(o, " %s", base + k->offset);
+        else if (k->kind == M_NUM)
+            {
+            pbsc_put(o, " ");
+            pbsc_put_number(o, *(const double *)(const void *)(base + k->offset));
+        }
+        else
+            for (d = 0; d < PBSC_GCSF_DAYS; d++) {
+                pbsc_put(o, " ");
+                pbsc_put_number(o, m->p.gcsf_ratio[d]);
+            }
+        pbsc_put(o, "\n");
+    }
+    for (i = 0; i < m->terms; i++) {
+        pbsc_put(o, "risk = %s ", m->name[i]);
+        pbsc_put_number(o, m->coef[i]);
+        pbsc_put(o, " ");
+        pbsc_put_number(o, m->mean[i]);
+        pbsc_put(o, " ");
+        pbsc_put_number(o, m->scale[i]);
+        pbsc_put(o, "\n");
+    }
+}
+
+PBSC_API int
+pbsc_model_format(const pbsc_model *model, char *buffer, size_t size, size_t *needed)
+{
+    return pbsc_format(model_into, model, buffer, size, needed);
+}
