@@ -23,6 +23,7 @@ static const char *const messages[] = {
     [PBSC_E_PARSE] = "syntax error",
     [PBSC_E_IO] = "input/output error",
     [PBSC_E_NODATA] = "no data for that day",
+    [PBSC_E_TOOFEW] = "too few rows to fit",
 };
 
 PBSC_API const char *

@@ -10,7 +10,7 @@ START_TEST(strerror_is_total)
     int codes[] = {PBSC_OK,         PBSC_E_INVAL,   PBSC_E_MISSING, PBSC_E_NOTFINITE,
                    PBSC_E_NEGATIVE, PBSC_E_RANGE,   PBSC_E_UNKNOWN, PBSC_E_UNREACHABLE,
                    PBSC_E_NOMEM,    PBSC_E_CONFLICT, PBSC_E_DUPLICATE, PBSC_E_ORDER,
-                   PBSC_E_PARSE,    PBSC_E_IO,       PBSC_E_NODATA};
+                   PBSC_E_PARSE,    PBSC_E_IO,       PBSC_E_NODATA,   PBSC_E_TOOFEW};
     size_t i, j;
 
     for (i = 0; i < sizeof codes / sizeof codes[0]; i++) {
@@ -21,7 +21,7 @@ START_TEST(strerror_is_total)
     }
     ck_assert_str_eq(pbsc_strerror(-1), "unknown status");
     ck_assert_str_eq(pbsc_strerror(10000), "unknown status");
-    ck_assert_str_eq(pbsc_strerror(PBSC_E_NODATA + 1), "unknown status");
+    ck_assert_str_eq(pbsc_strerror(PBSC_E_TOOFEW + 1), "unknown status");
 }
 END_TEST
 
@@ -43,6 +43,7 @@ START_TEST(codes_are_stable)
     ck_assert_int_eq(PBSC_E_PARSE, 12);
     ck_assert_int_eq(PBSC_E_IO, 13);
     ck_assert_int_eq(PBSC_E_NODATA, 14);
+    ck_assert_int_eq(PBSC_E_TOOFEW, 15);
 }
 END_TEST
 
