@@ -38,7 +38,7 @@ typedef enum pbsc_status {
     PBSC_E_NOTFINITE = 3,   /* an infinite value */
     PBSC_E_NEGATIVE = 4,    /* a negative value where only >= 0 makes sense */
     PBSC_E_RANGE = 5,       /* outside the documented plausible range */
-    PBSC_E_UNKNOWN = 6,     /* no preset of that name */
+    PBSC_E_UNKNOWN = 6,     /* no preset, file key or column of that name */
     PBSC_E_UNREACHABLE = 7, /* the dose cannot be reached (PB CD34 of 0, cap too small) */
     PBSC_E_NOMEM = 8,       /* memory allocation failed */
     PBSC_E_CONFLICT = 9,    /* two inputs contradict each other (volume and TBV multiple) */

@@ -312,6 +312,10 @@ check_band(const pbsc_policy *p, pbsc_diag *diag)
     if (p->band_low > p->band_high)
         return pbsc_fail(diag, PBSC_E_CONFLICT, "band_low", p->band_low,
                          "band_low %g is above band_high %g", p->band_low, p->band_high);
+    /* the extra days follow the window's last day: an open window has none */
+    if (p->assess_last_day == 0)
+        return pbsc_fail(diag, PBSC_E_CONFLICT, "assess_last_day", NAN,
+                         "an extra-day band needs a last assessment day (assess_last_day)");
     return PBSC_OK;
 }
 
