@@ -104,8 +104,9 @@ pbsc_kv_read_file(const char *path, char **text, size_t *length, pbsc_diag *diag
     int rc = PBSC_OK;
 
     fp = fopen(path, "rb");
-    if (fp == NULL)
-        return pbsc_fail(diag, PBSC_E_IO, "path", NAN, "%.60s: %s", path, strerror(errno));
+    if (fp == NULL) /* fopen allocates: its ENOMEM is ours */
+        return pbsc_fail(diag, errno == ENOMEM ? PBSC_E_NOMEM : PBSC_E_IO, "path", NAN,
+                         "%.60s: %s", path, strerror(errno));
     buf = pbsc_alloc(MAX_TEXT_BYTES + 1);
     if (buf == NULL) {
         fclose(fp);
