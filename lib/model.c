@@ -56,13 +56,21 @@ own_strings(pbsc_model *m)
     m->p.ce.source = m->ce_source;
 }
 
+/* Copies ce's strings into m (through a copy: they may be m's own, from pbsc_model_get). */
 static void
 set_strings(pbsc_model *m, const pbsc_ce_model *ce)
 {
-    snprintf(m->ce_id, sizeof m->ce_id, "%s", ce->id != NULL ? ce->id : "");
-    snprintf(m->ce_device, sizeof m->ce_device, "%s", ce->device != NULL ? ce->device : "");
-    snprintf(m->ce_setting, sizeof m->ce_setting, "%s", ce->setting != NULL ? ce->setting : "");
-    snprintf(m->ce_source, sizeof m->ce_source, "%s", ce->source != NULL ? ce->source : "");
+    pbsc_model tmp;
+
+    snprintf(tmp.ce_id, sizeof tmp.ce_id, "%s", ce->id != NULL ? ce->id : "");
+    snprintf(tmp.ce_device, sizeof tmp.ce_device, "%s", ce->device != NULL ? ce->device : "");
+    snprintf(tmp.ce_setting, sizeof tmp.ce_setting, "%s",
+             ce->setting != NULL ? ce->setting : "");
+    snprintf(tmp.ce_source, sizeof tmp.ce_source, "%s", ce->source != NULL ? ce->source : "");
+    memcpy(m->ce_id, tmp.ce_id, sizeof m->ce_id);
+    memcpy(m->ce_device, tmp.ce_device, sizeof m->ce_device);
+    memcpy(m->ce_setting, tmp.ce_setting, sizeof m->ce_setting);
+    memcpy(m->ce_source, tmp.ce_source, sizeof m->ce_source);
     own_strings(m);
 }
 

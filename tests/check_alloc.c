@@ -271,6 +271,17 @@ op_history_grow(void *v)
     return rc;
 }
 
+/* A fit on a history built beforehand (not armed): its own allocations fail in turn. */
+static int
+op_calibrate(void *v)
+{
+    struct ctx *x = v;
+    pbsc_fit_report report;
+
+    x->model = NULL;
+    return pbsc_calibrate(x->history, &x->model, &report, NULL);
+}
+
 static void
 undo_history(void *v)
 {
@@ -338,6 +349,28 @@ START_TEST(history)
 }
 END_TEST
 
+START_TEST(calibrate)
+{
+    struct ctx x = {0};
+    int i;
+
+    x.ndays = 60;
+    ck_assert_int_eq(op_history_grow(&x), PBSC_OK);
+    for (i = 0; i < 60; i++) { /* vary the product so the CE has a spread to fit */
+        pbsc_history_row r;
+        const double cov[2] = {40.0 + i, (double)(i % 3)};
+        pbsc_history_row_init(&r);
+        r.cd34 = 10.0 + i;
+        r.processed_l = 12.0 + i % 7;
+        r.weight_kg = 60.0 + i % 25;
+        r.collected = 0.5 + 0.05 * i + 0.3 * (i % 4);
+        ck_assert_int_eq(pbsc_history_add(x.history, &r, cov, NULL), PBSC_OK);
+    }
+    ck_assert(each_failure(op_calibrate, undo_model, &x) >= 1);
+    undo_history(&x);
+}
+END_TEST
+
 /* Deciding allocates nothing: a decision made with every allocation failing succeeds. */
 START_TEST(decide_allocates_nothing)
 {
@@ -370,6 +403,7 @@ suite(void)
     tcase_add_test(tc, policy);
     tcase_add_test(tc, model);
     tcase_add_test(tc, history);
+    tcase_add_test(tc, calibrate);
     tcase_add_test(tc, decide_allocates_nothing);
 #endif
     suite_add_tcase(s, tc);
