@@ -81,6 +81,8 @@ cli_getopt_error(const char *prog, int c, char *const argv[], const struct optio
     if (optind > 0 && argv[optind - 1] != NULL)
         option_text(argv[optind - 1], text, sizeof text);
     if (c == ':') {
+        if (strncmp(text, "--", 2) == 0) /* a long option whose val is a short one */
+            return cli_usage_error(prog, "%s: missing argument", text);
         if (o != NULL && optopt > 255)
             return cli_usage_error(prog, "--%s: missing argument", o->name);
         if (optopt > 0 && optopt < 256)
@@ -92,6 +94,34 @@ cli_getopt_error(const char *prog, int c, char *const argv[], const struct optio
     if (optopt > 0 && optopt < 256 && isprint(optopt))
         return cli_usage_error(prog, "unknown option '-%c'", optopt);
     return cli_usage_error(prog, "unknown option '%s'", text);
+}
+
+/* ---- the site model ------------------------------------------------------------------ */
+
+int
+cli_model_read(const char *prog, const char *path, pbsc_model **model)
+{
+    pbsc_diag d;
+    size_t n;
+    int rc;
+
+    pbsc_diag_clear(&d);
+    rc = pbsc_model_read(path, model, &d);
+    if (rc == PBSC_OK)
+        return CLI_EXIT_OK;
+    if (rc == PBSC_E_IO || strcmp(d.field, "path") == 0)
+        return cli_input_error(prog, "--model: %s", d.text[0] != '\0' ? d.text : pbsc_strerror(rc));
+    if (d.line > 0)
+        fprintf(stderr, "%s: %s:%ld: ", prog, path, d.line);
+    else
+        fprintf(stderr, "%s: %s: ", prog, path);
+    /* a text that starts with its field ("ce_median: 'x' is not a number", "ce_median 3 ...")
+     * names it already */
+    n = strlen(d.field);
+    if (n > 0 && !(strncmp(d.text, d.field, n) == 0 && (d.text[n] == ':' || d.text[n] == ' ')))
+        fprintf(stderr, "%s: ", d.field);
+    fprintf(stderr, "%s\n", d.text[0] != '\0' ? d.text : pbsc_strerror(rc));
+    return CLI_EXIT_INPUT;
 }
 
 /* ---- option arguments -------------------------------------------------------------- */
@@ -575,7 +605,8 @@ cli_fmt(char *buf, size_t size, int decimals, double v)
 
 /* ---- CSV input --------------------------------------------------------------------- */
 
-#define CSV_MAX_COLUMNS 32
+/* Fields in a header: a history's known columns and up to 32 covariates fit. */
+#define CSV_MAX_COLUMNS 64
 /* A course or a site's history is kilobytes to a few megabytes: more is a wrong file. */
 #define CSV_MAX_BYTES (64L * 1024 * 1024)
 
@@ -591,6 +622,10 @@ struct cli_csv {
     int pos[CSV_MAX_COLUMNS]; /* the field of columns[k] in a record, or -1 */
     size_t nfields;           /* fields in the header, hence in every record */
     char *cells[CSV_MAX_COLUMNS];
+    int extras_ok;            /* columns not in the list are extras, not errors */
+    size_t nextras;           /* extra columns: */
+    const char *extra_name[CSV_MAX_COLUMNS]; /* their names, into text (the header stays) */
+    int extra_pos[CSV_MAX_COLUMNS];          /* their fields in a record */
 };
 
 int
@@ -723,12 +758,27 @@ csv_unknown(const cli_csv *csv, const char *name)
                          list);
 }
 
+/* A header column that is not in the list, kept as an extra (cli_csv_open_extra). */
+static int
+csv_extra(cli_csv *csv, const char *name, size_t field)
+{
+    size_t e;
+
+    for (e = 0; e < csv->nextras; e++)
+        if (strcmp(csv->extra_name[e], name) == 0)
+            return cli_csv_error(csv, csv->line, "%.40s: the column is given twice", name);
+    csv->extra_name[csv->nextras] = name;
+    csv->extra_pos[csv->nextras] = (int)field;
+    csv->nextras++;
+    return CLI_EXIT_OK;
+}
+
 static int
 csv_header(cli_csv *csv, const char *const *required)
 {
     char *fields[CSV_MAX_COLUMNS];
     size_t i, k, n;
-    int bad;
+    int bad, rc;
     char *s = csv_take_line(csv, &bad);
 
     if (bad)
@@ -749,6 +799,11 @@ csv_header(cli_csv *csv, const char *const *required)
                                  (unsigned long)i + 1);
         for (k = 0; k < csv->ncolumns && strcmp(fields[i], csv->columns[k]) != 0; k++)
             ;
+        if (k == csv->ncolumns && csv->extras_ok) {
+            if ((rc = csv_extra(csv, fields[i], i)) != CLI_EXIT_OK)
+                return rc;
+            continue;
+        }
         if (k == csv->ncolumns)
             return csv_unknown(csv, fields[i]);
         if (csv->pos[k] >= 0)
@@ -766,9 +821,9 @@ csv_header(cli_csv *csv, const char *const *required)
     return CLI_EXIT_OK;
 }
 
-int
-cli_csv_open(const char *prog, const char *path, const char *const *columns,
-             const char *const *required, cli_csv **out)
+static int
+csv_open(const char *prog, const char *path, const char *const *columns,
+         const char *const *required, int extras_ok, cli_csv **out)
 {
     cli_csv *csv;
     FILE *fp;
@@ -782,6 +837,7 @@ cli_csv_open(const char *prog, const char *path, const char *const *columns,
     csv->prog = prog;
     csv->path = is_stdin ? "<stdin>" : path;
     csv->columns = columns;
+    csv->extras_ok = extras_ok;
     for (k = 0; columns[k] != NULL && k < CSV_MAX_COLUMNS; k++)
         csv->pos[k] = -1;
     csv->ncolumns = k;
@@ -807,6 +863,20 @@ cli_csv_open(const char *prog, const char *path, const char *const *columns,
     return CLI_EXIT_OK;
 }
 
+int
+cli_csv_open(const char *prog, const char *path, const char *const *columns,
+             const char *const *required, cli_csv **out)
+{
+    return csv_open(prog, path, columns, required, 0, out);
+}
+
+int
+cli_csv_open_extra(const char *prog, const char *path, const char *const *columns,
+                   const char *const *required, cli_csv **out)
+{
+    return csv_open(prog, path, columns, required, 1, out);
+}
+
 void
 cli_csv_free(cli_csv *csv)
 {
@@ -814,6 +884,21 @@ cli_csv_free(cli_csv *csv)
         return;
     free(csv->text);
     free(csv);
+}
+
+/* The header's name of field i. */
+static const char *
+csv_field_name(const cli_csv *csv, size_t i)
+{
+    size_t k;
+
+    for (k = 0; k < csv->ncolumns; k++)
+        if (csv->pos[k] == (int)i)
+            return csv->columns[k];
+    for (k = 0; k < csv->nextras; k++)
+        if (csv->extra_pos[k] == (int)i)
+            return csv->extra_name[k];
+    return "?";
 }
 
 int
@@ -841,12 +926,8 @@ cli_csv_next(cli_csv *csv)
     }
     for (i = 0; i < n; i++) {
         if (strchr(csv->cells[i], '"') != NULL) {
-            size_t k;
-
-            for (k = 0; k < csv->ncolumns && csv->pos[k] != (int)i; k++)
-                ;
             cli_csv_error(csv, csv->line, "%s: quoted fields are not supported",
-                          k < csv->ncolumns ? csv->columns[k] : "?");
+                          csv_field_name(csv, i));
             return -1;
         }
     }
@@ -889,17 +970,24 @@ has_digit(const char *s)
     return 0;
 }
 
+/* "column: 'cell' is not WHAT (HINT)": the hint is the caller's, else, for a cell without a
+ * digit, how to say "not measured". */
 static int
-csv_not_number(const cli_csv *csv, size_t column, const char *cell, const char *what)
+csv_not_number(const cli_csv *csv, const char *name, const char *cell, const char *what,
+               const char *hint)
 {
-    return cli_csv_error(csv, csv->line, "%s: '%.40s' is not %s%s", csv->columns[column], cell,
-                         what, has_digit(cell) ? "" : " (leave the cell empty when not measured)");
+    if (hint == NULL && !has_digit(cell))
+        hint = "leave the cell empty when not measured";
+    return cli_csv_error(csv, csv->line, "%s: '%.40s' is not %s%s%s%s", name, cell, what,
+                         hint != NULL ? " (" : "", hint != NULL ? hint : "",
+                         hint != NULL ? ")" : "");
 }
 
-int
-cli_csv_double(const cli_csv *csv, size_t column, double *out)
+/* A cell as a strict decimal number (the rules of cli_parse_double); "" is NAN. */
+static int
+csv_number(const cli_csv *csv, const char *name, const char *cell, const char *hint,
+           double *out)
 {
-    const char *cell = cli_csv_cell(csv, column);
     char *end = NULL;
     double v;
 
@@ -908,18 +996,50 @@ cli_csv_double(const cli_csv *csv, size_t column, double *out)
         return CLI_EXIT_OK;
     }
     if (names_nonfinite(cell))
-        return csv_not_number(csv, column, cell, "a finite number");
+        return csv_not_number(csv, name, cell, "a finite number", hint);
     if (!looks_decimal(cell))
-        return csv_not_number(csv, column, cell, "a number");
+        return csv_not_number(csv, name, cell, "a number", hint);
     errno = 0;
     v = strtod(cell, &end);
     if (end == cell || *end != '\0')
-        return csv_not_number(csv, column, cell, "a number");
+        return csv_not_number(csv, name, cell, "a number", hint);
     if (errno == ERANGE || !isfinite(v))
-        return cli_csv_error(csv, csv->line, "%s: '%.40s' is out of range",
-                             csv->columns[column], cell);
+        return cli_csv_error(csv, csv->line, "%s: '%.40s' is out of range", name, cell);
     *out = v;
     return CLI_EXIT_OK;
+}
+
+int
+cli_csv_double(const cli_csv *csv, size_t column, double *out)
+{
+    return csv_number(csv, csv->columns[column], cli_csv_cell(csv, column), NULL, out);
+}
+
+size_t
+cli_csv_extras(const cli_csv *csv)
+{
+    return csv->nextras;
+}
+
+const char *
+cli_csv_extra_name(const cli_csv *csv, size_t extra)
+{
+    return extra < csv->nextras ? csv->extra_name[extra] : NULL;
+}
+
+const char *
+cli_csv_extra_cell(const cli_csv *csv, size_t extra)
+{
+    if (extra >= csv->nextras)
+        return "";
+    return csv->cells[csv->extra_pos[extra]];
+}
+
+int
+cli_csv_extra_double(const cli_csv *csv, size_t extra, const char *hint, double *out)
+{
+    return csv_number(csv, cli_csv_extra_name(csv, extra), cli_csv_extra_cell(csv, extra), hint,
+                      out);
 }
 
 int
@@ -939,10 +1059,10 @@ cli_csv_long(const cli_csv *csv, size_t column, int required, long *out, int *pr
     }
     p = cell + (cell[0] == '+' || cell[0] == '-');
     if (*p == '\0')
-        return csv_not_number(csv, column, cell, "an integer");
+        return csv_not_number(csv, csv->columns[column], cell, "an integer", NULL);
     for (; *p != '\0'; p++)
         if (!isdigit((unsigned char)*p))
-            return csv_not_number(csv, column, cell, "an integer");
+            return csv_not_number(csv, csv->columns[column], cell, "an integer", NULL);
     errno = 0;
     v = strtol(cell, &end, 10);
     if (errno == ERANGE || end == cell || *end != '\0')

@@ -40,6 +40,13 @@ int cli_input_error(const char *prog, const char *fmt, ...) CLI_PRINTF(2, 3);
  * Returns CLI_EXIT_USAGE. */
 int cli_getopt_error(const char *prog, int c, char *const argv[], const struct option *options);
 
+/* ---- the site model (--model FILE) -------------------------------------------------- */
+
+/* pbsc_model_read() with its errors printed: "prog: --model: PATH: why" when the file cannot
+ * be read, else "prog: PATH:LINE: [field: ]text". Returns CLI_EXIT_OK and *model, or
+ * CLI_EXIT_INPUT. */
+int cli_model_read(const char *prog, const char *path, pbsc_model **model);
+
 /* ---- option arguments -------------------------------------------------------------- */
 
 /* Strict decimal number: the whole argument, no leading space, no hex, no NaN/inf text, no
@@ -140,12 +147,17 @@ const char *cli_fmt(char *buf, size_t size, int decimals, double v);
  * "prog: FILE:LINE: [column: ]text"; FILE is "<stdin>" for "-". */
 typedef struct cli_csv cli_csv;
 
-/* Reads `path` ("-": standard input) and its header row. `columns` is the NULL-terminated
- * list of the names a header may use (at most 32); `required` a NULL-terminated subset that
- * must be present (may be NULL). Returns CLI_EXIT_OK and *out, or CLI_EXIT_INPUT (printed)
- * with *out NULL. */
+/* Reads `path` ("-": standard input) and its header row (at most 64 columns). `columns` is
+ * the NULL-terminated list of the names a header may use (at most 64); `required` a
+ * NULL-terminated subset that must be present (may be NULL). Returns CLI_EXIT_OK and *out,
+ * or CLI_EXIT_INPUT (printed) with *out NULL. */
 int cli_csv_open(const char *prog, const char *path, const char *const *columns,
                  const char *const *required, cli_csv **out);
+
+/* The same, but a header column that is not in `columns` is an "extra" column (a history's
+ * covariates), kept in header order, instead of an error (naming one twice still is). */
+int cli_csv_open_extra(const char *prog, const char *path, const char *const *columns,
+                       const char *const *required, cli_csv **out);
 void cli_csv_free(cli_csv *csv);
 
 /* Moves to the next record: 1 when there is one, 0 at the end of the file, -1 when the line
@@ -167,6 +179,16 @@ const char *cli_csv_cell(const cli_csv *csv, size_t column);
  * absent column is NAN ("not measured"). On failure prints
  * "prog: FILE:LINE: column: 'cell' is not a number" and returns CLI_EXIT_INPUT. */
 int cli_csv_double(const cli_csv *csv, size_t column, double *out);
+
+/* The extra columns (cli_csv_open_extra): how many, the header's name of extra i, and the
+ * current record's cell of it (trimmed, "" when empty); valid as cli_csv_cell()'s. */
+size_t cli_csv_extras(const cli_csv *csv);
+const char *cli_csv_extra_name(const cli_csv *csv, size_t extra);
+const char *cli_csv_extra_cell(const cli_csv *csv, size_t extra);
+
+/* The extra cell as cli_csv_double() reads a cell; when it is not a number, `hint` (if not
+ * NULL) is printed in parentheses after the message instead of the usual one. */
+int cli_csv_extra_double(const cli_csv *csv, size_t extra, const char *hint, double *out);
 
 /* The cell as a strict decimal integer; an empty cell is an error when `required`, else
  * *present is 0 (present may be NULL when required). Same messages. */

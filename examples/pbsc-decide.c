@@ -30,6 +30,7 @@ enum {
     OPT_DEVICE,
     OPT_CE,
     OPT_CE_SIGMA,
+    OPT_MODEL,
     OPT_DAY,
     OPT_LIST_POLICIES,
     OPT_FORMAT,
@@ -52,6 +53,7 @@ static const struct option options[] = {
     {"device", required_argument, NULL, OPT_DEVICE},
     {"ce", required_argument, NULL, OPT_CE},
     {"ce-sigma", required_argument, NULL, OPT_CE_SIGMA},
+    {"model", required_argument, NULL, OPT_MODEL},
     {"day", required_argument, NULL, OPT_DAY},
     {"list-policies", no_argument, NULL, OPT_LIST_POLICIES},
     {"format", required_argument, NULL, OPT_FORMAT},
@@ -81,6 +83,7 @@ typedef struct opts {
     int regimen;
     const char *device;
     double ce, ce_sigma;
+    const char *model; /* a pbsc-model(5) file */
     long day; /* 0: the last day of the course */
     int list_policies;
     cli_format format;
@@ -93,8 +96,10 @@ typedef struct result {
     const pbsc_policy *policy;
     pbsc_policy *owned; /* a policy read from a file */
     pbsc_policy_info info;
-    const pbsc_ce_model *ce;
+    const pbsc_ce_model *ce; /* with a model: the last morning's CE */
     pbsc_ce_model user_ce;
+    int forecast;      /* the policy is model-based (`forecast = yes`) */
+    pbsc_model *model; /* --model, or the literature defaults; NULL: pbsc_replay() */
     const pbsc_target *target;
     pbsc_course *course;
     char path[256];   /* the course file as messages name it */
@@ -142,6 +147,10 @@ usage(void)
          "  --ce F [--ce-sigma S]  your own CE2 median (fraction) and SD of ln CE");
     printf("                         (default: --device %s; --ce-sigma %.3f)\n",
            pbsc_ce_default()->id, pbsc_ce_default()->sigma);
+    puts("  --model FILE           or a site model (pbsc-model(5), from pbsc-calibrate): its\n"
+         "                         CE at each morning's WBC, and for --policy forecast its\n"
+         "                         count forecasts (default for forecast: the literature\n"
+         "                         defaults of pbsc_model_new(3))");
     puts("Output:\n"
          "  --day N                decide as of the morning of day N: later rows are\n"
          "                         still checked for errors, but neither shown nor used\n"
@@ -227,6 +236,9 @@ word_option(opts *o, int c, const char *arg)
     case OPT_DEVICE:
         o->device = arg;
         break;
+    case OPT_MODEL:
+        o->model = arg;
+        break;
     case OPT_DAY:
         rc = cli_parse_long(prog, "--day", arg, 1, 366, &o->day);
         break;
@@ -257,6 +269,9 @@ check_combinations(const opts *o, int nargs)
         return cli_usage_error(prog, "--weight is required");
     if (o->device != NULL && !isnan(o->ce))
         return cli_usage_error(prog, "--device and --ce: give one");
+    if (o->model != NULL && (o->device != NULL || !isnan(o->ce)))
+        return cli_usage_error(prog, "--model and %s: give one",
+                               o->device != NULL ? "--device" : "--ce");
     if (!isnan(o->ce_sigma) && isnan(o->ce))
         return cli_usage_error(prog, "--ce-sigma: needs --ce");
     if (nargs == 0)
@@ -341,6 +356,26 @@ decide_error(const result *r, int status, const pbsc_diag *d)
 
 /* ---- computing --------------------------------------------------------------------- */
 
+/* Whether the policy is model-based: its pbsc-policy(5) text says `forecast = yes` (the
+ * library has no getter for it). */
+static int
+is_forecast(const pbsc_policy *policy)
+{
+    size_t needed = 0;
+    char *text;
+    int yes = 0;
+
+    if (pbsc_policy_format(policy, NULL, 0, &needed) != PBSC_OK || needed == 0)
+        return 0;
+    text = malloc(needed + 1);
+    if (text != NULL && pbsc_policy_format(policy, text + 1, needed, NULL) == PBSC_OK) {
+        text[0] = '\n';
+        yes = strstr(text, "\nforecast = yes\n") != NULL;
+    }
+    free(text);
+    return yes;
+}
+
 /* A preset by id, else a policy file. */
 static int
 load_policy(const opts *o, result *r, pbsc_diag *d)
@@ -364,6 +399,22 @@ load_policy(const opts *o, result *r, pbsc_diag *d)
     return CLI_EXIT_OK;
 }
 
+/* --model, or for a model-based policy without one (and without --device or --ce, which
+ * pbsc_replay() combines with the literature defaults itself) pbsc_model_new(). */
+static int
+load_model(const opts *o, result *r, pbsc_diag *d)
+{
+    int rc;
+
+    r->forecast = is_forecast(r->policy);
+    if (o->model != NULL)
+        return cli_model_read(prog, o->model, &r->model);
+    if (r->forecast && o->device == NULL && isnan(o->ce) &&
+        (rc = pbsc_model_new(&r->model, d)) != PBSC_OK)
+        return cli_diag_error(prog, rc, d);
+    return CLI_EXIT_OK;
+}
+
 /* The CE model and the target preset; CLI_EXIT_* */
 static int
 load_presets(const opts *o, result *r, pbsc_diag *d)
@@ -382,7 +433,7 @@ load_presets(const opts *o, result *r, pbsc_diag *d)
     }
     if (o->target != NULL && (rc = pbsc_target_find(o->target, &r->target, d)) != PBSC_OK)
         return cli_diag_error(prog, rc, d);
-    return CLI_EXIT_OK;
+    return load_model(o, r, d);
 }
 
 static int
@@ -473,6 +524,23 @@ read_course(const opts *o, result *r, pbsc_diag *d)
     return rc;
 }
 
+/* pbsc_replay() with the site model: every morning through pbsc_decide_model(). */
+static int
+decide_model(result *r, pbsc_diag *d, size_t *count)
+{
+    size_t i, n = pbsc_course_length(r->course);
+    int rc;
+
+    for (i = 0; i < n; i++) {
+        rc = pbsc_decide_model(r->course, r->policy, r->model, pbsc_course_day(r->course, i)->day,
+                               &r->days[i], d);
+        if (rc != PBSC_OK)
+            return rc;
+    }
+    *count = n;
+    return PBSC_OK;
+}
+
 /* The replay, cut at --day, and the final decision. */
 static int
 decide(const opts *o, result *r, pbsc_diag *d)
@@ -490,13 +558,23 @@ decide(const opts *o, result *r, pbsc_diag *d)
             return cli_input_error(prog, "--day %ld: %s has no row for that day", o->day,
                                    r->path);
     }
-    rc = pbsc_replay(r->course, r->policy, r->ce, r->days, n, &count, d);
+    if (r->model != NULL)
+        rc = decide_model(r, d, &count);
+    else
+        rc = pbsc_replay(r->course, r->policy, r->ce, r->days, n, &count, d);
     if (rc != PBSC_OK)
         return decide_error(r, rc, d);
     r->ndays = count;
     while (o->day > 0 && r->ndays > 0 && r->days[r->ndays - 1].day > o->day)
         r->ndays--;
     r->final = r->days[r->ndays - 1];
+    if (r->model != NULL) { /* the CE the last morning used, at its WBC */
+        rc = pbsc_model_ce(r->model, pbsc_course_day(r->course, r->ndays - 1)->wbc, DNAN,
+                           &r->user_ce, d);
+        if (rc != PBSC_OK)
+            return decide_error(r, rc, d);
+        r->ce = &r->user_ce;
+    }
     return CLI_EXIT_OK;
 }
 
@@ -518,6 +596,7 @@ compute(const opts *o, result *r)
 static void
 result_free(result *r)
 {
+    pbsc_model_free(r->model);
     pbsc_policy_free(r->owned);
     pbsc_course_free(r->course);
     free(r->lines);
@@ -610,11 +689,45 @@ text_action(cli_table *t, const pbsc_decision *f)
     }
 }
 
+/* The model the decisions used, if any, and the forecast's probabilities. */
+static void
+text_model(cli_table *t, const result *r)
+{
+    const pbsc_decision *f = &r->final;
+    char a[64], b[64];
+
+    if (r->model != NULL && r->o->model != NULL) {
+        cli_table_cell(t, "model");
+        cli_table_cell(t, "%s (site model)", r->o->model);
+    } else if (r->model != NULL) {
+        cli_table_cell(t, "model");
+        cli_table_cell(t, "literature defaults (pbsc_model_new(3)): no --model given");
+    } else if (r->forecast) {
+        cli_table_cell(t, "model");
+        cli_table_cell(t, "literature defaults (pbsc_model_new(3)) with the CE model above");
+    }
+    if (isnan(f->p_goal_without))
+        return;
+    cli_table_cell(t, "P(goal)");
+    if (isnan(f->p_goal_with))
+        cli_table_cell(t, "%s without plerixafor tonight (no dose left)",
+                       F(a, 3, f->p_goal_without));
+    else
+        cli_table_cell(t, "%s without plerixafor tonight, %s with it", F(a, 3, f->p_goal_without),
+                       F(b, 3, f->p_goal_with));
+}
+
 static void
 text_decision(cli_table *t, const result *r)
 {
     const pbsc_decision *f = &r->final;
+    double wbc = pbsc_course_day(r->course, r->ndays - 1)->wbc;
+    pbsc_model_params p;
     char a[64], b[64], w[256];
+
+    memset(&p, 0, sizeof p);
+    if (r->model != NULL)
+        pbsc_model_get(r->model, &p);
 
     cli_table_cell(t, "day");
     cli_table_cell(t, "%ld", f->day);
@@ -640,8 +753,13 @@ text_decision(cli_table *t, const result *r)
     cli_table_cell(t, "policy");
     cli_table_cell(t, "%s version %s: %s", f->policy_id, f->policy_version, r->info.source);
     cli_table_cell(t, "CE model");
-    cli_table_cell(t, "%s: median %s, sigma %s", r->ce->id, F(a, 3, r->ce->median),
-                   F(b, 3, r->ce->sigma));
+    if (r->model != NULL && !isnan(wbc) && p.ce_wbc_slope != 0.0)
+        cli_table_cell(t, "%s: median %s at day %ld's WBC %g, sigma %s", r->ce->id,
+                       F(a, 3, r->ce->median), f->day, wbc, F(b, 3, r->ce->sigma));
+    else
+        cli_table_cell(t, "%s: median %s, sigma %s", r->ce->id, F(a, 3, r->ce->median),
+                       F(b, 3, r->ce->sigma));
+    text_model(t, r);
     cli_table_cell(t, "library");
     cli_table_cell(t, "libpbsc %s", f->library_version);
 }
@@ -734,11 +852,28 @@ json_decision(cli_json *j, const pbsc_decision *f)
         cli_json_null_member(j, "apheresis_day");
         cli_json_null_member(j, "salvage");
     }
+    cli_json_number_member(j, "p_goal_without", f->p_goal_without);
+    cli_json_number_member(j, "p_goal_with", f->p_goal_with);
     cli_json_begin_array(j, "warnings");
     for (bit = 1; bit != 0; bit <<= 1)
         if (f->warnings & bit)
             cli_json_string_member(j, NULL, pbsc_warning_name(bit));
     cli_json_end_array(j);
+    cli_json_end_object(j);
+}
+
+/* null: no model (pbsc_replay() with the CE model); else the file, or null for the
+ * literature defaults. */
+static void
+json_model(cli_json *j, const result *r)
+{
+    if (r->model == NULL && !r->forecast) {
+        cli_json_null_member(j, "model");
+        return;
+    }
+    cli_json_begin_object(j, "model");
+    cli_json_string_member(j, "file", r->model != NULL ? r->o->model : NULL);
+    cli_json_bool_member(j, "literature_defaults", r->o->model == NULL);
     cli_json_end_object(j);
 }
 
@@ -762,6 +897,7 @@ print_json(const result *r)
     cli_json_number_member(&j, "median", r->ce->median);
     cli_json_number_member(&j, "sigma", r->ce->sigma);
     cli_json_end_object(&j);
+    json_model(&j, r);
     cli_json_string_member(&j, "regimen", regimens[r->o->regimen]);
     cli_json_number_member(&j, "goal", r->final.goal);
     cli_json_number_member(&j, "minimum", r->final.minimum);

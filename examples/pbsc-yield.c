@@ -30,6 +30,7 @@ enum {
     OPT_DEVICE,
     OPT_CE,
     OPT_CE_SIGMA,
+    OPT_MODEL,
     OPT_GOAL,
     OPT_TARGET,
     OPT_LEVEL,
@@ -61,6 +62,7 @@ static const struct option options[] = {
     {"device", required_argument, NULL, OPT_DEVICE},
     {"ce", required_argument, NULL, OPT_CE},
     {"ce-sigma", required_argument, NULL, OPT_CE_SIGMA},
+    {"model", required_argument, NULL, OPT_MODEL},
     {"goal", required_argument, NULL, OPT_GOAL},
     {"target", required_argument, NULL, OPT_TARGET},
     {"level", required_argument, NULL, OPT_LEVEL},
@@ -94,6 +96,7 @@ typedef struct opts {
     double volume, tbv_multiple, wbc, cd34_events;
     const char *device;
     double ce, ce_sigma;
+    const char *model; /* a pbsc-model(5) file */
     double goal;
     const char *target;
     double level, probability;
@@ -105,6 +108,7 @@ typedef struct opts {
 /* Everything printed, computed before anything is printed. NAN = not computed. */
 typedef struct result {
     const opts *o;
+    const pbsc_model *model; /* --model, or NULL */
     const pbsc_ce_model *ce;
     pbsc_ce_model user_ce;
     const pbsc_target *target;
@@ -148,6 +152,8 @@ usage(void)
           stdout);
     printf("                         (default: --device %s; --ce-sigma %.3f)\n",
            pbsc_ce_default()->id, pbsc_ce_default()->sigma);
+    puts("  --model FILE           or a site model (pbsc-model(5), from pbsc-calibrate): its\n"
+         "                         CE, at --wbc when the site's CE depends on the WBC");
     puts("Goal:\n"
          "  --goal D               dose, x10^6 CD34+/kg recipient\n"
          "  --target ID            a target preset (see --list-targets); --goal overrides\n"
@@ -256,6 +262,9 @@ word_option(opts *o, int c, const char *arg)
     case OPT_DEVICE:
         o->device = arg;
         break;
+    case OPT_MODEL:
+        o->model = arg;
+        break;
     case OPT_TARGET:
         o->target = arg;
         break;
@@ -295,6 +304,9 @@ check_combinations(const opts *o)
         return cli_usage_error(prog, "--volume and --tbv-multiple: give one");
     if (o->device != NULL && !isnan(o->ce))
         return cli_usage_error(prog, "--device and --ce: give one");
+    if (o->model != NULL && (o->device != NULL || !isnan(o->ce)))
+        return cli_usage_error(prog, "--model and %s: give one",
+                               o->device != NULL ? "--device" : "--ce");
     if (!isnan(o->ce_sigma) && isnan(o->ce))
         return cli_usage_error(prog, "--ce-sigma: needs --ce");
     if (isnan(o->caps.minutes) != isnan(o->caps.flow_ml_min))
@@ -364,6 +376,11 @@ resolve_inputs(const opts *o, result *r, pbsc_diag *d)
     r->s.cd34_events = o->cd34_events;
 
     r->ce = pbsc_ce_default();
+    if (r->model != NULL) { /* the site's CE at this WBC (its reference when not given) */
+        if ((rc = pbsc_model_ce(r->model, o->wbc, DNAN, &r->user_ce, d)) != PBSC_OK)
+            return rc;
+        r->ce = &r->user_ce;
+    }
     if (o->device != NULL && (rc = pbsc_ce_find(o->device, &r->ce, d)) != PBSC_OK)
         return rc;
     if (!isnan(o->ce)) {
@@ -411,12 +428,13 @@ goal_volumes(const opts *o, result *r, pbsc_diag *d)
 }
 
 static int
-compute(const opts *o, result *r, pbsc_diag *d)
+compute(const opts *o, const pbsc_model *model, result *r, pbsc_diag *d)
 {
     int rc;
 
     memset(r, 0, sizeof *r);
     r->o = o;
+    r->model = model;
     r->volume_l = r->tbv_multiple = r->goal = DNAN;
     r->vol_goal_median = r->vol_goal_p = r->litres_per_session = DNAN;
     if ((rc = resolve_inputs(o, r, d)) != PBSC_OK)
@@ -448,6 +466,25 @@ recipient_kg(const result *r)
 
 #define F(buf, dec, v) cli_fmt(buf, sizeof buf, dec, v)
 
+/* Where the CE came from: the model file, and the WBC its median is taken at. */
+static void
+text_model(cli_table *t, const result *r)
+{
+    pbsc_model_params p;
+    char a[64], b[64];
+
+    pbsc_model_get(r->model, &p);
+    cli_table_cell(t, "site model");
+    if (p.ce_wbc_slope == 0.0)
+        cli_table_cell(t, "%s (its CE does not depend on the WBC)", r->o->model);
+    else if (!isnan(r->o->wbc))
+        cli_table_cell(t, "%s: CE median %s at WBC %s x10^9/L, here at WBC %g", r->o->model,
+                       F(a, 3, p.ce.median), F(b, 1, p.ce_wbc_ref), r->o->wbc);
+    else
+        cli_table_cell(t, "%s: CE median at its reference WBC %s x10^9/L (--wbc to adjust)",
+                       r->o->model, F(a, 1, p.ce_wbc_ref));
+}
+
 static void
 text_inputs(cli_table *t, const result *r)
 {
@@ -477,6 +514,8 @@ text_inputs(cli_table *t, const result *r)
     cli_table_cell(t, "CE model");
     cli_table_cell(t, "%s: median %s, sigma %s", r->ce->id, F(a, 3, r->ce->median),
                    F(b, 3, r->ce->sigma));
+    if (r->model != NULL)
+        text_model(t, r);
 }
 
 static void
@@ -570,6 +609,7 @@ print_json(const result *r)
     cli_json_begin_object(&j, NULL);
     cli_json_string_member(&j, "library_version", pbsc_version_string());
     json_ce(&j, r->ce);
+    cli_json_string_member(&j, "model_file", r->model != NULL ? r->o->model : NULL);
     cli_json_number_member(&j, "cd34_per_ul", r->s.cd34);
     cli_json_number_member(&j, "weight_kg", r->s.weight_kg);
     cli_json_number_member(&j, "recipient_weight_kg", recipient_kg(r));
@@ -847,6 +887,7 @@ main(int argc, char *argv[])
 {
     opts o;
     result r;
+    pbsc_model *model = NULL;
     pbsc_diag d;
     int rc;
 
@@ -859,16 +900,21 @@ main(int argc, char *argv[])
     if (o.list_devices || o.list_targets)
         return list_presets(&o);
 
+    if (o.model != NULL && (rc = cli_model_read(prog, o.model, &model)) != CLI_EXIT_OK)
+        return rc;
     pbsc_diag_clear(&d);
-    rc = compute(&o, &r, &d);
-    if (rc != PBSC_OK)
+    rc = compute(&o, model, &r, &d);
+    if (rc != PBSC_OK) {
+        pbsc_model_free(model);
         return cli_diag_error(prog, rc, &d);
-
+    }
+    rc = CLI_EXIT_OK;
     if (o.format == CLI_FORMAT_JSON)
         print_json(&r);
     else if (o.format == CLI_FORMAT_TSV)
         print_tsv(&r);
     else if (print_text(&r) != 0)
-        return cli_input_error(prog, "out of memory");
-    return cli_finish(prog, CLI_EXIT_OK);
+        rc = cli_input_error(prog, "out of memory");
+    pbsc_model_free(model); /* r.ce's strings are the model's: freed only now */
+    return rc == CLI_EXIT_OK ? cli_finish(prog, CLI_EXIT_OK) : rc;
 }

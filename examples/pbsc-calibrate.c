@@ -1,0 +1,814 @@
+/* SPDX-License-Identifier: MIT */
+/* pbsc-calibrate: fit a site model to a history of past aphereses, report how well it fits,
+ * and write it as a pbsc-model(5) file for pbsc-yield and pbsc-decide --model. */
+/* POSIX with XSI: lstat, realpath, S_ISLNK */
+#define _XOPEN_SOURCE 700
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <pbsc.h>
+
+#include "cli.h"
+
+static const char prog[] = "pbsc-calibrate";
+
+/* NAN is a float constant; DNAN keeps the arithmetic double (-Wdouble-promotion). */
+#define DNAN ((double)NAN)
+
+enum { OPT_FORMAT = 256, OPT_HELP, OPT_VERSION };
+
+static const struct option options[] = {{"output", required_argument, NULL, 'o'},
+                                        {"format", required_argument, NULL, OPT_FORMAT},
+                                        {"help", no_argument, NULL, OPT_HELP},
+                                        {"version", no_argument, NULL, OPT_VERSION},
+                                        {NULL, 0, NULL, 0}};
+
+/* --format words: the report is a text table or JSON; TSV has no one-row shape here. */
+static const char *const formats[] = {"text", "json", NULL};
+
+/* The history CSV's named columns (DESIGN.md section 5), in this order in the COL_ indices;
+ * every other column is a covariate of the risk model. */
+static const char *const columns[] = {
+    "cd34",    "processed_l", "weight_kg", "collected_e6_per_kg", "recipient_weight_kg",
+    "patient", "wbc",         "hct",       "next_cd34",           "poor",
+    NULL};
+static const char *const required_columns[] = {"cd34", "processed_l", "weight_kg",
+                                               "collected_e6_per_kg", NULL};
+enum {
+    COL_CD34,
+    COL_PROCESSED,
+    COL_WEIGHT,
+    COL_COLLECTED,
+    COL_RECIPIENT,
+    COL_PATIENT,
+    COL_WBC,
+    COL_HCT,
+    COL_NEXT,
+    COL_POOR
+};
+
+#define COVARIATE_HINT                                                                             \
+    "a covariate is a number: code a category as 0/1 columns such as diagnosis_myeloma; "          \
+    "leave the cell empty when not recorded"
+
+/* What the user asked for. */
+typedef struct opts {
+    const char *output; /* -o FILE, "-" (standard output), or NULL */
+    int json;
+    const char *path;
+} opts;
+
+/* The history as read, and what the report needs to say about its columns. */
+typedef struct input {
+    char path[256]; /* as messages name it */
+    long header_line;
+    pbsc_history *history;
+    long *lines; /* the CSV line of each history row */
+    size_t cap;
+    size_t ncov;
+    char **cov; /* covariate names, header order */
+    size_t wbc_rows, hct_rows;
+} input;
+
+/* Everything printed, computed before anything is printed. */
+typedef struct result {
+    const opts *o;
+    input in;
+    pbsc_model *model;
+    pbsc_model_params params;
+    pbsc_fit_report rep;
+} result;
+
+static void
+usage(void)
+{
+    printf("Usage: %s [-o MODEL] [--format=F] HISTORY.csv\n"
+           "Fit a site model to a history of past aphereses: the site's collection efficiency\n"
+           "(CE2, and its dependence on WBC and Hct), the count the morning after an\n"
+           "apheresis, and a logistic model of poor mobilization; report the fit's quality\n"
+           "(cross-validated) and write the model for pbsc-yield and pbsc-decide --model.\n\n",
+           prog);
+    puts("History (HISTORY.csv, or - for standard input): a header row, then one row per\n"
+         "apheresis session; columns in any order; an empty cell is not recorded:\n"
+         "  cd34                 pre-apheresis PB CD34, cells/uL (required)\n"
+         "  processed_l          blood volume processed, L (required)\n"
+         "  weight_kg            weight of the person apheresed (required)\n"
+         "  collected_e6_per_kg  the product, x10^6 CD34+/kg recipient (required)\n"
+         "  recipient_weight_kg  weight of the recipient (empty: the same person)\n"
+         "  patient              an integer id grouping the sessions of one mobilization\n"
+         "  wbc, hct             WBC (x10^9/L) and Hct (%) at the pre-apheresis count\n"
+         "  next_cd34            PB CD34 the next morning, cells/uL\n"
+         "  poor                 the mobilization failed: 1, or not: 0\n"
+         "Every other column is a covariate of the risk model, named by its header, e.g.\n"
+         "age, prior_lines, lenalidomide_cycles, radiotherapy, plt, day4_cd34. Covariates\n"
+         "are numbers: code a category as 0/1 columns (diagnosis_myeloma, sex_female, ...).\n"
+         "Lines starting with # are comments.\n\n"
+         "Options:\n"
+         "  -o, --output MODEL     write the fitted model (pbsc-model(5)) to MODEL; with\n"
+         "                         -o - the model goes to standard output instead of the\n"
+         "                         report\n"
+         "  --format=F             the report: text (default) or json\n"
+         "  --help, --version\n\n"
+         "Exit status: 0 success, 1 bad input (or too few rows to fit), 2 usage error.");
+}
+
+static int
+parse_args(int argc, char *argv[], opts *o)
+{
+    int c, i = 0, rc;
+
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, ":o:", options, NULL)) != -1) {
+        if (c == '?' || c == ':')
+            return cli_getopt_error(prog, c, argv, options);
+        if (c == OPT_HELP) {
+            usage();
+            return -1;
+        }
+        if (c == OPT_VERSION) {
+            cli_print_version(prog);
+            return -1;
+        }
+        if (c == 'o') {
+            if (optarg[0] == '\0')
+                return cli_usage_error(prog, "-o: empty file name");
+            o->output = optarg;
+        } else if ((rc = cli_parse_choice(prog, "--format", optarg, formats, &i)) != CLI_EXIT_OK) {
+            return rc;
+        } else {
+            o->json = i == 1;
+        }
+    }
+    if (o->output != NULL && strcmp(o->output, "-") == 0 && o->json)
+        return cli_usage_error(prog, "-o - prints the model instead of the report: "
+                                     "--format=json has nothing to print");
+    if (argc - optind == 0)
+        return cli_usage_error(prog, "a history CSV file (or - for standard input) is "
+                                     "required");
+    if (argc - optind > 1)
+        return cli_usage_error(prog, "one history file at a time");
+    o->path = argv[optind];
+    return CLI_EXIT_OK;
+}
+
+/* ---- errors ------------------------------------------------------------------------ */
+
+/* The history CSV's column for a field the library names. */
+static const char *
+column_of(const char *field)
+{
+    if (strcmp(field, "collected") == 0)
+        return "collected_e6_per_kg";
+    if (strcmp(field, "recipient_kg") == 0)
+        return "recipient_weight_kg";
+    return field;
+}
+
+/* "prog: FILE:LINE: field: text" for a library error about one line of the file. */
+static int
+file_error(const char *file, long line, const char *field, int status, const pbsc_diag *d)
+{
+    const char *text = d->text[0] != '\0' ? d->text : pbsc_strerror(status);
+
+    if (line > 0)
+        fprintf(stderr, "%s: %s:%ld: ", prog, file, line);
+    else
+        fprintf(stderr, "%s: %s: ", prog, file);
+    if (field != NULL && field[0] != '\0')
+        fprintf(stderr, "%s: ", column_of(field));
+    fprintf(stderr, "%s\n", text);
+    return CLI_EXIT_INPUT;
+}
+
+/* ---- reading the history ----------------------------------------------------------- */
+
+/* The covariates (the extra columns) and the history object. */
+static int
+new_history(cli_csv *csv, input *in)
+{
+    pbsc_diag d;
+    size_t i;
+    int rc;
+
+    in->ncov = cli_csv_extras(csv);
+    in->cov = calloc(in->ncov + 1, sizeof *in->cov);
+    if (in->cov == NULL)
+        return cli_input_error(prog, "out of memory");
+    for (i = 0; i < in->ncov; i++) {
+        in->cov[i] = malloc(strlen(cli_csv_extra_name(csv, i)) + 1);
+        if (in->cov[i] == NULL)
+            return cli_input_error(prog, "out of memory");
+        strcpy(in->cov[i], cli_csv_extra_name(csv, i));
+    }
+    pbsc_diag_clear(&d);
+    rc = pbsc_history_new((const char *const *)in->cov, in->ncov, &in->history, &d);
+    if (rc == PBSC_OK)
+        return CLI_EXIT_OK;
+    /* a bad name: the library gives its index as the value */
+    if (strcmp(d.field, "covariates") == 0 && d.value >= 0.0 && d.value < (double)in->ncov &&
+        rc != PBSC_E_RANGE)
+        return file_error(in->path, in->header_line, in->cov[(size_t)d.value], rc, &d);
+    return file_error(in->path, in->header_line, d.field, rc, &d);
+}
+
+/* The patient id (an integer >= 0, empty = unknown) and the outcome (0/1, empty = not
+ * recorded). */
+static int
+read_ids(const cli_csv *csv, pbsc_history_row *row)
+{
+    const char *poor;
+    long v = 0;
+    int present = 0, rc;
+
+    if ((rc = cli_csv_long(csv, COL_PATIENT, 0, &v, &present)) != CLI_EXIT_OK)
+        return rc;
+    if (present && v < 0)
+        return cli_csv_error(csv, cli_csv_line(csv),
+                             "patient: '%s' is not an id (an integer >= 0; leave the cell "
+                             "empty when unknown)",
+                             cli_csv_cell(csv, COL_PATIENT));
+    row->patient = present ? v : -1;
+    poor = cli_csv_cell(csv, COL_POOR);
+    if (strcmp(poor, "0") != 0 && strcmp(poor, "1") != 0 && poor[0] != '\0')
+        return cli_csv_error(csv, cli_csv_line(csv),
+                             "poor: '%.40s' is not 0 or 1 (leave the cell empty when not "
+                             "recorded)",
+                             poor);
+    row->poor = poor[0] == '\0' ? -1 : poor[0] - '0';
+    return CLI_EXIT_OK;
+}
+
+/* One CSV record into a row and its covariates; CLI_EXIT_* (printed). */
+static int
+read_row(const cli_csv *csv, size_t ncov, pbsc_history_row *row, double *x)
+{
+    double *slots[] = {&row->cd34,      &row->processed_l,  &row->weight_kg,
+                       &row->collected, &row->recipient_kg, NULL,
+                       &row->wbc,       &row->hct,          &row->next_cd34};
+    size_t k;
+    int rc;
+
+    pbsc_history_row_init(row);
+    for (k = COL_CD34; k <= COL_NEXT; k++)
+        if (slots[k] != NULL && (rc = cli_csv_double(csv, k, slots[k])) != CLI_EXIT_OK)
+            return rc;
+    if ((rc = read_ids(csv, row)) != CLI_EXIT_OK)
+        return rc;
+    for (k = 0; k < ncov; k++)
+        if ((rc = cli_csv_extra_double(csv, k, COVARIATE_HINT, &x[k])) != CLI_EXIT_OK)
+            return rc;
+    return CLI_EXIT_OK;
+}
+
+/* Adds the row, remembering the CSV line it came from. */
+static int
+add_row(input *in, const cli_csv *csv, const pbsc_history_row *row, const double *x)
+{
+    size_t n = pbsc_history_length(in->history);
+    pbsc_diag d;
+    int rc;
+
+    if (n == in->cap) {
+        size_t grown = in->cap ? 2 * in->cap : 256;
+        long *lines = realloc(in->lines, grown * sizeof *lines);
+
+        if (lines == NULL)
+            return cli_input_error(prog, "out of memory");
+        in->lines = lines;
+        in->cap = grown;
+    }
+    pbsc_diag_clear(&d);
+    if ((rc = pbsc_history_add(in->history, row, x, &d)) != PBSC_OK)
+        return file_error(in->path, cli_csv_line(csv), d.field, rc, &d);
+    in->lines[n] = cli_csv_line(csv);
+    in->wbc_rows += !isnan(row->wbc);
+    in->hct_rows += !isnan(row->hct);
+    return CLI_EXIT_OK;
+}
+
+static int
+read_history(const opts *o, input *in)
+{
+    cli_csv *csv;
+    pbsc_history_row row;
+    double *x;
+    int rc, more;
+
+    rc = cli_csv_open_extra(prog, o->path, columns, required_columns, &csv);
+    if (rc != CLI_EXIT_OK)
+        return rc;
+    snprintf(in->path, sizeof in->path, "%s", cli_csv_path(csv));
+    in->header_line = cli_csv_line(csv);
+    if ((rc = new_history(csv, in)) != CLI_EXIT_OK) {
+        cli_csv_free(csv);
+        return rc;
+    }
+    x = calloc(in->ncov + 1, sizeof *x);
+    if (x == NULL) {
+        cli_csv_free(csv);
+        return cli_input_error(prog, "out of memory");
+    }
+    while ((more = cli_csv_next(csv)) == 1) {
+        if ((rc = read_row(csv, in->ncov, &row, x)) != CLI_EXIT_OK ||
+            (rc = add_row(in, csv, &row, x)) != CLI_EXIT_OK)
+            break;
+    }
+    if (more < 0)
+        rc = CLI_EXIT_INPUT;
+    else if (rc == CLI_EXIT_OK && pbsc_history_length(in->history) == 0)
+        rc = cli_csv_error(csv, 0, "no sessions: the header is not followed by any row");
+    free(x);
+    cli_csv_free(csv);
+    return rc;
+}
+
+/* ---- fitting and writing ----------------------------------------------------------- */
+
+static int
+fit(result *r)
+{
+    const input *in = &r->in;
+    pbsc_diag d;
+    int rc;
+
+    pbsc_diag_clear(&d);
+    rc = pbsc_calibrate(in->history, &r->model, &r->rep, &d);
+    if (rc != PBSC_OK) {
+        /* a row the library names (its index) is a line of the file */
+        long line = d.line >= 0 && (size_t)d.line < pbsc_history_length(in->history)
+                        ? in->lines[d.line]
+                        : 0;
+        return file_error(in->path, line, strcmp(d.field, "history") == 0 ? NULL : d.field, rc, &d);
+    }
+    pbsc_model_get(r->model, &r->params);
+    return CLI_EXIT_OK;
+}
+
+/* The model as pbsc-model(5) text (malloc'd), or NULL (printed). */
+static char *
+model_text(const pbsc_model *m, size_t *length)
+{
+    size_t needed = 0;
+    char *text;
+
+    if (pbsc_model_format(m, NULL, 0, &needed) != PBSC_OK || needed == 0) {
+        cli_input_error(prog, "the model could not be formatted");
+        return NULL;
+    }
+    text = malloc(needed);
+    if (text == NULL) {
+        cli_input_error(prog, "out of memory");
+        return NULL;
+    }
+    if (pbsc_model_format(m, text, needed, NULL) != PBSC_OK) {
+        free(text);
+        cli_input_error(prog, "the model could not be formatted");
+        return NULL;
+    }
+    *length = needed - 1;
+    return text;
+}
+
+/* Writes and closes fp; 0 or an errno value. */
+static int
+put_text(FILE *fp, const char *text, size_t length)
+{
+    int ok, e;
+
+    errno = 0;
+    ok = fwrite(text, 1, length, fp) == length;
+    ok = fflush(fp) == 0 && ok && !ferror(fp);
+    e = errno;
+    if (fclose(fp) != 0 && ok) {
+        ok = 0;
+        e = errno;
+    }
+    return ok ? 0 : e != 0 ? e : EIO;
+}
+
+/* Straight into FILE: for a device or a pipe (/dev/stdout), which renaming would replace. */
+static int
+write_direct(const char *path, const char *text, size_t length)
+{
+    FILE *fp = fopen(path, "wb");
+    int e;
+
+    if (fp == NULL)
+        return cli_input_error(prog, "%s: %s", path, strerror(errno));
+    if ((e = put_text(fp, text, length)) != 0)
+        return cli_input_error(prog, "%s: %s", path, strerror(e));
+    return CLI_EXIT_OK;
+}
+
+/* FILE.tmp, then renamed over FILE: a failure never leaves a partial model file. */
+static int
+write_atomic(const char *path, const char *text, size_t length)
+{
+    size_t n = strlen(path);
+    char *tmp = malloc(n + 5);
+    FILE *fp;
+    int e = 0;
+
+    if (tmp == NULL)
+        return cli_input_error(prog, "out of memory");
+    memcpy(tmp, path, n);
+    memcpy(tmp + n, ".tmp", 5);
+    fp = fopen(tmp, "wb");
+    if (fp == NULL) {
+        cli_input_error(prog, "%s: %s", tmp, strerror(errno));
+        free(tmp);
+        return CLI_EXIT_INPUT;
+    }
+    if ((e = put_text(fp, text, length)) != 0 || rename(tmp, path) != 0) {
+        const char *where = e != 0 ? tmp : path;
+
+        if (e == 0)
+            e = errno;
+        remove(tmp);
+        cli_input_error(prog, "%s: %s", where, strerror(e));
+        free(tmp);
+        return CLI_EXIT_INPUT;
+    }
+    free(tmp);
+    return CLI_EXIT_OK;
+}
+
+/* A regular file (or a new one) is replaced whole; through a symbolic link, the file it
+ * points to is (the link stays); anything else (/dev/stdout, a pipe) is written directly. */
+static int
+write_file(const char *path, const char *text, size_t length)
+{
+    struct stat st;
+    char *real;
+    int rc;
+
+    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode))
+        return write_direct(path, text, length);
+    if (lstat(path, &st) != 0 || !S_ISLNK(st.st_mode))
+        return write_atomic(path, text, length);
+    real = realpath(path, NULL);
+    if (real == NULL) /* a dangling link: writing through it creates its target */
+        return write_direct(path, text, length);
+    rc = write_atomic(real, text, length);
+    free(real);
+    return rc;
+}
+
+/* -o FILE: written before the report is printed; -o -: the model is the output. */
+static int
+write_model(const result *r)
+{
+    size_t length = 0;
+    char *text = model_text(r->model, &length);
+    int rc;
+
+    if (text == NULL)
+        return CLI_EXIT_INPUT;
+    if (strcmp(r->o->output, "-") == 0) {
+        fwrite(text, 1, length, stdout);
+        rc = CLI_EXIT_OK;
+    } else {
+        rc = write_file(r->o->output, text, length);
+    }
+    free(text);
+    return rc;
+}
+
+/* ---- the report -------------------------------------------------------------------- */
+
+#define F(buf, dec, v) cli_fmt(buf, sizeof buf, dec, v)
+
+/* Whether the fit used WBC (Hct): pbsc_calibrate() leaves a slope it did not fit at 0, and a
+ * fitted one is never exactly 0. */
+static int
+wbc_fitted(const result *r)
+{
+    return r->rep.ce_wbc_slope != 0.0;
+}
+
+static int
+hct_fitted(const result *r)
+{
+    return r->rep.ce_hct_slope != 0.0;
+}
+
+/* "not recorded", or recorded in too few sessions (or constant) for the fit to use it. */
+static void
+not_fitted(cli_table *t, const char *column, size_t rows)
+{
+    if (rows == 0)
+        cli_table_cell(t, "not recorded (no %s values)", column);
+    else
+        cli_table_cell(t,
+                       "not fitted: %s in %lu sessions (pbsc_calibrate(3) gives the "
+                       "minimum)",
+                       column, (unsigned long)rows);
+}
+
+/* The model file as the report names it, or NULL when none was written. */
+static const char *
+model_file(const result *r)
+{
+    return r->o->output != NULL && strcmp(r->o->output, "-") != 0 ? r->o->output : NULL;
+}
+
+static void
+text_history(cli_table *t, const result *r)
+{
+    const pbsc_fit_report *p = &r->rep;
+    size_t rows = pbsc_history_length(r->in.history), i, used = 0;
+    char list[512] = "none";
+
+    cli_table_cell(t, "history");
+    if (p->sessions == rows)
+        cli_table_cell(t, "%lu sessions (%s)", (unsigned long)rows, r->in.path);
+    else
+        cli_table_cell(t, "%lu sessions, %lu used for CE (%s)", (unsigned long)rows,
+                       (unsigned long)p->sessions, r->in.path);
+    for (i = 0; i < r->in.ncov && used < sizeof list; i++) {
+        int n = snprintf(list + used, sizeof list - used, "%s%s", i > 0 ? ", " : "", r->in.cov[i]);
+        if (n < 0)
+            break;
+        used += (size_t)n;
+    }
+    cli_table_cell(t, "covariates");
+    cli_table_cell(t, "%s", list);
+}
+
+/* "at WBC 25.0 x10^9/L, Hct 33.0 %": the references the median is at, for what was fitted. */
+static void
+references(const result *r, char *buf, size_t size)
+{
+    char a[64], b[64];
+
+    if (wbc_fitted(r) && hct_fitted(r))
+        snprintf(buf, size, " at WBC %s x10^9/L and Hct %s %%", F(a, 1, r->params.ce_wbc_ref),
+                 F(b, 1, r->params.ce_hct_ref));
+    else if (wbc_fitted(r))
+        snprintf(buf, size, " at WBC %s x10^9/L", F(a, 1, r->params.ce_wbc_ref));
+    else if (hct_fitted(r))
+        snprintf(buf, size, " at Hct %s %%", F(b, 1, r->params.ce_hct_ref));
+    else
+        buf[0] = '\0';
+}
+
+static void
+text_ce(cli_table *t, const result *r)
+{
+    const pbsc_fit_report *p = &r->rep;
+    char a[64], b[64], ref[128];
+
+    references(r, ref, sizeof ref);
+    cli_table_cell(t, "CE model");
+    cli_table_cell(t, "%s: CE2 median %s%s, sigma %s (SD of ln CE2)", r->params.ce.id,
+                   F(a, 3, p->ce_median), ref, F(b, 3, p->ce_sigma));
+    cli_table_cell(t, "CE and WBC");
+    if (wbc_fitted(r))
+        cli_table_cell(t, "slope %s (d ln CE2 / d ln WBC)", F(a, 3, p->ce_wbc_slope));
+    else
+        not_fitted(t, "wbc", r->in.wbc_rows);
+    cli_table_cell(t, "CE and Hct");
+    if (hct_fitted(r))
+        cli_table_cell(t, "slope %s per Hct %% (d ln CE2 / d Hct)", F(a, 4, p->ce_hct_slope));
+    else
+        not_fitted(t, "hct", r->in.hct_rows);
+    cli_table_cell(t, "yield intervals");
+    if (isnan(p->coverage_cv))
+        cli_table_cell(t, "coverage not computed");
+    else
+        cli_table_cell(t,
+                       "%s%% of held-out yields inside their 90%% interval "
+                       "(cross-validated)",
+                       F(a, 1, 100.0 * p->coverage_cv));
+}
+
+static void
+text_ratio(cli_table *t, const result *r)
+{
+    const pbsc_fit_report *p = &r->rep;
+    char a[64], b[64];
+
+    cli_table_cell(t, "after apheresis");
+    if (isnan(p->apheresis_ratio))
+        cli_table_cell(t,
+                       "not fitted (%lu sessions with next_cd34): the model keeps %s, "
+                       "sigma %s",
+                       (unsigned long)p->ratio_sessions, F(a, 3, r->params.apheresis_ratio),
+                       F(b, 3, r->params.apheresis_sigma));
+    else
+        cli_table_cell(t, "next morning's PB CD34 x %s (median), sigma %s, from %lu sessions",
+                       F(a, 3, p->apheresis_ratio), F(b, 3, p->apheresis_sigma),
+                       (unsigned long)p->ratio_sessions);
+}
+
+static void
+text_risk(cli_table *t, const result *r)
+{
+    const pbsc_fit_report *p = &r->rep;
+    char a[64], b[64], c[64];
+
+    cli_table_cell(t, "poor mobilization");
+    if (p->patients == 0) {
+        cli_table_cell(t, "no patient with the outcome (poor) and every covariate recorded");
+        return;
+    }
+    cli_table_cell(t, "%lu poor of %lu patients (%s%%) with the outcome and every covariate",
+                   (unsigned long)p->events, (unsigned long)p->patients,
+                   F(a, 1, 100.0 * (double)p->events / (double)p->patients));
+    cli_table_cell(t, "risk model");
+    if (pbsc_model_covariates(r->model) == 0) {
+        /* pbsc_calibrate(3): 10 events per covariate in the smaller class (Peduzzi 1996) */
+        if (r->in.ncov == 0)
+            cli_table_cell(t, "not fitted: no covariate columns");
+        else
+            cli_table_cell(t,
+                           "not fitted: %lu poor, %lu not poor; %lu covariate%s need %lu "
+                           "of each (pbsc_calibrate(3))",
+                           (unsigned long)p->events, (unsigned long)(p->patients - p->events),
+                           (unsigned long)r->in.ncov, r->in.ncov == 1 ? "" : "s",
+                           (unsigned long)(10 * r->in.ncov));
+        return;
+    }
+    if (isnan(p->auc_cv))
+        cli_table_cell(t, "AUC and Brier score not computed");
+    else {
+        double base = (double)p->events / (double)p->patients;
+
+        cli_table_cell(t,
+                       "AUC %s, Brier score %s (cross-validated; %s for the base rate "
+                       "alone)",
+                       F(a, 3, p->auc_cv), F(b, 3, p->brier_cv), F(c, 3, base * (1.0 - base)));
+    }
+}
+
+static void
+text_terms(cli_table *t, const result *r)
+{
+    size_t i, n = pbsc_model_covariates(r->model);
+    char a[64], b[64], c[64];
+
+    cli_table_cell(t, "risk term");
+    cli_table_cell(t, "coefficient");
+    cli_table_cell(t, "mean");
+    cli_table_cell(t, "scale");
+    for (i = 0; i < n; i++) {
+        double coef, mean, scale;
+        const char *name = pbsc_model_covariate(r->model, i, &coef, &mean, &scale);
+
+        cli_table_cell(t, "%s", name);
+        cli_table_cell(t, "%s", F(a, 3, coef));
+        cli_table_cell(t, "%s", i == 0 ? "-" : F(b, 3, mean)); /* the intercept's are unused */
+        cli_table_cell(t, "%s", i == 0 ? "-" : F(c, 3, scale));
+    }
+}
+
+static int
+print_text(const result *r)
+{
+    cli_table *t = cli_table_new(2), *terms = cli_table_new(4);
+    int rc = -1;
+
+    if (t != NULL && terms != NULL) {
+        text_history(t, r);
+        text_ce(t, r);
+        text_ratio(t, r);
+        text_risk(t, r);
+        cli_table_cell(t, "model file");
+        if (model_file(r) != NULL)
+            cli_table_cell(t, "%s", model_file(r));
+        else
+            cli_table_cell(t, "not written (-o FILE writes it)");
+        cli_table_cell(t, "library");
+        cli_table_cell(t, "libpbsc %s", pbsc_version_string());
+        text_terms(terms, r);
+    }
+    if (cli_table_ok(t) && cli_table_ok(terms)) {
+        cli_table_print(t, stdout);
+        if (pbsc_model_covariates(r->model) > 0) {
+            printf("\nP(poor) = 1 / (1 + exp(-(intercept + sum of coefficient x (value - mean) "
+                   "/ scale)))\n");
+            cli_table_print(terms, stdout);
+        }
+        rc = 0;
+    }
+    cli_table_free(t);
+    cli_table_free(terms);
+    return rc;
+}
+
+static void
+json_risk(cli_json *j, const result *r)
+{
+    const pbsc_fit_report *p = &r->rep;
+    size_t i, n = pbsc_model_covariates(r->model);
+
+    cli_json_begin_object(j, "risk");
+    cli_json_size_member(j, "patients", p->patients);
+    cli_json_size_member(j, "events", p->events);
+    cli_json_number_member(j, "auc_cv", n > 0 ? p->auc_cv : DNAN);
+    cli_json_number_member(j, "brier_cv", n > 0 ? p->brier_cv : DNAN);
+    cli_json_begin_array(j, "terms");
+    for (i = 0; i < n; i++) {
+        double coef, mean, scale;
+        const char *name = pbsc_model_covariate(r->model, i, &coef, &mean, &scale);
+
+        cli_json_begin_object(j, NULL);
+        cli_json_string_member(j, "name", name);
+        cli_json_number_member(j, "coefficient", coef);
+        cli_json_number_member(j, "mean", mean);
+        cli_json_number_member(j, "scale", scale);
+        cli_json_end_object(j);
+    }
+    cli_json_end_array(j);
+    cli_json_end_object(j);
+}
+
+static void
+print_json(const result *r)
+{
+    const pbsc_fit_report *p = &r->rep;
+    int ratio = !isnan(p->apheresis_ratio);
+    cli_json j;
+
+    cli_json_init(&j, stdout);
+    cli_json_begin_object(&j, NULL);
+    cli_json_string_member(&j, "library_version", pbsc_version_string());
+    cli_json_size_member(&j, "sessions", p->sessions);
+    cli_json_begin_object(&j, "ce");
+    cli_json_number_member(&j, "median", p->ce_median);
+    cli_json_number_member(&j, "sigma", p->ce_sigma);
+    cli_json_number_member(&j, "wbc_slope", wbc_fitted(r) ? p->ce_wbc_slope : DNAN);
+    cli_json_number_member(&j, "wbc_ref", wbc_fitted(r) ? r->params.ce_wbc_ref : DNAN);
+    cli_json_number_member(&j, "hct_slope", hct_fitted(r) ? p->ce_hct_slope : DNAN);
+    cli_json_number_member(&j, "hct_ref", hct_fitted(r) ? r->params.ce_hct_ref : DNAN);
+    cli_json_end_object(&j);
+    cli_json_number_member(&j, "coverage_cv", p->coverage_cv);
+    cli_json_begin_object(&j, "apheresis_ratio");
+    cli_json_number_member(&j, "median", ratio ? p->apheresis_ratio : DNAN);
+    cli_json_number_member(&j, "sigma", ratio ? p->apheresis_sigma : DNAN);
+    cli_json_size_member(&j, "sessions", p->ratio_sessions);
+    cli_json_end_object(&j);
+    json_risk(&j, r);
+    cli_json_string_member(&j, "model_file", model_file(r));
+    cli_json_end_object(&j);
+    cli_json_finish(&j);
+}
+
+/* ---- main -------------------------------------------------------------------------- */
+
+static void
+result_free(result *r)
+{
+    size_t i;
+
+    pbsc_model_free(r->model);
+    pbsc_history_free(r->in.history);
+    free(r->in.lines);
+    for (i = 0; r->in.cov != NULL && i < r->in.ncov; i++)
+        free(r->in.cov[i]);
+    free(r->in.cov);
+}
+
+static int
+run(const opts *o, result *r)
+{
+    int rc;
+
+    if ((rc = read_history(o, &r->in)) != CLI_EXIT_OK || (rc = fit(r)) != CLI_EXIT_OK)
+        return rc;
+    if (o->output != NULL && (rc = write_model(r)) != CLI_EXIT_OK)
+        return rc;
+    if (o->output != NULL && strcmp(o->output, "-") == 0)
+        return CLI_EXIT_OK;
+    if (o->json)
+        print_json(r);
+    else if (print_text(r) != 0)
+        return cli_input_error(prog, "out of memory");
+    return CLI_EXIT_OK;
+}
+
+int
+main(int argc, char *argv[])
+{
+    opts o;
+    result r;
+    int rc;
+
+    memset(&o, 0, sizeof o);
+    rc = parse_args(argc, argv, &o);
+    if (rc < 0)
+        return cli_finish(prog, CLI_EXIT_OK); /* --help or --version */
+    if (rc != CLI_EXIT_OK)
+        return rc;
+
+    memset(&r, 0, sizeof r);
+    r.o = &o;
+    rc = run(&o, &r);
+    result_free(&r);
+    return rc == CLI_EXIT_OK ? cli_finish(prog, CLI_EXIT_OK) : rc;
+}
