@@ -426,7 +426,8 @@ typedef enum pbsc_option {
     PBSC_OPTION_GCSF = 0,      /* continue G-CSF, no apheresis today */
     PBSC_OPTION_COLLECT,       /* apheresis today */
     PBSC_OPTION_PLERIXAFOR,    /* plerixafor tonight (apheresis tomorrow) */
-    PBSC_OPTION_MOTIXAFORTIDE  /* motixafortide tonight (apheresis tomorrow) */
+    PBSC_OPTION_MOTIXAFORTIDE, /* motixafortide tonight (apheresis tomorrow) */
+    PBSC_OPTION_COLLECT_PLERIXAFOR /* apheresis today and plerixafor tonight */
 } pbsc_option;
 
 /* Tomorrow morning's PB CD34 as a log-normal distribution. Frozen layout. */

@@ -225,7 +225,8 @@ collect(struct ctx *x, const char *rule, const char *fmt, ...)
     if (rc == PBSC_E_UNREACHABLE)
         v = cap;
     else if (rc != PBSC_OK)
-        return pbsc_yield_volume(&s, &x->ce, x->d->remaining, x->p->volume_probability, &v, x->diag);
+        return pbsc_yield_volume(&s, &x->ce, x->d->remaining, x->p->volume_probability, &v,
+                                 x->diag);
     if ((rc = project(x, &s, fmin(v, cap))) != PBSC_OK)
         return rc;
     x->d->action = PBSC_ACTION_COLLECT;
@@ -236,9 +237,10 @@ collect(struct ctx *x, const char *rule, const char *fmt, ...)
     return PBSC_OK;
 }
 
-/* Plerixafor tonight, for the apheresis tomorrow. */
+/* Tonight's plerixafor dose and the apheresis it prepares, filled into the decision (the
+ * action is set by the caller: plerixafor, or collect today and plerixafor tonight). */
 static int
-plerixafor(struct ctx *x, const char *rule, int salvage, const char *why)
+evening_dose(struct ctx *x, int salvage)
 {
     const pbsc_person *p = &x->c->person;
     unsigned w = 0;
@@ -251,6 +253,17 @@ plerixafor(struct ctx *x, const char *rule, int salvage, const char *why)
     x->d->warnings |= w;
     x->d->salvage = salvage;
     x->d->apheresis_day = x->h.today->day + 1;
+    return PBSC_OK;
+}
+
+/* Plerixafor tonight, for the apheresis tomorrow. */
+static int
+plerixafor(struct ctx *x, const char *rule, int salvage, const char *why)
+{
+    int rc = evening_dose(x, salvage);
+
+    if (rc != PBSC_OK)
+        return rc;
     return say(x, PBSC_ACTION_PLERIXAFOR, rule, "%s: plerixafor %.1f mg tonight, apheresis day %ld",
                why, x->d->plerixafor_mg, x->d->apheresis_day);
 }
@@ -294,6 +307,27 @@ sessions_left(const struct ctx *x)
     return by_count < by_day ? by_count : by_day;
 }
 
+/* The minimum is in and the sessions left, at today's median (x->d->projection), cannot
+ * reach the goal. */
+static int
+unreachable(const struct ctx *x)
+{
+    return x->h.collected >= x->d->minimum &&
+           (double)sessions_left(x) * x->d->projection.median < x->d->remaining;
+}
+
+static int
+stop_unreachable(struct ctx *x)
+{
+    double left = (double)sessions_left(x) * x->d->projection.median;
+
+    blank_projection(x->d);
+    return say(x, PBSC_ACTION_STOP_MINIMUM, "stop.unreachable",
+               "day %ld: %ld session(s) left at PB CD34 %g/uL project %.2f x10^6/kg, short of "
+               "the %.2f remaining; minimum met",
+               x->h.today->day, sessions_left(x), x->d->cd34, left, x->d->remaining);
+}
+
 static int
 collecting(struct ctx *x)
 {
@@ -324,15 +358,8 @@ collecting(struct ctx *x)
     today_session(x, &s);
     if ((rc = session_cap(x, &s, &cap)) != PBSC_OK || (rc = project(x, &s, cap)) != PBSC_OK)
         return rc;
-    if (h->collected >= x->d->minimum &&
-        (double)sessions_left(x) * x->d->projection.median < x->d->remaining) {
-        double left = (double)sessions_left(x) * x->d->projection.median;
-        blank_projection(x->d);
-        return say(x, PBSC_ACTION_STOP_MINIMUM, "stop.unreachable",
-                   "day %ld: %ld session(s) left at PB CD34 %g/uL project %.2f x10^6/kg, "
-                   "short of the %.2f remaining; minimum met",
-                   day, sessions_left(x), x->d->cd34, left, x->d->remaining);
-    }
+    if (unreachable(x))
+        return stop_unreachable(x);
     return collect(x, "collect.continue", "day %ld: PB CD34 %g/uL, %.2f x10^6/kg to go: collect",
                    day, x->d->cd34, x->d->remaining);
 }
@@ -526,9 +553,11 @@ before_collection(struct ctx *x)
 
 /* ---- the model-based ("forecast") engine ----------------------------------------------- */
 
-/* P(goal within the limits) of one option from today, under the policy's limits. */
+/* P(goal) and P(minimum) within the limits of one option from today, under the policy's
+ * limits. */
 static int
-chance(struct ctx *x, const pbsc_model *m, pbsc_option option, long max_doses, double *p)
+chance(struct ctx *x, const pbsc_model *m, pbsc_option option, long max_doses, double *p,
+       double *p_min)
 {
     pbsc_success_params sp;
     pbsc_success out;
@@ -545,16 +574,29 @@ chance(struct ctx *x, const pbsc_model *m, pbsc_option option, long max_doses, d
     sp.draws = (size_t)x->p->forecast_draws;
     sp.seed = (unsigned long)x->p->forecast_seed;
     rc = pbsc_success_estimate(x->c, m, x->h.today->day, option, &sp, &out, x->diag);
-    if (rc == PBSC_OK)
+    if (rc == PBSC_OK) {
         *p = out.p_goal;
+        *p_min = out.p_minimum;
+    }
     return rc;
 }
 
 /*
- * forecast.plerixafor  P(goal without plerixafor, now or later) < forecast_p_below, doses
- *                      left, and plerixafor tonight raises it
- * forecast.collect     today's median yield at the session cap >= forecast_min_yield
- * forecast.wait        neither: continue G-CSF
+ * stop.unreachable     (as the published engine) minimum met, the sessions left cannot
+ *                      reach the goal at today's median
+ * forecast.collect_plerixafor  today's session is worth it, and P(goal) without plerixafor
+ *                      < forecast_p_below while collecting today with plerixafor tonight
+ *                      raises P(goal) or P(minimum) by >= forecast_min_gain: collect, and
+ *                      plerixafor tonight
+ * forecast.collect     today's median yield at the session cap >= min(forecast_min_yield,
+ *                      what remains)
+ * forecast.plerixafor  not worth collecting today; P(goal) without plerixafor <
+ *                      forecast_p_below, and plerixafor tonight raises P(goal) or
+ *                      P(minimum) by >= the gain
+ * forecast.futile      the minimum is not in and P(minimum) < forecast_futile_below with and
+ *                      without plerixafor: stop, failed (remobilize)
+ * forecast.wait        none of these: continue G-CSF
+ * "Without plerixafor" means no dose now or later; each P is over the policy's limits.
  */
 static int
 forecast_rules(struct ctx *x)
@@ -564,9 +606,9 @@ forecast_rules(struct ctx *x)
     pbsc_model local;
     const pbsc_model *m = x->m;
     long start, doses = (long)x->h.doses;
-    double cap, p_no, p_yes = NAN;
+    double cap, p_no, p_yes = NAN, min_no, min_yes = 0.0;
     pbsc_session s;
-    int rc, worth;
+    int rc, worth, helps;
 
     if (x->h.aphereses == 0 && window_start(x, &start))
         return PBSC_OK;
@@ -575,40 +617,65 @@ forecast_rules(struct ctx *x)
                    "day %ld: continue G-CSF, the policy assesses from day %ld", t->day, start);
     if (!read_cd34(x))
         return need(x, "need.cd34", "the PB CD34 the forecast starts from");
+    x->d->wbc = t->wbc; /* today's CE reads it */
     today_session(x, &s);
     if ((rc = session_cap(x, &s, &cap)) != PBSC_OK || (rc = project(x, &s, cap)) != PBSC_OK)
         return rc;
+    if (x->h.aphereses > 0 && unreachable(x))
+        return stop_unreachable(x);
     worth = (x->h.aphereses > 0 || t->day >= start + (p->collect_day - p->assess_day)) &&
-            x->d->projection.median >= p->forecast_min_yield;
+            x->d->projection.median >= fmin(p->forecast_min_yield, x->d->remaining);
     if (m == NULL) { /* pbsc_decide(): the literature model with the caller's CE */
         pbsc_model_defaults(&local);
         local.p.ce = x->ce;
         m = &local;
     }
-    if ((rc = chance(x, m, worth ? PBSC_OPTION_COLLECT : PBSC_OPTION_GCSF, doses, &p_no)) !=
-        PBSC_OK)
+    if ((rc = chance(x, m, worth ? PBSC_OPTION_COLLECT : PBSC_OPTION_GCSF, doses, &p_no,
+                     &min_no)) != PBSC_OK)
         return rc;
     if (doses < p->max_plerixafor_doses &&
-        (rc = chance(x, m, PBSC_OPTION_PLERIXAFOR, p->max_plerixafor_doses, &p_yes)) != PBSC_OK)
+        (rc = chance(x, m, worth ? PBSC_OPTION_COLLECT_PLERIXAFOR : PBSC_OPTION_PLERIXAFOR,
+                     p->max_plerixafor_doses, &p_yes, &min_yes)) != PBSC_OK)
         return rc;
     x->d->p_goal_without = p_no;
     x->d->p_goal_with = p_yes;
-    x->d->threshold = p->forecast_p_below;
-    if (p_no < p->forecast_p_below && p_yes > p_no) {
-        char why[120];
+    if (x->h.collected < x->d->minimum && fmax(min_no, min_yes) < p->forecast_futile_below) {
+        x->d->threshold = p->forecast_futile_below;
         blank_projection(x->d);
-        snprintf(why, sizeof why, "day %ld: P(goal) %.2f without plerixafor < %.2f, %.2f with it",
-                 t->day, p_no, p->forecast_p_below, p_yes);
-        return plerixafor(x, "forecast.plerixafor", x->h.aphereses > 0, why);
+        return say(x, PBSC_ACTION_STOP_FAILED, "forecast.futile",
+                   "day %ld: P(minimum %g) %.3f without plerixafor, %.3f with it, both < %.2f: "
+                   "stop, remobilize",
+                   t->day, x->d->minimum, min_no, min_yes, p->forecast_futile_below);
+    }
+    x->d->threshold = p->forecast_p_below;
+    /* plerixafor helps when it raises the chance of the goal, or of the minimum, enough */
+    helps = p_no < p->forecast_p_below &&
+            (p_yes - p_no >= p->forecast_min_gain || min_yes - min_no >= p->forecast_min_gain);
+    if (worth && helps) {
+        if ((rc = collect(x, "forecast.collect_plerixafor",
+                          "day %ld: collect (median %.2f), then plerixafor tonight: P(goal) "
+                          "%.2f without it < %.2f, %.2f with it",
+                          t->day, x->d->projection.median, p_no, p->forecast_p_below, p_yes)) !=
+            PBSC_OK)
+            return rc;
+        return evening_dose(x, 1);
     }
     if (worth)
         return collect(x, "forecast.collect",
                        "day %ld: PB CD34 %g/uL, median yield today %.2f >= %.2f; P(goal) %.2f",
-                       t->day, x->d->cd34, x->d->projection.median, p->forecast_min_yield, p_no);
+                       t->day, x->d->cd34, x->d->projection.median,
+                       fmin(p->forecast_min_yield, x->d->remaining), p_no);
     blank_projection(x->d);
+    if (helps) {
+        char why[120];
+        snprintf(why, sizeof why, "day %ld: P(goal) %.2f without plerixafor < %.2f, %.2f with it",
+                 t->day, p_no, p->forecast_p_below, p_yes);
+        return plerixafor(x, "forecast.plerixafor", x->h.aphereses > 0, why);
+    }
     return say(x, PBSC_ACTION_WAIT, "forecast.wait",
-               "day %ld: median yield today under %.2f, P(goal) %.2f: continue G-CSF", t->day,
-               p->forecast_min_yield, p_no);
+               "day %ld: median yield today under %.2f, P(goal) %.2f without plerixafor, %.2f "
+               "with it: continue G-CSF",
+               t->day, fmin(p->forecast_min_yield, x->d->remaining), p_no, p_yes);
 }
 
 static int
@@ -729,8 +796,8 @@ decide(const pbsc_course *course, const pbsc_policy *policy, const pbsc_model *m
 }
 
 PBSC_API int
-pbsc_decide(const pbsc_course *course, const pbsc_policy *policy, const pbsc_ce_model *ce,
-            long day, pbsc_decision *decision, pbsc_diag *diag)
+pbsc_decide(const pbsc_course *course, const pbsc_policy *policy, const pbsc_ce_model *ce, long day,
+            pbsc_decision *decision, pbsc_diag *diag)
 {
     if (course == NULL || policy == NULL || ce == NULL || decision == NULL)
         return pbsc_fail(diag, PBSC_E_INVAL,
@@ -743,8 +810,8 @@ pbsc_decide(const pbsc_course *course, const pbsc_policy *policy, const pbsc_ce_
 }
 
 PBSC_API int
-pbsc_decide_model(const pbsc_course *course, const pbsc_policy *policy,
-                  const pbsc_model *model, long day, pbsc_decision *decision, pbsc_diag *diag)
+pbsc_decide_model(const pbsc_course *course, const pbsc_policy *policy, const pbsc_model *model,
+                  long day, pbsc_decision *decision, pbsc_diag *diag)
 {
     if (course == NULL || policy == NULL || model == NULL || decision == NULL)
         return pbsc_fail(diag, PBSC_E_INVAL,

@@ -41,6 +41,7 @@ option_ratio(const pbsc_model_params *p, pbsc_regimen regimen, long day, pbsc_op
     case PBSC_OPTION_COLLECT:
         *mu = log(p->apheresis_ratio), *sigma = p->apheresis_sigma;
         return;
+    case PBSC_OPTION_COLLECT_PLERIXAFOR: /* the dose's fold stands for the evening and night */
     case PBSC_OPTION_PLERIXAFOR:
         if (doses == 0)
             *mu = log(p->plerixafor_fold), *sigma = p->plerixafor_sigma;
@@ -66,7 +67,8 @@ static int
 check_option(pbsc_option option, pbsc_diag *diag)
 {
     if (option != PBSC_OPTION_GCSF && option != PBSC_OPTION_COLLECT &&
-        option != PBSC_OPTION_PLERIXAFOR && option != PBSC_OPTION_MOTIXAFORTIDE)
+        option != PBSC_OPTION_PLERIXAFOR && option != PBSC_OPTION_MOTIXAFORTIDE &&
+        option != PBSC_OPTION_COLLECT_PLERIXAFOR)
         return pbsc_fail(diag, PBSC_E_INVAL, "option", NAN, "unknown option %d", (int)option);
     return PBSC_OK;
 }
@@ -155,8 +157,8 @@ struct start {
     double cd34, var_count; /* today's count and its counting error */
     double goal, minimum, collected;
     long aphereses, doses;
-    double cap_l;   /* litres per session */
-    double per_l;   /* median yield per litre per unit count and CE: 1 / recipient kg */
+    double cap_l; /* litres per session */
+    double per_l; /* median yield per litre per unit count and CE: 1 / recipient kg */
     pbsc_option option;
 };
 
@@ -178,18 +180,23 @@ simulate(const struct start *s, gsl_rng *r, double ln_ce, struct run *out)
 
     while (collected < s->goal && aph < s->sp->max_sessions && day <= s->sp->last_day) {
         double mu, sigma;
-        if (option == PBSC_OPTION_COLLECT) {
+        int dose;
+        if (option == PBSC_OPTION_COLLECT || option == PBSC_OPTION_COLLECT_PLERIXAFOR) {
             double y = count * s->cap_l * exp(ln_ce) * s->per_l;
             collected += y;
             aph++;
-            if (y < s->sp->salvage_below && doses < s->sp->max_plerixafor_doses)
-                option = PBSC_OPTION_PLERIXAFOR; /* tonight, after this session */
+            if (y < s->sp->salvage_below)
+                option = PBSC_OPTION_COLLECT_PLERIXAFOR; /* tonight, after this session */
         }
-        if ((option == PBSC_OPTION_PLERIXAFOR || option == PBSC_OPTION_MOTIXAFORTIDE) &&
-            doses >= s->sp->max_plerixafor_doses)
-            option = PBSC_OPTION_GCSF;
+        dose = option == PBSC_OPTION_PLERIXAFOR || option == PBSC_OPTION_MOTIXAFORTIDE ||
+               option == PBSC_OPTION_COLLECT_PLERIXAFOR;
+        if (dose && doses >= s->sp->max_plerixafor_doses) { /* none left: no dose tonight */
+            option =
+                option == PBSC_OPTION_COLLECT_PLERIXAFOR ? PBSC_OPTION_COLLECT : PBSC_OPTION_GCSF;
+            dose = 0;
+        }
         option_ratio(p, s->c->regimen, day, option, (size_t)doses, &mu, &sigma);
-        if (option == PBSC_OPTION_PLERIXAFOR || option == PBSC_OPTION_MOTIXAFORTIDE)
+        if (dose)
             doses++;
         count *= exp(mu + gsl_ran_gaussian_ziggurat(r, sigma));
         option = PBSC_OPTION_COLLECT; /* from tomorrow: collect daily */
@@ -223,8 +230,7 @@ check_params(const pbsc_success_params *sp, pbsc_diag *diag)
     if (sp->max_plerixafor_doses < 0 || sp->max_plerixafor_doses > 10)
         return pbsc_fail(diag, PBSC_E_RANGE, "max_plerixafor_doses",
                          (double)sp->max_plerixafor_doses,
-                         "max_plerixafor_doses %ld is outside [0, 10]",
-                         sp->max_plerixafor_doses);
+                         "max_plerixafor_doses %ld is outside [0, 10]", sp->max_plerixafor_doses);
     if (sp->draws < 100 || sp->draws > MAX_DRAWS)
         return pbsc_fail(diag, PBSC_E_RANGE, "draws", (double)sp->draws,
                          "draws %zu is outside [100, %d]", sp->draws, MAX_DRAWS);
@@ -272,8 +278,7 @@ starting_point(struct start *s, size_t today, pbsc_ce_model *ce, pbsc_diag *diag
     s->cap_l = fmin(s->sp->session_tbv_multiple * tbv, 60.0);
     if (!isnan(s->sp->session_litres))
         s->cap_l = fmin(s->cap_l, s->sp->session_litres);
-    s->per_l = 1.0 / (isnan(c->person.recipient_kg) ? c->person.weight_kg
-                                                     : c->person.recipient_kg);
+    s->per_l = 1.0 / (isnan(c->person.recipient_kg) ? c->person.weight_kg : c->person.recipient_kg);
     return PBSC_OK;
 }
 
@@ -298,8 +303,8 @@ pbsc_success_estimate(const pbsc_course *course, const pbsc_model *model, long d
 
     if (course == NULL || model == NULL || params == NULL || out == NULL)
         return pbsc_fail(diag, PBSC_E_INVAL,
-                         course == NULL  ? "course"
-                         : model == NULL ? "model"
+                         course == NULL   ? "course"
+                         : model == NULL  ? "model"
                          : params == NULL ? "params"
                                           : "out",
                          NAN, "NULL argument");

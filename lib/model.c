@@ -64,8 +64,7 @@ set_strings(pbsc_model *m, const pbsc_ce_model *ce)
 
     snprintf(tmp.ce_id, sizeof tmp.ce_id, "%s", ce->id != NULL ? ce->id : "");
     snprintf(tmp.ce_device, sizeof tmp.ce_device, "%s", ce->device != NULL ? ce->device : "");
-    snprintf(tmp.ce_setting, sizeof tmp.ce_setting, "%s",
-             ce->setting != NULL ? ce->setting : "");
+    snprintf(tmp.ce_setting, sizeof tmp.ce_setting, "%s", ce->setting != NULL ? ce->setting : "");
     snprintf(tmp.ce_source, sizeof tmp.ce_source, "%s", ce->source != NULL ? ce->source : "");
     memcpy(m->ce_id, tmp.ce_id, sizeof m->ce_id);
     memcpy(m->ce_device, tmp.ce_device, sizeof m->ce_device);
@@ -188,16 +187,14 @@ pbsc_model_set(pbsc_model *model, const pbsc_model_params *params, pbsc_diag *di
 
 /* CE at this WBC and Hct: ln median shifts by the slopes; NAN inputs use the references. */
 PBSC_API int
-pbsc_model_ce(const pbsc_model *model, double wbc, double hct, pbsc_ce_model *ce,
-              pbsc_diag *diag)
+pbsc_model_ce(const pbsc_model *model, double wbc, double hct, pbsc_ce_model *ce, pbsc_diag *diag)
 {
     const pbsc_model_params *p;
     double shift = 0.0, median;
     int rc;
 
     if (model == NULL || ce == NULL)
-        return pbsc_fail(diag, PBSC_E_INVAL, model == NULL ? "model" : "ce", NAN,
-                         "NULL argument");
+        return pbsc_fail(diag, PBSC_E_INVAL, model == NULL ? "model" : "ce", NAN, "NULL argument");
     if ((rc = pbsc_optional(PBSC_Q_WBC, wbc, NULL, diag)) != PBSC_OK)
         return rc;
     if (!isnan(hct) && !(hct > 0.0 && hct <= 100.0))
@@ -239,8 +236,8 @@ pbsc_model_covariate(const pbsc_model *model, size_t i, double *coefficient, dou
 
 /* P(poor) = 1 / (1 + exp(-(b0 + sum b_i (x_i - mean_i) / scale_i))). */
 PBSC_API int
-pbsc_model_risk(const pbsc_model *model, const double *values, size_t count,
-                double *probability, pbsc_diag *diag)
+pbsc_model_risk(const pbsc_model *model, const double *values, size_t count, double *probability,
+                pbsc_diag *diag)
 {
     double eta;
     size_t i;
@@ -252,8 +249,8 @@ pbsc_model_risk(const pbsc_model *model, const double *values, size_t count,
         return pbsc_fail(diag, PBSC_E_MISSING, "risk", NAN, "the model has no risk model");
     if (count != model->terms - 1)
         return pbsc_fail(diag, PBSC_E_INVAL, "count", (double)count,
-                         "the risk model has %zu covariates, %zu values given",
-                         model->terms - 1, count);
+                         "the risk model has %zu covariates, %zu values given", model->terms - 1,
+                         count);
     eta = model->coef[0];
     for (i = 1; i < model->terms; i++) {
         double x = values[i - 1];
@@ -280,8 +277,14 @@ struct mkey {
     size_t size;   /* M_STR */
 };
 
-#define MSTR(n, f) {n, M_STR, offsetof(pbsc_model, f), sizeof(((pbsc_model *)0)->f)}
-#define MNUM(n, f) {n, M_NUM, offsetof(pbsc_model, p.f), 0}
+#define MSTR(n, f)                                                                                 \
+    {                                                                                              \
+        n, M_STR, offsetof(pbsc_model, f), sizeof(((pbsc_model *)0)->f)                            \
+    }
+#define MNUM(n, f)                                                                                 \
+    {                                                                                              \
+        n, M_NUM, offsetof(pbsc_model, p.f), 0                                                     \
+    }
 
 static const struct mkey mkeys[] = {
     MSTR("ce_id", ce_id),
@@ -350,8 +353,9 @@ parse_risk(pbsc_model *m, const char *v, size_t n, pbsc_diag *diag)
         return pbsc_fail(diag, PBSC_E_RANGE, "risk", NAN, "more than %d risk terms",
                          PBSC_MAX_TERMS);
     if (!next_word(&v, &n, &w, &wn) || !pbsc_kv_copy(m->name[t], sizeof m->name[t], w, wn))
-        return pbsc_fail(diag, PBSC_E_PARSE, "risk", NAN, "risk: a name (up to 31 characters) "
-                                                          "comes first");
+        return pbsc_fail(diag, PBSC_E_PARSE, "risk", NAN,
+                         "risk: a name (up to 31 characters) "
+                         "comes first");
     if ((t == 0) != (strcmp(m->name[t], "intercept") == 0))
         return pbsc_fail(diag, PBSC_E_PARSE, "risk", NAN,
                          "risk: 'intercept' is the first term, and only the first");
@@ -429,12 +433,10 @@ model_line(void *ctx, const char *k, size_t kn, const char *v, size_t vn, pbsc_d
     switch (mkeys[i].kind) {
     case M_STR:
         if (!pbsc_kv_copy(base + mkeys[i].offset, mkeys[i].size, v, vn))
-            return pbsc_fail(diag, PBSC_E_RANGE, mkeys[i].name, NAN, "%s: too long",
-                             mkeys[i].name);
+            return pbsc_fail(diag, PBSC_E_RANGE, mkeys[i].name, NAN, "%s: too long", mkeys[i].name);
         return PBSC_OK;
     case M_RATIOS:
-        return parse_ratios((double *)(void *)(base + mkeys[i].offset), mkeys[i].name, v, vn,
-                            diag);
+        return parse_ratios((double *)(void *)(base + mkeys[i].offset), mkeys[i].name, v, vn, diag);
     case M_NUM:
     default:
         if (!pbsc_kv_number(v, vn, (double *)(void *)(base + mkeys[i].offset)))
@@ -451,8 +453,7 @@ pbsc_model_parse(const char *text, size_t length, pbsc_model **model, pbsc_diag 
     int rc;
 
     if ((text == NULL && length > 0) || model == NULL)
-        return pbsc_fail(diag, PBSC_E_INVAL, text == NULL ? "text" : "model", NAN,
-                         "NULL argument");
+        return pbsc_fail(diag, PBSC_E_INVAL, text == NULL ? "text" : "model", NAN, "NULL argument");
     memset(&mp, 0, sizeof mp);
     if ((rc = pbsc_model_new(&mp.m, diag)) != PBSC_OK)
         return rc;
@@ -482,8 +483,7 @@ pbsc_model_read(const char *path, pbsc_model **model, pbsc_diag *diag)
     int rc;
 
     if (path == NULL || model == NULL)
-        return pbsc_fail(diag, PBSC_E_INVAL, path == NULL ? "path" : "model", NAN,
-                         "NULL argument");
+        return pbsc_fail(diag, PBSC_E_INVAL, path == NULL ? "path" : "model", NAN, "NULL argument");
     if ((rc = pbsc_kv_read_file(path, &text, &n, diag)) != PBSC_OK)
         return rc;
     rc = pbsc_model_parse(text, n, model, diag);
@@ -503,18 +503,16 @@ model_into(const void *obj, pbsc_out *o)
     int d;
 
     pbsc_put(o, "# pbsc-model(5) file written by libpbsc %s\npbsc-model = " MODEL_VERSION "\n",
-         pbsc_version_string());
+             pbsc_version_string());
     for (i = 0; i < NMKEYS; i++) {
         const struct mkey *k = &mkeys[i];
         pbsc_put(o, "%s =", k->name);
         if (k->kind == M_STR)
             pbsc_put(o, " %s", base + k->offset);
-        else if (k->kind == M_NUM)
-            {
+        else if (k->kind == M_NUM) {
             pbsc_put(o, " ");
             pbsc_put_number(o, *(const double *)(const void *)(base + k->offset));
-        }
-        else
+        } else
             for (d = 0; d < PBSC_GCSF_DAYS; d++) {
                 pbsc_put(o, " ");
                 pbsc_put_number(o, m->p.gcsf_ratio[d]);

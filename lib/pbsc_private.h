@@ -127,6 +127,8 @@ struct pbsc_policy {
     int forecast;                /* the model-based engine (lib/decide.c, forecast rules) */
     double forecast_p_below;     /* plerixafor when P(goal without it) < this */
     double forecast_min_yield;   /* collect when today's median yield >= this, x10^6/kg */
+    double forecast_min_gain;    /* ... and only when plerixafor raises P(goal) this much */
+    double forecast_futile_below; /* stop when P(minimum) < this with and without it */
     long forecast_draws;         /* Monte Carlo draws per estimate */
     long forecast_seed;          /* the generator's seed: decisions are reproducible */
 };
