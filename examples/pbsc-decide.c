@@ -682,7 +682,9 @@ text_action(cli_table *t, const pbsc_decision *f)
                        F(b, 2, p->lower), F(c, 2, p->upper), 100.0 * p->level);
         cli_table_cell(t, "P(yield >= remaining)");
         cli_table_cell(t, "%s", F(a, 3, p->p_dose));
-    } else if (f->action == PBSC_ACTION_PLERIXAFOR) {
+    }
+    /* a plerixafor decision, or collect today and plerixafor tonight */
+    if (!isnan(f->plerixafor_mg)) {
         cli_table_cell(t, "plerixafor");
         cli_table_cell(t, "%s mg tonight (%s), apheresis day %ld", F(a, 1, f->plerixafor_mg),
                        f->salvage ? "salvage" : "pre-emptive", f->apheresis_day);
@@ -817,7 +819,7 @@ json_decision(cli_json *j, const pbsc_decision *f)
 {
     const pbsc_projection *p = &f->projection;
     int collect = f->action == PBSC_ACTION_COLLECT;
-    int plerixafor = f->action == PBSC_ACTION_PLERIXAFOR;
+    int plerixafor = !isnan(f->plerixafor_mg); /* tonight, with or without a session today */
     unsigned bit;
 
     cli_json_begin_object(j, "decision");

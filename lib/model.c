@@ -413,9 +413,11 @@ model_line(void *ctx, const char *k, size_t kn, const char *v, size_t vn, pbsc_d
         mp->versioned = 1;
         return PBSC_OK;
     }
-    if (vn == 0)
-        return pbsc_fail(diag, PBSC_E_PARSE, "", NAN, "'%.*s' has no value",
-                         (int)(kn > 30 ? 30 : kn), k);
+    if (vn == 0) {
+        char name[32];
+        pbsc_kv_copy(name, sizeof name, k, kn < sizeof name ? kn : sizeof name - 1);
+        return pbsc_fail(diag, PBSC_E_PARSE, name, NAN, "%s has no value", name);
+    }
     if (kn == 4 && strncmp(k, "risk", 4) == 0)
         return parse_risk(mp->m, v, vn, diag);
     for (i = 0; i < NMKEYS; i++)
@@ -506,6 +508,8 @@ model_into(const void *obj, pbsc_out *o)
              pbsc_version_string());
     for (i = 0; i < NMKEYS; i++) {
         const struct mkey *k = &mkeys[i];
+        if (k->kind == M_STR && base[k->offset] == '\0')
+            continue; /* an empty string is omitted, as a hand-written file would */
         pbsc_put(o, "%s =", k->name);
         if (k->kind == M_STR)
             pbsc_put(o, " %s", base + k->offset);
