@@ -658,7 +658,7 @@ forecast_rules(struct ctx *x)
                           t->day, x->d->projection.median, p_no, p->forecast_p_below, p_yes)) !=
             PBSC_OK)
             return rc;
-        return evening_dose(x, 1);
+        return evening_dose(x, x->h.aphereses > 0);
     }
     if (worth)
         return collect(x, "forecast.collect",

@@ -41,7 +41,11 @@ option_ratio(const pbsc_model_params *p, pbsc_regimen regimen, long day, pbsc_op
     case PBSC_OPTION_COLLECT:
         *mu = log(p->apheresis_ratio), *sigma = p->apheresis_sigma;
         return;
-    case PBSC_OPTION_COLLECT_PLERIXAFOR: /* the dose's fold stands for the evening and night */
+    case PBSC_OPTION_COLLECT_PLERIXAFOR: /* the fall after the session, then the dose's fold */
+        option_ratio(p, regimen, day, PBSC_OPTION_PLERIXAFOR, doses, mu, sigma);
+        *mu += log(p->apheresis_ratio);
+        *sigma = sqrt(*sigma * *sigma + p->apheresis_sigma * p->apheresis_sigma);
+        return;
     case PBSC_OPTION_PLERIXAFOR:
         if (doses == 0)
             *mu = log(p->plerixafor_fold), *sigma = p->plerixafor_sigma;
@@ -282,6 +286,18 @@ starting_point(struct start *s, size_t today, pbsc_ce_model *ce, pbsc_diag *diag
     return PBSC_OK;
 }
 
+/* The seed of draw n: splitmix64's finalizer over (seed, n), never 0 (GSL maps 0 to 1). */
+static unsigned long
+draw_seed(unsigned long seed, size_t n)
+{
+    unsigned long long z = (unsigned long long)seed * 0x9E3779B97F4A7C15ULL + (unsigned long long)n;
+
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+    z ^= z >> 31;
+    return (unsigned long)(z | 1u);
+}
+
 /* A GSL generator on the stack: taus2's state is 24 bytes (no allocation per call). */
 union rng_state {
     double align;
@@ -326,9 +342,11 @@ pbsc_success_estimate(const pbsc_course *course, const pbsc_model *model, long d
         return pbsc_fail(diag, PBSC_E_NOMEM, "rng", NAN, "generator state too large");
     r.type = gsl_rng_taus2;
     r.state = &state;
-    gsl_rng_set(&r, params->seed);
     for (n = 0; n < params->draws; n++) {
         struct run run;
+        /* draw n has its own stream: two options estimated with one seed see the same
+         * patients (common random numbers), however long each draw's course runs */
+        gsl_rng_set(&r, draw_seed(params->seed, n));
         /* the person's CE, shared by all their sessions (as pbsc_yield_sessions assumes) */
         double ln_ce = log(ce.median) + gsl_ran_gaussian_ziggurat(&r, ce.sigma);
         simulate(&s, &r, ln_ce, &run);

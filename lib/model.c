@@ -170,6 +170,20 @@ pbsc_model_check(const pbsc_model_params *p, pbsc_diag *diag)
                            "motixafortide_sigma", diag);
 }
 
+/* A CE string goes on one line of a model file: no line breaks. */
+static int
+check_strings(const pbsc_ce_model *ce, pbsc_diag *diag)
+{
+    const char *const v[] = {ce->id, ce->device, ce->setting, ce->source};
+    static const char *const names[] = {"ce_id", "ce_device", "ce_setting", "ce_source"};
+    size_t i;
+
+    for (i = 0; i < 4; i++)
+        if (v[i] != NULL && strpbrk(v[i], "\r\n") != NULL)
+            return pbsc_fail(diag, PBSC_E_RANGE, names[i], NAN, "%s has a line break", names[i]);
+    return PBSC_OK;
+}
+
 PBSC_API int
 pbsc_model_set(pbsc_model *model, const pbsc_model_params *params, pbsc_diag *diag)
 {
@@ -178,7 +192,8 @@ pbsc_model_set(pbsc_model *model, const pbsc_model_params *params, pbsc_diag *di
     if (model == NULL || params == NULL)
         return pbsc_fail(diag, PBSC_E_INVAL, model == NULL ? "model" : "params", NAN,
                          "NULL argument");
-    if ((rc = pbsc_model_check(params, diag)) != PBSC_OK)
+    if ((rc = pbsc_model_check(params, diag)) != PBSC_OK ||
+        (rc = check_strings(&params->ce, diag)) != PBSC_OK)
         return rc;
     model->p = *params;
     set_strings(model, &params->ce); /* copies: the caller's strings need not outlive it */
@@ -394,12 +409,26 @@ parse_ratios(double *r, const char *key, const char *v, size_t n, pbsc_diag *dia
     return PBSC_OK;
 }
 
+/* The CE strings may be empty (pbsc_model_format omits them; a hand-written file may not). */
+static int
+is_string_key(const char *k, size_t kn)
+{
+    size_t i;
+
+    for (i = 0; i < NMKEYS; i++)
+        if (mkeys[i].kind == M_STR && strlen(mkeys[i].name) == kn &&
+            strncmp(mkeys[i].name, k, kn) == 0)
+            return 1;
+    return 0;
+}
+
 static int
 model_line(void *ctx, const char *k, size_t kn, const char *v, size_t vn, pbsc_diag *diag)
 {
     struct mparse *mp = ctx;
     char *base = (char *)mp->m;
     size_t i;
+    int rc;
 
     if (!mp->versioned) {
         if (kn != 10 || strncmp(k, "pbsc-model", kn) != 0)
@@ -413,7 +442,7 @@ model_line(void *ctx, const char *k, size_t kn, const char *v, size_t vn, pbsc_d
         mp->versioned = 1;
         return PBSC_OK;
     }
-    if (vn == 0) {
+    if (vn == 0 && !is_string_key(k, kn)) {
         char name[32];
         pbsc_kv_copy(name, sizeof name, k, kn < sizeof name ? kn : sizeof name - 1);
         return pbsc_fail(diag, PBSC_E_PARSE, name, NAN, "%s has no value", name);
@@ -438,13 +467,19 @@ model_line(void *ctx, const char *k, size_t kn, const char *v, size_t vn, pbsc_d
             return pbsc_fail(diag, PBSC_E_RANGE, mkeys[i].name, NAN, "%s: too long", mkeys[i].name);
         return PBSC_OK;
     case M_RATIOS:
-        return parse_ratios((double *)(void *)(base + mkeys[i].offset), mkeys[i].name, v, vn, diag);
+        rc = parse_ratios((double *)(void *)(base + mkeys[i].offset), mkeys[i].name, v, vn, diag);
+        if (rc != PBSC_OK)
+            return rc;
+        break;
     case M_NUM:
     default:
         if (!pbsc_kv_number(v, vn, (double *)(void *)(base + mkeys[i].offset)))
             return bad_number(mkeys[i].name, v, vn, diag);
-        return PBSC_OK;
+        break;
     }
+    /* every other value is valid (a default, or a line already checked): a range error is
+     * this line's */
+    return pbsc_model_check(&mp->m->p, diag);
 }
 
 PBSC_API int
@@ -508,8 +543,6 @@ model_into(const void *obj, pbsc_out *o)
              pbsc_version_string());
     for (i = 0; i < NMKEYS; i++) {
         const struct mkey *k = &mkeys[i];
-        if (k->kind == M_STR && base[k->offset] == '\0')
-            continue; /* an empty string is omitted, as a hand-written file would */
         pbsc_put(o, "%s =", k->name);
         if (k->kind == M_STR)
             pbsc_put(o, " %s", base + k->offset);

@@ -14,9 +14,9 @@ static pbsc_policy *const untouched = (pbsc_policy *)(void *)&untouched;
 static const pbsc_policy *const c_untouched = (const pbsc_policy *)(const void *)&c_untouched;
 
 /* The presets, in the order of the table in lib/policy.c (DOMAIN.md section 7). */
-static const char *const preset_ids[] = {"chen2012", "mayo2013-p1", "mayo2013-p2",
-                                         "d5-2012",  "jit2011",     "uk2018",
-                                         "tandem2013", "d5-20-2022", "forecast"};
+static const char *const preset_ids[] = {"chen2012",   "mayo2013-p1", "mayo2013-p2",
+                                         "d5-2012",    "jit2011",     "uk2018",
+                                         "tandem2013", "d5-20-2022",  "forecast"};
 #define NPRESETS (sizeof preset_ids / sizeof preset_ids[0])
 
 /* The text pbsc_policy_format writes, in a malloc'd buffer. */
@@ -712,6 +712,7 @@ START_TEST(parse_minimal_defaults)
              "max_sessions = 4\nmax_day = 20\nsession_tbv_multiple = 3\nsession_litres = none\n"
              "volume_probability = 0.9\nlevel = 0.9\nplerixafor_fixed_dose = no\n"
              "forecast = no\nforecast_p_below = 0.8\nforecast_min_yield = 0.5\n"
+             "forecast_min_gain = 0.1\nforecast_futile_below = 0.05\n"
              "forecast_draws = 10000\nforecast_seed = 1\n",
              pbsc_version_string());
     ck_assert_str_eq(text, want);

@@ -7,10 +7,10 @@
 
 START_TEST(strerror_is_total)
 {
-    int codes[] = {PBSC_OK,         PBSC_E_INVAL,   PBSC_E_MISSING, PBSC_E_NOTFINITE,
-                   PBSC_E_NEGATIVE, PBSC_E_RANGE,   PBSC_E_UNKNOWN, PBSC_E_UNREACHABLE,
+    int codes[] = {PBSC_OK,         PBSC_E_INVAL,    PBSC_E_MISSING,   PBSC_E_NOTFINITE,
+                   PBSC_E_NEGATIVE, PBSC_E_RANGE,    PBSC_E_UNKNOWN,   PBSC_E_UNREACHABLE,
                    PBSC_E_NOMEM,    PBSC_E_CONFLICT, PBSC_E_DUPLICATE, PBSC_E_ORDER,
-                   PBSC_E_PARSE,    PBSC_E_IO,       PBSC_E_NODATA,   PBSC_E_TOOFEW};
+                   PBSC_E_PARSE,    PBSC_E_IO,       PBSC_E_NODATA,    PBSC_E_TOOFEW};
     size_t i, j;
 
     for (i = 0; i < sizeof codes / sizeof codes[0]; i++) {
