@@ -71,7 +71,7 @@
  *
  * Every policy sees the same patients (the same draws), and the path-dependent counting draws
  * come from one generator per patient re-seeded for every policy: a paired comparison. The
- * row forecast-d5 (and forecast-p50 with -s) is a sensitivity run, not one of the compared
+ * row forecast-d4 (and forecast-p50 with -s) is a sensitivity run, not one of the compared
  * presets: the forecast preset with one key changed, as a site policy file would change it.
  * Besides the table, the program prints the simulator's own G-CSF-alone reference
  * arm (the counterfactual for "plerixafor given to someone who did not need it"), paired
@@ -187,17 +187,18 @@ static const struct world worlds[] = {
 #define NWORLDS (sizeof worlds / sizeof worlds[0])
 
 static const char *const policy_ids[NPOLICIES] = {"forecast", "mayo2013-p2", "chen2012",
-                                                  "forecast-d5", "forecast-p50"};
+                                                  "forecast-d4", "forecast-p50"};
 
 /* Sensitivity rows, not compared presets: the forecast preset changed in one key each, as a
- * site would change it in its policy file: no decision on day 4 (the first forecast on day 5);
- * or plerixafor only under P(goal without it) < 0.50 (with -s only). */
+ * site would change it in its policy file: decisions from day 4 (the preset starts on day 5,
+ * where its plerixafor fold was measured); or plerixafor only under P(goal without it) < 0.50
+ * (with -s only). */
 #define FORECAST_SITE(id, what)                                                                    \
     "id = " id "\nversion = 1\nsource = tests/bench/cohort.c: the forecast preset, " what          \
     "\nregimens = gcsf, chemo, upfront\ncollect_day = 5\nforecast = yes\n"
 static const char *const site_files[NPOLICIES - NPRESETS] = {
-    FORECAST_SITE("forecast-d5", "assess_day 5") "assess_day = 5\n",
-    FORECAST_SITE("forecast-p50", "forecast_p_below 0.50") "assess_day = 4\n"
+    FORECAST_SITE("forecast-d4", "assess_day 4") "assess_day = 4\n",
+    FORECAST_SITE("forecast-p50", "forecast_p_below 0.50") "assess_day = 5\n"
                                                            "forecast_p_below = 0.50\n",
 };
 
@@ -915,7 +916,7 @@ main(int argc, char **argv)
         draw_patient(r, i, &pts[i]);
     printf("libpbsc %s: simulated cohort, %lu patients, seed %lu; policies forecast (pbsc_decide "
            "with pbsc_ce_default(): the default model), mayo2013-p2, chen2012; sensitivity "
-           "row%s forecast-d5 (the forecast preset with assess_day 5)%s\n",
+           "row%s forecast-d4 (the forecast preset with assess_day 4)%s\n",
            pbsc_version_string(), n, SEED, sensitivity ? "s" : "",
            sensitivity ? " and forecast-p50 (with forecast_p_below 0.50)" : "");
     printf("A patient fails when the course ends under the minimum (stop-failed, a stop under "
