@@ -409,7 +409,7 @@ parse_ratios(double *r, const char *key, const char *v, size_t n, pbsc_diag *dia
     return PBSC_OK;
 }
 
-/* The CE strings may be empty (pbsc_model_format omits them; a hand-written file may not). */
+/* The CE strings may be empty: pbsc_model_format writes an empty one as "ce_id = ". */
 static int
 is_string_key(const char *k, size_t kn)
 {
