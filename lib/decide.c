@@ -649,7 +649,7 @@ forecast_rules(struct ctx *x)
     }
     x->d->threshold = p->forecast_p_below;
     /* plerixafor helps when it raises the chance of the goal, or of the minimum, enough */
-    helps = p_no < p->forecast_p_below &&
+    helps = doses < p->max_plerixafor_doses && p_no < p->forecast_p_below &&
             (p_yes - p_no >= p->forecast_min_gain || min_yes - min_no >= p->forecast_min_gain);
     if (worth && helps) {
         if ((rc = collect(x, "forecast.collect_plerixafor",

@@ -31,8 +31,9 @@
 /*
  * The model-based ("forecast") engine's defaults, off unless `forecast = yes`; ours, not
  * published (pbsc-policy(5)): plerixafor when P(goal within the limits without it) < 0.80,
- * erring towards the patient, and only when it raises P(goal) by at least 0.10 (a dose for a
- * one-point gain is not worth its cost, and smaller gains are within the estimates' noise);
+ * erring towards the patient, and only when it raises P(goal) or P(minimum) by at least 0.10
+ * (a dose for a one-point gain is not worth its cost, and smaller gains are within the
+ * estimates' noise);
  * collect when today's median yield is >= 0.5 x10^6/kg, the yield Mayo 2013 calls a poor day
  * (DOMAIN.md section 7.2), or >= what remains; stop when the minimum has a chance under 0.05
  * with and without plerixafor (futile: remobilize rather than sit on G-CSF); 10,000 draws
