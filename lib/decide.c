@@ -134,15 +134,22 @@ blank_projection(pbsc_decision *d)
 static int say(struct ctx *x, pbsc_action action, const char *rule, const char *fmt, ...)
     PBSC_PRINTF(4, 5);
 
+/* The action, the rule that fired and the reason sentence. */
+static void
+vsay(struct ctx *x, pbsc_action action, const char *rule, const char *fmt, va_list ap)
+{
+    x->d->action = action;
+    snprintf(x->d->rule, sizeof x->d->rule, "%s", rule);
+    vsnprintf(x->d->reason, sizeof x->d->reason, fmt, ap);
+}
+
 static int
 say(struct ctx *x, pbsc_action action, const char *rule, const char *fmt, ...)
 {
     va_list ap;
 
-    x->d->action = action;
-    snprintf(x->d->rule, sizeof x->d->rule, "%s", rule);
     va_start(ap, fmt);
-    vsnprintf(x->d->reason, sizeof x->d->reason, fmt, ap);
+    vsay(x, action, rule, fmt, ap);
     va_end(ap);
     return PBSC_OK;
 }
@@ -229,10 +236,8 @@ collect(struct ctx *x, const char *rule, const char *fmt, ...)
                                  x->diag);
     if ((rc = project(x, &s, fmin(v, cap))) != PBSC_OK)
         return rc;
-    x->d->action = PBSC_ACTION_COLLECT;
-    snprintf(x->d->rule, sizeof x->d->rule, "%s", rule);
     va_start(ap, fmt);
-    vsnprintf(x->d->reason, sizeof x->d->reason, fmt, ap);
+    vsay(x, PBSC_ACTION_COLLECT, rule, fmt, ap);
     va_end(ap);
     return PBSC_OK;
 }
