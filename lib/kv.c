@@ -40,6 +40,9 @@ kv_line(const char *s, size_t n, pbsc_kv_fn fn, void *ctx, pbsc_diag *diag)
         return PBSC_OK;
     if (memchr(k, '\0', n) != NULL)
         return pbsc_fail(diag, PBSC_E_PARSE, "", NAN, "a NUL byte in the line");
+    /* a CR ends a line (CRLF) or nothing: one inside a line would hide in a value */
+    if (memchr(k, '\r', n) != NULL)
+        return pbsc_fail(diag, PBSC_E_PARSE, "", NAN, "a carriage return inside the line");
     eq = memchr(k, '=', n);
     if (eq == NULL)
         return pbsc_fail(diag, PBSC_E_PARSE, "", NAN, "expected 'key = value'");
@@ -84,8 +87,9 @@ pbsc_kv_number(const char *v, size_t n, double *out)
         return 0;
     errno = 0;
     x = strtod(buf, &end);
-    /* plain decimals only: no hex, no nan or inf words, no trailing text */
-    if (end == buf || *end != '\0' || errno == ERANGE || !isfinite(x) ||
+    /* plain decimals only: no hex, no nan or inf words, no trailing text; ERANGE is refused
+     * for overflow and for an underflow to 0, kept for a denormal (it is what was written) */
+    if (end == buf || *end != '\0' || !isfinite(x) || (errno == ERANGE && x == 0.0) ||
         strpbrk(buf, "nNiIxX") != NULL)
         return 0;
     *out = x;

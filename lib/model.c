@@ -170,7 +170,7 @@ pbsc_model_check(const pbsc_model_params *p, pbsc_diag *diag)
                            "motixafortide_sigma", diag);
 }
 
-/* A CE string goes on one line of a model file: no line breaks. */
+/* A CE string goes on one line of a model file: no line breaks, no blanks at its ends. */
 static int
 check_strings(const pbsc_ce_model *ce, pbsc_diag *diag)
 {
@@ -178,9 +178,15 @@ check_strings(const pbsc_ce_model *ce, pbsc_diag *diag)
     static const char *const names[] = {"ce_id", "ce_device", "ce_setting", "ce_source"};
     size_t i;
 
-    for (i = 0; i < 4; i++)
+    for (i = 0; i < 4; i++) {
+        size_t n = v[i] != NULL ? strlen(v[i]) : 0;
         if (v[i] != NULL && strpbrk(v[i], "\r\n") != NULL)
             return pbsc_fail(diag, PBSC_E_RANGE, names[i], NAN, "%s has a line break", names[i]);
+        /* the file trims blanks around a value: they would not read back */
+        if (n > 0 && (strchr(" \t", v[i][0]) != NULL || strchr(" \t", v[i][n - 1]) != NULL))
+            return pbsc_fail(diag, PBSC_E_RANGE, names[i], NAN, "%s begins or ends with a blank",
+                             names[i]);
+    }
     return PBSC_OK;
 }
 

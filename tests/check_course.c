@@ -99,7 +99,7 @@ START_TEST(new_accepts_valid_inputs)
         PERSON(350.0, 250.0, PBSC_SEX_MALE, 120.0, 300.0, 350.0),
     };
     static const double goals[][2] = {{5.0, 2.0}, {NAN, NAN},     {NAN, 2.0},
-                                      {5.0, NAN}, {100.0, 100.0}, {1e-9, 1e-9}};
+                                      {5.0, NAN}, {100.0, 100.0}, {0.001, 0.001}};
     static const pbsc_regimen regimens[] = {PBSC_REGIMEN_GCSF, PBSC_REGIMEN_CHEMO_GCSF,
                                             PBSC_REGIMEN_UPFRONT};
     size_t i, g, r;

@@ -536,7 +536,7 @@ START_TEST(sessions_errors)
     {
         pbsc_ce_model wide;
         ck_assert_int_eq(pbsc_ce_user(0.4, 2.0, &wide, NULL), PBSC_OK);
-        ck_assert_int_eq(pbsc_yield_sessions(&s, &wide, &c, 1e-300, 1e-300, &n, NULL, NULL),
+        ck_assert_int_eq(pbsc_yield_sessions(&s, &wide, &c, 0.001, 1e-300, &n, NULL, NULL),
                          PBSC_OK);
         ck_assert_uint_eq(n, 1);
     }
