@@ -357,8 +357,9 @@ typedef struct pbsc_decision {
     size_t plerixafor_doses;    /* before today */
     double volume_l;            /* collect: blood volume to process today, else NAN */
     pbsc_projection projection; /* collect: today's session, dose = remaining */
-    double plerixafor_mg;       /* plerixafor: tonight's dose, else NAN */
-    long apheresis_day;         /* plerixafor: the apheresis it prepares, else 0 */
+    double plerixafor_mg;       /* tonight's dose when one is advised (a plerixafor decision,
+                                   or collect today and plerixafor tonight), else NAN */
+    long apheresis_day;         /* with a dose: the apheresis it prepares, else 0 */
     unsigned warnings;          /* PBSC_W_* bits */
     double p_goal_without;      /* forecast policy: P(goal within the limits) without
                                    plerixafor tonight, else NAN */
