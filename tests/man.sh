@@ -6,7 +6,7 @@
 # Exit 0 when every check passes, 1 otherwise, 77 (skip) when mandoc is not available.
 #
 # 1. Every page under man/ that is not an alias passes `mandoc -Tlint -Wwarning` silently.
-#    An alias page is a symbolic link to a page beside it, or the one line `.so manN/page.N` (mandoc always warns that .so is
+#    An alias page is the one line `.so manN/page.N` (mandoc always warns that .so is
 #    fragile, so aliases are not linted): its target must exist and be a real page.
 # 2. Every function declared PBSC_API in include/pbsc.h has man/man3/<name>.3 whose NAME
 #    section (or its .so target's) lists <name> with .Nm.
@@ -51,16 +51,9 @@ fail() {
     status=1
 }
 
-# The target of an alias page ("man3/pbsc_strerror.3"), or nothing for a real page. An alias
-# is a symbolic link to a page of the same directory (ln(1), what mandoc recommends), or the
-# one line `.so manN/page.N`.
+# The target of an alias page ("man3/pbsc_strerror.3"), or nothing for a real page.
 so_target() {
-    if [ -L "$1" ]; then
-        dir=${1%/*}
-        echo "${dir##*/}/$(readlink "$1")"
-    else
-        sed -n '1s/^\.so[[:space:]][[:space:]]*\([^[:space:]]*\)[[:space:]]*$/\1/p' "$1"
-    fi
+    sed -n '1s/^\.so[[:space:]][[:space:]]*\([^[:space:]]*\)[[:space:]]*$/\1/p' "$1"
 }
 
 # The names a page lists with .Nm in its NAME section, one a line.
@@ -70,7 +63,7 @@ name_section() {
 }
 
 # Pages, as paths relative to man/ ("man3/pbsc.3").
-(cd "$man" && find man1 man3 man5 \( -type f -o -type l \) -name '*.[0-9]' 2>/dev/null) \
+(cd "$man" && find man1 man3 man5 -type f -name '*.[0-9]' 2>/dev/null) \
     | LC_ALL=C sort >"$tmp/pages"
 if [ ! -s "$tmp/pages" ]; then
     fail "no man pages under $man"
@@ -84,7 +77,7 @@ while read -r page; do
     target=$(so_target "$man/$page")
     if [ -n "$target" ]; then
         nalias=$((nalias + 1))
-        if [ ! -L "$man/$page" ] && [ "$(wc -l <"$man/$page" | tr -d ' ')" != 1 ]; then
+        if [ "$(wc -l <"$man/$page" | tr -d ' ')" != 1 ]; then
             fail "$page: an alias page must be the one line '.so $target'"
         fi
         case $target in
