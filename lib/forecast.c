@@ -77,26 +77,16 @@ check_option(pbsc_option option, pbsc_diag *diag)
     return PBSC_OK;
 }
 
-/* The counting error of today's count: the variance of ln(true count), as lib/yield.c. */
+/* The counting error of today's count: the yield model's (lib/yield.c). */
 static int
 count_variance(const pbsc_day *t, double *var, pbsc_diag *diag)
 {
     pbsc_session s;
-    pbsc_projection pr;
-    pbsc_ce_model point;
-    int rc;
 
-    /* one projection with a point CE isolates the counting error the yield model uses */
     pbsc_session_init(&s);
     s.cd34 = t->cd34;
-    s.weight_kg = 70.0;
-    s.volume_l = 10.0;
     s.wbc = t->wbc;
-    if ((rc = pbsc_ce_user(0.5, 0.0, &point, diag)) != PBSC_OK ||
-        (rc = pbsc_yield_project(&s, &point, 0.5, NAN, &pr, diag)) != PBSC_OK)
-        return rc;
-    *var = pr.sigma * pr.sigma;
-    return PBSC_OK;
+    return pbsc_count_variance(&s, var, diag);
 }
 
 static size_t

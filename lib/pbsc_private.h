@@ -21,6 +21,10 @@ int pbsc_need(pbsc_quantity q, double value, const char *field, pbsc_diag *diag)
 /* Validates an optional value: NAN passes, anything else as pbsc_need(). */
 int pbsc_optional(pbsc_quantity q, double value, const char *field, pbsc_diag *diag);
 
+/* The variance of ln(true PB CD34) given the session's count, WBC and CD34+ events: 1/N for
+ * N counted events (lib/yield.c; also the forecast's counting error). */
+int pbsc_count_variance(const pbsc_session *s, double *var, pbsc_diag *diag);
+
 /* All heap allocation goes through these (lib/alloc.c), so a test can make them fail. */
 void *pbsc_alloc(size_t size);
 void *pbsc_realloc(void *p, size_t size);

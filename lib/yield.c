@@ -99,8 +99,8 @@ check_ce(const pbsc_ce_model *ce, pbsc_diag *diag)
 }
 
 /* Variance of ln(true count) given the measured count: 1/N for N counted events. */
-static int
-count_variance(const pbsc_session *s, double *var, pbsc_diag *diag)
+int
+pbsc_count_variance(const pbsc_session *s, double *var, pbsc_diag *diag)
 {
     double wbc, counted_ul, events;
     int rc;
@@ -179,7 +179,7 @@ per_litre(const pbsc_session *s, const pbsc_ce_model *ce, struct model *m, pbsc_
         return pbsc_fail(diag, PBSC_E_INVAL, "session", NAN, "session is NULL");
     if ((rc = check_ce(ce, diag)) != PBSC_OK ||
         (rc = check_person(s, &recipient, &m->tbv_l, diag)) != PBSC_OK ||
-        (rc = count_variance(s, &var, diag)) != PBSC_OK)
+        (rc = pbsc_count_variance(s, &var, diag)) != PBSC_OK)
         return rc;
     m->median = s->cd34 * ce->median / recipient;
     m->sigma = sqrt(ce->sigma * ce->sigma + var);
