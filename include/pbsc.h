@@ -92,6 +92,8 @@ typedef enum pbsc_quantity {
     PBSC_Q_CRCL,
     PBSC_Q_PLERIXAFOR_MG,
     PBSC_Q_COLLECTED,
+    PBSC_Q_HCT,              /* haematocrit, % */
+    PBSC_Q_MOTIXAFORTIDE_MG, /* motixafortide given that evening, mg */
     PBSC_Q_COUNT_ /* number of quantities; not a quantity */
 } pbsc_quantity;
 
@@ -129,9 +131,11 @@ typedef enum pbsc_sex { PBSC_SEX_UNKNOWN = 0, PBSC_SEX_MALE = 1, PBSC_SEX_FEMALE
 
 /* mL/kg bands for the blood volume when Nadler cannot be used (DOMAIN.md section 4). */
 typedef enum pbsc_band {
-    PBSC_BAND_ADULT = 0,  /* 70 mL/kg */
-    PBSC_BAND_CHILD = 1,  /* prepubertal child, 85 mL/kg */
-    PBSC_BAND_NEONATE = 2 /* 100 mL/kg */
+    PBSC_BAND_ADULT = 0,   /* 70 mL/kg */
+    PBSC_BAND_CHILD = 1,   /* prepubertal child, 85 mL/kg */
+    PBSC_BAND_NEONATE = 2, /* 100 mL/kg */
+    PBSC_BAND_AUTO = 3,    /* a person's band: from the age (pbsc_course_new(3)) */
+    PBSC_BAND_NADLER = 4   /* reported by a decision: Nadler's formula was used */
 } pbsc_band;
 
 PBSC_API int pbsc_tbv_nadler(double height_cm, double weight_kg, pbsc_sex sex, double *litres,
@@ -232,45 +236,51 @@ typedef enum pbsc_regimen {
     PBSC_REGIMEN_UPFRONT = 2     /* G-CSF with plerixafor planned up front */
 } pbsc_regimen;
 
-/* The person apheresed (and the recipient's weight for a donor). Frozen layout;
- * pbsc_person_init() sets every field to "not given". */
+/* The person apheresed (and the recipient's weight for a donor). Size-tagged: set `size`
+ * with pbsc_person_init(), which also sets every field to "not given"; a later version may
+ * append fields, read only when the caller's size covers them. */
 typedef struct pbsc_person {
+    size_t size;         /* sizeof(pbsc_person) as the caller was compiled */
     double weight_kg;    /* required */
     double height_cm;    /* NAN = unknown */
     pbsc_sex sex;        /* PBSC_SEX_UNKNOWN = unknown */
-    double age_years;    /* NAN = unknown */
+    double age_years;    /* NAN = unknown: no fixed plerixafor dose, adult blood volume */
     double crcl_ml_min;  /* creatinine clearance, mL/min; NAN = unknown (plerixafor dose) */
-    double recipient_kg; /* NAN = autologous */
+    double recipient_kg; /* NAN = autologous; given = a healthy donor's course for another
+                            person, the dose per kg of this recipient */
+    pbsc_band band;      /* blood volume without Nadler: PBSC_BAND_AUTO = from the age */
 } pbsc_person;
-
-/* One morning of the course, with what happened later that day. Frozen layout;
- * pbsc_day_init() sets every measurement to NAN ("not measured"). */
-typedef struct pbsc_day {
-    long day;             /* 1 = first G-CSF dose (or first chemotherapy day) */
-    double cd34;          /* PB CD34 that morning, cells/uL */
-    double wbc;           /* x10^9/L */
-    double plt;           /* x10^9/L */
-    double plerixafor_mg; /* plerixafor given that evening, mg; NAN or 0 = none */
-    double processed_l;   /* blood volume processed by that day's apheresis, L */
-    double collected;     /* that day's product, x10^6 CD34+/kg recipient */
-} pbsc_day;
 
 typedef struct pbsc_course pbsc_course;
 
-/* Warnings a course or a decision carries: unusual but possible inputs. */
-#define PBSC_W_PLERIXAFOR_EARLY 0x1u /* plerixafor before day 4 of G-CSF */
-#define PBSC_W_CRCL_UNKNOWN 0x2u     /* plerixafor dosed assuming CrCl > 50 mL/min */
-#define PBSC_W_OFF_LABEL_DOSE 0x4u   /* CrCl <= 50 mL/min at >= 160 kg: outside the label */
-#define PBSC_W_DAY_GAP 0x8u          /* days missing between two rows */
+/* Warnings a course or a decision carries: unusual but possible inputs, and deviations. */
+#define PBSC_W_PLERIXAFOR_EARLY 0x1u   /* plerixafor before day 4 of G-CSF */
+#define PBSC_W_CRCL_UNKNOWN 0x2u       /* plerixafor dosed assuming CrCl > 50 mL/min */
+#define PBSC_W_OFF_LABEL_DOSE 0x4u     /* CrCl <= 50 mL/min at >= 160 kg: outside the label */
+#define PBSC_W_DAY_GAP 0x8u            /* days missing between two rows */
+#define PBSC_W_AFTER_STOP 0x10u        /* an apheresis or a dose recorded after a stop */
+#define PBSC_W_DOSE_NOT_GIVEN 0x20u    /* a dose advised for an evening was not recorded */
+#define PBSC_W_DOSE_UNADVISED 0x40u    /* a dose recorded on an evening none was advised */
+#define PBSC_W_APHERESIS_UNADVISED 0x80u /* an apheresis on a day none was advised */
+#define PBSC_W_CHILD 0x100u            /* under 18: weight-based dose, paediatric volume */
+#define PBSC_W_AGE_UNKNOWN 0x200u      /* fixed dose asked for, age unknown: dosed per kg */
+
+/* The absolute tolerance, x10^6/kg, of every comparison of what was collected with the
+ * goal or the minimum: less than this remaining is "reached" (pbsc(3), ARITHMETIC). */
+#define PBSC_DOSE_TOLERANCE 0.001
 
 PBSC_API void pbsc_person_init(pbsc_person *person);
-PBSC_API void pbsc_day_init(pbsc_day *day);
 PBSC_API int pbsc_course_new(const pbsc_person *person, pbsc_regimen regimen, double goal,
                              double minimum, pbsc_course **course, pbsc_diag *diag);
 PBSC_API void pbsc_course_free(pbsc_course *course);
-PBSC_API int pbsc_course_add(pbsc_course *course, const pbsc_day *day, pbsc_diag *diag);
+PBSC_API int pbsc_course_set(pbsc_course *course, long day, pbsc_quantity quantity, double value,
+                             pbsc_diag *diag);
+PBSC_API int pbsc_course_get(const pbsc_course *course, long day, pbsc_quantity quantity,
+                             double *value, pbsc_diag *diag);
 PBSC_API size_t pbsc_course_length(const pbsc_course *course);
-PBSC_API const pbsc_day *pbsc_course_day(const pbsc_course *course, size_t i);
+PBSC_API long pbsc_course_day(const pbsc_course *course, size_t i);
+PBSC_API int pbsc_course_person(const pbsc_course *course, pbsc_person *person);
+PBSC_API int pbsc_course_donor(const pbsc_course *course);
 PBSC_API unsigned pbsc_course_warnings(const pbsc_course *course);
 PBSC_API const char *pbsc_warning_name(unsigned warning);
 
@@ -302,16 +312,27 @@ PBSC_API int pbsc_gitmo_classify(const pbsc_course *course, const pbsc_risk *ris
 /* ---- policies ---------------------------------------------------------------------- */
 
 typedef struct pbsc_policy pbsc_policy;
+typedef struct pbsc_model pbsc_model;
 
-/* A policy's identity and provenance; strings borrowed from the policy. Frozen layout. */
+/* Whom a policy applies to (pbsc_policy_info.scope, the policy-file key `scope`). */
+#define PBSC_SCOPE_AUTOLOGOUS 0x1u /* patients collected for their own transplant */
+#define PBSC_SCOPE_DONOR 0x2u      /* healthy allogeneic donors */
+
+/* A policy's identity, provenance and reach; strings borrowed from the policy. Size-tagged
+ * (pbsc_policy_info_init()). */
 typedef struct pbsc_policy_info {
+    size_t size;            /* sizeof(pbsc_policy_info) as the caller was compiled */
     const char *id;         /* "mayo2013-p2" */
     const char *version;    /* "1" */
     const char *name;       /* one line */
     const char *source;     /* citation */
     const char *provenance; /* how the source was read (abstract, full text) */
+    unsigned scope;         /* PBSC_SCOPE_* bits */
+    unsigned regimens;      /* 1 << pbsc_regimen of each regimen covered */
+    int model_based;        /* 1: decides from the model's forecast, 0: published rules */
 } pbsc_policy_info;
 
+PBSC_API void pbsc_policy_info_init(pbsc_policy_info *info);
 PBSC_API size_t pbsc_policy_count(void);
 PBSC_API const pbsc_policy *pbsc_policy_get(size_t i);
 PBSC_API int pbsc_policy_find(const char *id, const pbsc_policy **policy, pbsc_diag *diag);
@@ -326,63 +347,115 @@ PBSC_API void pbsc_policy_free(pbsc_policy *policy);
 /* ---- the decision ------------------------------------------------------------------ */
 
 typedef enum pbsc_action {
-    PBSC_ACTION_WAIT = 0,      /* continue G-CSF, count again tomorrow */
-    PBSC_ACTION_COLLECT,       /* apheresis today */
-    PBSC_ACTION_PLERIXAFOR,    /* plerixafor tonight, apheresis tomorrow */
-    PBSC_ACTION_STOP_GOAL,     /* stop: the goal is collected */
-    PBSC_ACTION_STOP_MINIMUM,  /* stop: the minimum is collected, the goal is out of reach */
-    PBSC_ACTION_STOP_FAILED,   /* stop: mobilization failed (remobilize) */
-    PBSC_ACTION_NEED_COUNT,    /* a value the policy reads today is missing */
-    PBSC_ACTION_OUTSIDE_POLICY /* the policy does not cover this situation */
+    PBSC_ACTION_WAIT = 0,       /* continue G-CSF, count again tomorrow */
+    PBSC_ACTION_COLLECT,        /* morning: apheresis today */
+    PBSC_ACTION_PLERIXAFOR,     /* start plerixafor tonight (pre-emptive or salvage), apheresis
+                                   tomorrow: the dose is in `tonight` */
+    PBSC_ACTION_STOP_GOAL,      /* stop: the goal is collected */
+    PBSC_ACTION_STOP_MINIMUM,   /* stop: the minimum is collected, the goal is out of reach */
+    PBSC_ACTION_STOP_FAILED,    /* stop: mobilization failed (remobilize) */
+    PBSC_ACTION_NEED_COUNT,     /* a value the policy reads is missing */
+    PBSC_ACTION_OUTSIDE_POLICY, /* the policy does not cover this situation or person */
+    PBSC_ACTION_CONTINUE        /* evening: the harvest is in, the goal is not: count and
+                                   decide tomorrow (a dose tonight is in `tonight`) */
 } pbsc_action;
 
-/* Today's decision and everything an auditor needs to replay it. Frozen layout. */
+/* The two decision points of a day. */
+typedef enum pbsc_moment {
+    PBSC_MORNING = 0, /* today's count known, nothing collected yet today */
+    PBSC_EVENING = 1  /* today's harvest known, tonight's dose not yet given */
+} pbsc_moment;
+
+typedef enum pbsc_drug {
+    PBSC_DRUG_NONE = 0, /* no dose tonight */
+    PBSC_DRUG_PLERIXAFOR = 1,
+    PBSC_DRUG_MOTIXAFORTIDE = 2
+} pbsc_drug;
+
+/* How a dose's mg were worked out. */
+typedef enum pbsc_dose_basis {
+    PBSC_DOSE_NONE = 0,
+    PBSC_DOSE_PER_KG,       /* 0.24 mg/kg actual body weight */
+    PBSC_DOSE_FIXED,        /* 20 mg (<= 83 kg, the site's fixed-dose option, adults) */
+    PBSC_DOSE_RENAL_PER_KG, /* CrCl <= 50 mL/min: 0.16 mg/kg */
+    PBSC_DOSE_RENAL_FIXED,  /* CrCl <= 50 mL/min: 13 mg (<= 83 kg, fixed, adults) */
+    PBSC_DOSE_CAPPED        /* the label's daily maximum (40 mg, 27 mg renal) */
+} pbsc_dose_basis;
+
+/* Tonight's dose, advised by a decision. drug PBSC_DRUG_NONE: no dose (mg NAN, the rest 0). */
+typedef struct pbsc_dose {
+    pbsc_drug drug;
+    double mg;
+    int number;          /* which dose of the course this is: 1 for the first */
+    long apheresis_day;  /* the apheresis it prepares (tomorrow) */
+    int salvage;         /* 1 after a poor harvest, 0 pre-emptive or continuing */
+    pbsc_dose_basis basis;
+} pbsc_dose;
+
+/* One decision point and everything an auditor needs to replay it. Size-tagged: set `size`
+ * with pbsc_decision_init(); the library writes only what the caller's size covers. */
 typedef struct pbsc_decision {
-    long day; /* the morning decided */
+    size_t size;         /* sizeof(pbsc_decision) as the caller was compiled */
+    long day;            /* the day decided */
+    pbsc_moment moment;  /* and its moment */
     pbsc_action action;
-    int salvage;      /* plerixafor: 1 salvage (after a poor harvest), 0 pre-emptive */
-    char rule[40];    /* the rule that fired, e.g. "assess.plerixafor" */
-    char reason[200]; /* one sentence naming the inputs the rule read */
+    char rule[40];       /* the rule that fired, e.g. "assess.plerixafor"; "stopped" when an
+                            earlier point's stop is repeated */
+    char reason[240];    /* one sentence naming the inputs the rule read */
+    long decided_day;    /* a repeated stop: the point that decided it; else = day */
+    pbsc_moment decided_moment;
+    pbsc_dose tonight;   /* tonight's dose, whatever the action */
+    double cd34;         /* today's PB CD34 the rule read, or NAN */
+    double wbc;          /* today's WBC the rule read, or NAN */
+    double threshold;    /* the threshold the rule compared against, or NAN */
+    double goal;         /* in force (course, else the policy's default) */
+    double minimum;
+    double collected;    /* cumulative products this point knows (the evening: today's too) */
+    double remaining;    /* goal - collected, 0 once within PBSC_DOSE_TOLERANCE */
+    size_t aphereses;    /* recorded before this point (the evening: today's included) */
+    size_t plerixafor_doses; /* given before tonight */
+    double volume_l;     /* collect: blood volume to process today, else NAN */
+    pbsc_projection projection; /* collect: today's session, dose = remaining */
+    unsigned warnings;   /* PBSC_W_* bits: the course's up to this point and the decision's */
+    double p_goal_without; /* model-based policy: P(goal within the limits) without a dose
+                              tonight, else NAN */
+    double p_goal_with;    /* ... with a dose tonight, else NAN */
+    pbsc_band blood_volume; /* how the person's TBV was worked out (PBSC_BAND_NADLER or a
+                               mL/kg band) */
+    double tbv_l;
+    /* provenance: with the course, these name every input of the decision */
     char policy_id[32];
     char policy_version[16];
     char library_version[16];
-    double cd34;      /* today's PB CD34 the rule read, or NAN */
-    double wbc;       /* today's WBC the rule read, or NAN */
-    double threshold; /* the threshold the rule compared against, or NAN */
-    double goal;      /* in force (course, else the policy's default) */
-    double minimum;
-    double collected;           /* cumulative before today, x10^6/kg recipient */
-    double remaining;           /* goal - collected, at least 0 */
-    size_t aphereses;           /* before today */
-    size_t plerixafor_doses;    /* before today */
-    double volume_l;            /* collect: blood volume to process today, else NAN */
-    pbsc_projection projection; /* collect: today's session, dose = remaining */
-    double plerixafor_mg;       /* tonight's dose when one is advised (a plerixafor decision,
-                                   or collect today and plerixafor tonight), else NAN */
-    long apheresis_day;         /* with a dose: the apheresis it prepares, else 0 */
-    unsigned warnings;          /* PBSC_W_* bits */
-    double p_goal_without;      /* forecast policy: P(goal within the limits) without
-                                   plerixafor tonight, else NAN */
-    double p_goal_with;         /* ... with plerixafor tonight, else NAN */
+    char model_id[32];      /* "defaults": the literature model */
+    char model_version[16];
+    int model_fitted;       /* 1: fitted from a site history (pbsc_calibrate) */
+    char model_hash[17];    /* 16 hex digits: FNV-1a 64 of the model's pbsc-model(5) text */
+    char ce_id[32];         /* the CE the point used: the model's, at today's WBC and Hct */
+    double ce_median;
+    double ce_sigma;
 } pbsc_decision;
 
+PBSC_API void pbsc_decision_init(pbsc_decision *decision);
 PBSC_API const char *pbsc_action_name(pbsc_action action);
+PBSC_API const char *pbsc_moment_name(pbsc_moment moment);
+PBSC_API const char *pbsc_drug_name(pbsc_drug drug);
 PBSC_API int pbsc_decide(const pbsc_course *course, const pbsc_policy *policy,
-                         const pbsc_ce_model *ce, long day, pbsc_decision *decision,
-                         pbsc_diag *diag);
+                         const pbsc_model *model, long day, pbsc_moment moment,
+                         pbsc_decision *decision, pbsc_diag *diag);
 PBSC_API int pbsc_replay(const pbsc_course *course, const pbsc_policy *policy,
-                         const pbsc_ce_model *ce, pbsc_decision *decisions, size_t capacity,
+                         const pbsc_model *model, pbsc_decision *decisions, size_t capacity,
                          size_t *count, pbsc_diag *diag);
 
 /* ---- the site model: count dynamics and CE, preset or fitted ------------------------ */
 
-typedef struct pbsc_model pbsc_model;
-
 #define PBSC_GCSF_DAYS 8 /* day-to-day G-CSF ratios kept: from day 1..8 to the next day */
 
 /* The parameters of a model. Ratios are of tomorrow's PB CD34 to today's, log-normal with
- * the given median and sigma (SD of the log). Frozen layout. */
+ * the given median and sigma (SD of the log). Size-tagged: pbsc_model_params_init() sets
+ * `size` and the literature defaults. */
 typedef struct pbsc_model_params {
+    size_t size;         /* sizeof(pbsc_model_params) as the caller was compiled */
     pbsc_ce_model ce;    /* CE2 at the reference WBC and Hct */
     double ce_wbc_slope; /* d ln CE / d ln(WBC / ce_wbc_ref); 0 = no dependence */
     double ce_wbc_ref;   /* x10^9/L */
@@ -403,7 +476,20 @@ typedef struct pbsc_model_params {
     double motixafortide_sigma;
 } pbsc_model_params;
 
+/* A model's identity; strings borrowed from the model. Size-tagged (pbsc_model_info_init()). */
+typedef struct pbsc_model_info {
+    size_t size;         /* sizeof(pbsc_model_info) as the caller was compiled */
+    const char *id;      /* "defaults" for the literature model; a file's `id` */
+    const char *version; /* a file's `version` */
+    int fitted;          /* 1: fitted from a site history */
+    const char *hash;    /* 16 hex digits: FNV-1a 64 of its pbsc-model(5) text */
+} pbsc_model_info;
+
+PBSC_API void pbsc_model_params_init(pbsc_model_params *params);
+PBSC_API void pbsc_model_info_init(pbsc_model_info *info);
 PBSC_API int pbsc_model_new(pbsc_model **model, pbsc_diag *diag);
+PBSC_API int pbsc_model_from_ce(const pbsc_ce_model *ce, pbsc_model **model, pbsc_diag *diag);
+PBSC_API int pbsc_model_info_get(const pbsc_model *model, pbsc_model_info *info);
 PBSC_API void pbsc_model_free(pbsc_model *model);
 PBSC_API int pbsc_model_get(const pbsc_model *model, pbsc_model_params *params);
 PBSC_API int pbsc_model_set(pbsc_model *model, const pbsc_model_params *params,
@@ -474,9 +560,6 @@ PBSC_API void pbsc_success_params_init(pbsc_success_params *params);
 PBSC_API int pbsc_success_estimate(const pbsc_course *course, const pbsc_model *model, long day,
                                    pbsc_option option, const pbsc_success_params *params,
                                    pbsc_success *out, pbsc_diag *diag);
-PBSC_API int pbsc_decide_model(const pbsc_course *course, const pbsc_policy *policy,
-                               const pbsc_model *model, long day, pbsc_decision *decision,
-                               pbsc_diag *diag);
 
 /* ---- calibration from a site's history --------------------------------------------- */
 

@@ -1,36 +1,86 @@
 /* SPDX-License-Identifier: MIT */
 /* The mobilization course: the person, the regimen, the goal and the days, validated as the
- * LIS adds them. */
+ * LIS sets each measure (and amends it). */
 #include "pbsc_private.h"
 
-#include <math.h>
+#include <stddef.h>
 #include <string.h>
+
+/* The 1.0 layout of pbsc_person ends with `band`: smaller sizes are refused. */
+#define PERSON_MIN (offsetof(pbsc_person, band) + sizeof(pbsc_band))
+
+/* A neonate: the first 28 days of life (the WHO's definition of the neonatal period). */
+#define NEONATE_YEARS (28.0 / 365.25)
+#define ADULT_YEARS 18.0 /* the age of the plerixafor label's adult dosing (EU paediatric
+                            extension: children 1 to < 18 years) */
 
 PBSC_API void
 pbsc_person_init(pbsc_person *person)
 {
     if (person == NULL)
         return;
+    memset(person, 0, sizeof *person);
+    person->size = sizeof *person;
     person->weight_kg = NAN;
     person->height_cm = NAN;
     person->sex = PBSC_SEX_UNKNOWN;
     person->age_years = NAN;
     person->crcl_ml_min = NAN;
     person->recipient_kg = NAN;
+    person->band = PBSC_BAND_AUTO;
 }
 
-PBSC_API void
-pbsc_day_init(pbsc_day *day)
+int
+pbsc_sized_in(void *full, size_t full_size, const void *in, size_t min)
 {
-    if (day == NULL)
-        return;
-    day->day = 0;
-    day->cd34 = NAN;
-    day->wbc = NAN;
-    day->plt = NAN;
-    day->plerixafor_mg = NAN;
-    day->processed_l = NAN;
-    day->collected = NAN;
+    size_t n = *(const size_t *)in;
+
+    if (n < min)
+        return PBSC_E_INVAL;
+    memcpy((char *)full + sizeof(size_t), (const char *)in + sizeof(size_t),
+           (n < full_size ? n : full_size) - sizeof(size_t));
+    return PBSC_OK;
+}
+
+int
+pbsc_sized_out(void *out, const void *full, size_t full_size, size_t min)
+{
+    size_t n = *(const size_t *)out;
+
+    if (n < min)
+        return PBSC_E_INVAL;
+    memcpy((char *)out + sizeof(size_t), (const char *)full + sizeof(size_t),
+           (n < full_size ? n : full_size) - sizeof(size_t));
+    return PBSC_OK;
+}
+
+int
+pbsc_person_child(const pbsc_person *p)
+{
+    return p->age_years < ADULT_YEARS; /* false when the age is unknown */
+}
+
+int
+pbsc_person_tbv(const pbsc_person *p, double *litres, pbsc_band *band, pbsc_diag *diag)
+{
+    pbsc_band b = p->band;
+    int nadler_ok = !isnan(p->height_cm) && p->sex != PBSC_SEX_UNKNOWN;
+
+    if (b == PBSC_BAND_AUTO) {
+        /* Nadler was fitted on adults (Surgery 1962;51:224): a child gets a mL/kg band */
+        if (p->age_years < NEONATE_YEARS)
+            b = PBSC_BAND_NEONATE;
+        else if (pbsc_person_child(p))
+            b = PBSC_BAND_CHILD;
+        else
+            b = nadler_ok ? PBSC_BAND_NADLER : PBSC_BAND_ADULT;
+    } else if (b == PBSC_BAND_ADULT && nadler_ok) {
+        b = PBSC_BAND_NADLER;
+    }
+    *band = b;
+    if (b == PBSC_BAND_NADLER)
+        return pbsc_tbv_nadler(p->height_cm, p->weight_kg, p->sex, litres, diag);
+    return pbsc_tbv_per_kg(p->weight_kg, b, litres, diag);
 }
 
 static int
@@ -46,6 +96,12 @@ check_person(const pbsc_person *p, pbsc_diag *diag)
         return rc;
     if (p->sex != PBSC_SEX_UNKNOWN && p->sex != PBSC_SEX_MALE && p->sex != PBSC_SEX_FEMALE)
         return pbsc_fail(diag, PBSC_E_INVAL, "sex", NAN, "unknown sex code %d", (int)p->sex);
+    if ((int)p->band < PBSC_BAND_ADULT || p->band > PBSC_BAND_NADLER)
+        return pbsc_fail(diag, PBSC_E_INVAL, "band", NAN, "unknown blood-volume band %d",
+                         (int)p->band);
+    if (p->band == PBSC_BAND_NADLER && (isnan(p->height_cm) || p->sex == PBSC_SEX_UNKNOWN))
+        return pbsc_fail(diag, PBSC_E_MISSING, isnan(p->height_cm) ? "height_cm" : "sex", NAN,
+                         "the Nadler band needs the height and the sex");
     return PBSC_OK;
 }
 
@@ -53,13 +109,18 @@ PBSC_API int
 pbsc_course_new(const pbsc_person *person, pbsc_regimen regimen, double goal, double minimum,
                 pbsc_course **course, pbsc_diag *diag)
 {
+    pbsc_person p;
     pbsc_course *c;
     int rc;
 
     if (person == NULL || course == NULL)
         return pbsc_fail(diag, PBSC_E_INVAL, person == NULL ? "person" : "course", NAN,
                          "NULL argument");
-    if ((rc = check_person(person, diag)) != PBSC_OK)
+    pbsc_person_init(&p);
+    if (pbsc_sized_in(&p, sizeof p, person, PERSON_MIN) != PBSC_OK)
+        return pbsc_fail(diag, PBSC_E_INVAL, "person", (double)person->size,
+                         "person->size %zu: initialise it with pbsc_person_init()", person->size);
+    if ((rc = check_person(&p, diag)) != PBSC_OK)
         return rc;
     if (regimen != PBSC_REGIMEN_GCSF && regimen != PBSC_REGIMEN_CHEMO_GCSF &&
         regimen != PBSC_REGIMEN_UPFRONT)
@@ -74,7 +135,7 @@ pbsc_course_new(const pbsc_person *person, pbsc_regimen regimen, double goal, do
     if (c == NULL)
         return pbsc_fail(diag, PBSC_E_NOMEM, "course", NAN, "out of memory");
     memset(c, 0, sizeof *c);
-    c->person = *person;
+    c->person = p;
     c->regimen = regimen;
     c->goal = goal;
     c->minimum = minimum;
@@ -100,60 +161,139 @@ day_fail(pbsc_diag *diag, int rc, long day)
     return rc;
 }
 
-static int
-check_day(const pbsc_course *c, const pbsc_day *d, pbsc_diag *diag)
+/* The row member a day measure lives in, or NULL for a quantity that is not one. */
+static double *
+measure(pbsc_row *r, pbsc_quantity q)
 {
+    switch (q) {
+    case PBSC_Q_CD34_UL:
+        return &r->cd34;
+    case PBSC_Q_WBC:
+        return &r->wbc;
+    case PBSC_Q_PLT:
+        return &r->plt;
+    case PBSC_Q_HCT:
+        return &r->hct;
+    case PBSC_Q_VOLUME_L:
+        return &r->processed_l;
+    case PBSC_Q_COLLECTED:
+        return &r->collected;
+    case PBSC_Q_PLERIXAFOR_MG:
+        return &r->plerixafor_mg;
+    case PBSC_Q_MOTIXAFORTIDE_MG:
+        return &r->motixafortide_mg;
+    default:
+        return NULL;
+    }
+}
+
+/* The index where `day` is or would go (rows stay in increasing day order). */
+static size_t
+slot(const pbsc_course *c, long day)
+{
+    size_t lo = 0, hi = c->n;
+
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (c->days[mid].day < day)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+/* Inserts an empty row for `day` at index i. */
+static int
+insert_row(pbsc_course *c, size_t i, long day, pbsc_diag *diag)
+{
+    pbsc_row *r;
+
+    if (c->n == c->cap) {
+        size_t cap = c->cap ? 2 * c->cap : 16;
+        pbsc_row *grown = pbsc_realloc(c->days, cap * sizeof *grown);
+
+        if (grown == NULL)
+            return pbsc_fail(diag, PBSC_E_NOMEM, "course", NAN, "out of memory");
+        c->days = grown;
+        c->cap = cap;
+    }
+    memmove(&c->days[i + 1], &c->days[i], (c->n - i) * sizeof *c->days);
+    c->n++;
+    r = &c->days[i];
+    r->day = day;
+    r->cd34 = r->wbc = r->plt = r->hct = NAN;
+    r->processed_l = r->collected = r->plerixafor_mg = r->motixafortide_mg = NAN;
+    return PBSC_OK;
+}
+
+/* The course's warnings, recomputed from its rows after every change (rows may be amended,
+ * so a warning is never left behind by a corrected value). */
+static void
+rewarn(pbsc_course *c)
+{
+    size_t i;
+
+    c->warnings = 0;
+    for (i = 0; i < c->n; i++) {
+        const pbsc_row *r = &c->days[i];
+        /* plerixafor is labelled after 4 days of G-CSF (DOMAIN.md section 6): earlier is
+         * possible, so accepted, but flagged */
+        if (c->regimen != PBSC_REGIMEN_CHEMO_GCSF && PBSC_ROW_DOSE(r) && r->day < 4)
+            c->warnings |= PBSC_W_PLERIXAFOR_EARLY;
+        if (i > 0 && r->day > c->days[i - 1].day + 1)
+            c->warnings |= PBSC_W_DAY_GAP;
+    }
+}
+
+PBSC_API int
+pbsc_course_set(pbsc_course *course, long day, pbsc_quantity quantity, double value,
+                pbsc_diag *diag)
+{
+    pbsc_row scratch;
+    size_t i;
     int rc;
 
-    if ((rc = pbsc_need(PBSC_Q_DAY, (double)d->day, NULL, diag)) != PBSC_OK)
-        return rc;
-    if (c->n > 0 && d->day == c->days[c->n - 1].day)
-        return pbsc_fail(diag, PBSC_E_DUPLICATE, "day", (double)d->day, "day %ld is given twice",
-                         d->day);
-    if (c->n > 0 && d->day < c->days[c->n - 1].day)
-        return pbsc_fail(diag, PBSC_E_ORDER, "day", (double)d->day,
-                         "day %ld comes after day %ld: days must increase", d->day,
-                         c->days[c->n - 1].day);
-    if ((rc = pbsc_optional(PBSC_Q_CD34_UL, d->cd34, NULL, diag)) != PBSC_OK ||
-        (rc = pbsc_optional(PBSC_Q_WBC, d->wbc, NULL, diag)) != PBSC_OK ||
-        (rc = pbsc_optional(PBSC_Q_PLT, d->plt, NULL, diag)) != PBSC_OK ||
-        (rc = pbsc_optional(PBSC_Q_PLERIXAFOR_MG, d->plerixafor_mg, NULL, diag)) != PBSC_OK ||
-        (rc = pbsc_optional(PBSC_Q_VOLUME_L, d->processed_l, "processed_l", diag)) != PBSC_OK ||
-        (rc = pbsc_optional(PBSC_Q_COLLECTED, d->collected, NULL, diag)) != PBSC_OK)
-        return rc;
-    if ((!isnan(d->processed_l) || !isnan(d->collected)) && isnan(d->cd34))
-        return pbsc_fail(diag, PBSC_E_MISSING, "cd34", NAN,
-                         "day %ld has an apheresis but no PB CD34 count that morning", d->day);
+    if (course == NULL)
+        return pbsc_fail(diag, PBSC_E_INVAL, "course", NAN, "NULL argument");
+    if ((rc = pbsc_need(PBSC_Q_DAY, (double)day, NULL, diag)) != PBSC_OK)
+        return day_fail(diag, rc, day);
+    if (measure(&scratch, quantity) == NULL)
+        return day_fail(diag,
+                        pbsc_fail(diag, PBSC_E_INVAL, "quantity", NAN,
+                                  "quantity %d is not a measure of a day", (int)quantity),
+                        day);
+    if ((rc = pbsc_optional(quantity, value, NULL, diag)) != PBSC_OK)
+        return day_fail(diag, rc, day);
+    i = slot(course, day);
+    if ((i == course->n || course->days[i].day != day) &&
+        (rc = insert_row(course, i, day, diag)) != PBSC_OK)
+        return day_fail(diag, rc, day);
+    *measure(&course->days[i], quantity) = value;
+    rewarn(course);
     return PBSC_OK;
 }
 
 PBSC_API int
-pbsc_course_add(pbsc_course *course, const pbsc_day *day, pbsc_diag *diag)
+pbsc_course_get(const pbsc_course *course, long day, pbsc_quantity quantity, double *value,
+                pbsc_diag *diag)
 {
-    int rc;
+    pbsc_row scratch;
+    size_t i;
 
-    if (course == NULL || day == NULL)
-        return pbsc_fail(diag, PBSC_E_INVAL, course == NULL ? "course" : "day", NAN,
+    if (course == NULL || value == NULL)
+        return pbsc_fail(diag, PBSC_E_INVAL, course == NULL ? "course" : "value", NAN,
                          "NULL argument");
-    if ((rc = check_day(course, day, diag)) != PBSC_OK)
-        return day_fail(diag, rc, day->day);
-    if (course->n == course->cap) {
-        size_t cap = course->cap ? 2 * course->cap : 16;
-        pbsc_day *grown = pbsc_realloc(course->days, cap * sizeof *grown);
-
-        if (grown == NULL)
-            return day_fail(diag, pbsc_fail(diag, PBSC_E_NOMEM, "course", NAN, "out of memory"),
-                            day->day);
-        course->days = grown;
-        course->cap = cap;
-    }
-    /* Plerixafor is labelled after 4 days of G-CSF (DOMAIN.md section 6): earlier is
-     * possible, so accepted, but flagged. */
-    if (course->regimen != PBSC_REGIMEN_CHEMO_GCSF && day->plerixafor_mg > 0.0 && day->day < 4)
-        course->warnings |= PBSC_W_PLERIXAFOR_EARLY;
-    if (course->n > 0 && day->day > course->days[course->n - 1].day + 1)
-        course->warnings |= PBSC_W_DAY_GAP;
-    course->days[course->n++] = *day;
+    if (measure(&scratch, quantity) == NULL)
+        return pbsc_fail(diag, PBSC_E_INVAL, "quantity", NAN,
+                         "quantity %d is not a measure of a day", (int)quantity);
+    i = slot(course, day);
+    if (i == course->n || course->days[i].day != day)
+        return day_fail(diag,
+                        pbsc_fail(diag, PBSC_E_NODATA, "day", (double)day,
+                                  "the course has no row for day %ld", day),
+                        day);
+    *value = *measure((pbsc_row *)&course->days[i], quantity);
     return PBSC_OK;
 }
 
@@ -163,10 +303,24 @@ pbsc_course_length(const pbsc_course *course)
     return course == NULL ? 0 : course->n;
 }
 
-PBSC_API const pbsc_day *
+PBSC_API long
 pbsc_course_day(const pbsc_course *course, size_t i)
 {
-    return course == NULL || i >= course->n ? NULL : &course->days[i];
+    return course == NULL || i >= course->n ? 0 : course->days[i].day;
+}
+
+PBSC_API int
+pbsc_course_person(const pbsc_course *course, pbsc_person *person)
+{
+    if (course == NULL || person == NULL)
+        return PBSC_E_INVAL;
+    return pbsc_sized_out(person, &course->person, sizeof course->person, PERSON_MIN);
+}
+
+PBSC_API int
+pbsc_course_donor(const pbsc_course *course)
+{
+    return course != NULL && !isnan(course->person.recipient_kg);
 }
 
 PBSC_API unsigned
@@ -178,18 +332,18 @@ pbsc_course_warnings(const pbsc_course *course)
 PBSC_API const char *
 pbsc_warning_name(unsigned warning)
 {
-    switch (warning) {
-    case PBSC_W_PLERIXAFOR_EARLY:
-        return "plerixafor-before-day-4";
-    case PBSC_W_CRCL_UNKNOWN:
-        return "crcl-unknown";
-    case PBSC_W_OFF_LABEL_DOSE:
-        return "off-label-dose";
-    case PBSC_W_DAY_GAP:
-        return "day-gap";
-    default:
-        return "unknown-warning";
-    }
+    static const char *const names[] = {
+        "plerixafor-before-day-4", "crcl-unknown",   "off-label-dose",
+        "day-gap",                 "after-stop",     "dose-not-given",
+        "dose-unadvised",          "apheresis-unadvised", "child",
+        "age-unknown-per-kg-dose",
+    };
+    size_t i;
+
+    for (i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (warning == 1u << i)
+            return names[i];
+    return "unknown-warning";
 }
 
 int
@@ -203,11 +357,10 @@ pbsc_course_index(const pbsc_course *c, long day, size_t *index, pbsc_diag *diag
         *index = c->n - 1;
         return PBSC_OK;
     }
-    for (i = 0; i < c->n; i++) {
-        if (c->days[i].day == day) {
-            *index = i;
-            return PBSC_OK;
-        }
+    i = slot(c, day);
+    if (i < c->n && c->days[i].day == day) {
+        *index = i;
+        return PBSC_OK;
     }
     pbsc_fail(diag, PBSC_E_NODATA, "day", (double)day, "the course has no row for day %ld", day);
     if (diag != NULL)

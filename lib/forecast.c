@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Forecast: tomorrow's PB CD34 under each option, and the chance of reaching the goal from
  * today (Monte Carlo with a caller-seeded GSL generator, no heap allocation). */
-#include "pbsc_private.h"
+#include "decide_private.h"
 
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_randist.h>
@@ -79,7 +79,7 @@ check_option(pbsc_option option, pbsc_diag *diag)
 
 /* The counting error of today's count: the yield model's (lib/yield.c). */
 static int
-count_variance(const pbsc_day *t, double *var, pbsc_diag *diag)
+count_variance(const pbsc_row *t, double *var, pbsc_diag *diag)
 {
     pbsc_session s;
 
@@ -103,7 +103,7 @@ PBSC_API int
 pbsc_forecast_count(const pbsc_course *course, const pbsc_model *model, long day,
                     pbsc_option option, double level, pbsc_count_forecast *out, pbsc_diag *diag)
 {
-    const pbsc_day *t;
+    const pbsc_row *t;
     double mu, sigma, var, z;
     size_t today;
     int rc;
@@ -154,6 +154,7 @@ struct start {
     double cap_l; /* litres per session */
     double per_l; /* median yield per litre per unit count and CE: 1 / recipient kg */
     pbsc_option option;
+    int evening; /* today's session is done and counted: the option is tonight's */
 };
 
 struct run {
@@ -171,11 +172,15 @@ simulate(const struct start *s, gsl_rng *r, double ln_ce, struct run *out)
     double collected = s->collected;
     long aph = s->aphereses, doses = s->doses, day = s->day;
     pbsc_option option = s->option;
+    int done = s->evening; /* today's session already in `collected` */
 
-    while (collected < s->goal && aph < s->sp->max_sessions && day <= s->sp->last_day) {
+    while (done || (!pbsc_reached(collected, s->goal) && aph < s->sp->max_sessions &&
+                    day <= s->sp->last_day)) {
         double mu, sigma;
         int dose;
-        if (option == PBSC_OPTION_COLLECT || option == PBSC_OPTION_COLLECT_PLERIXAFOR) {
+        if (done) {
+            done = 0;
+        } else if (option == PBSC_OPTION_COLLECT || option == PBSC_OPTION_COLLECT_PLERIXAFOR) {
             double y = count * s->cap_l * exp(ln_ce) * s->per_l;
             collected += y;
             aph++;
@@ -236,7 +241,7 @@ static int
 starting_point(struct start *s, size_t today, pbsc_ce_model *ce, pbsc_diag *diag)
 {
     const pbsc_course *c = s->c;
-    const pbsc_day *t = &c->days[today];
+    const pbsc_row *t = &c->days[today];
     pbsc_session sess;
     double tbv;
     size_t i;
@@ -252,13 +257,13 @@ starting_point(struct start *s, size_t today, pbsc_ce_model *ce, pbsc_diag *diag
                          isnan(s->goal) ? "goal" : "minimum");
     if (isnan(t->cd34))
         return pbsc_fail(diag, PBSC_E_MISSING, "cd34", NAN, "day %ld has no PB CD34", t->day);
-    for (i = 0; i < today; i++) {
-        const pbsc_day *d = &c->days[i];
+    for (i = 0; i < today + (size_t)s->evening; i++) {
+        const pbsc_row *d = &c->days[i];
         if (!isnan(d->processed_l) || !isnan(d->collected)) {
             s->aphereses++;
             s->collected += isnan(d->collected) ? 0.0 : d->collected;
         }
-        s->doses += d->plerixafor_mg > 0.0;
+        s->doses += i < today && d->plerixafor_mg > 0.0;
     }
     pbsc_session_init(&sess);
     sess.cd34 = t->cd34;
@@ -267,7 +272,7 @@ starting_point(struct start *s, size_t today, pbsc_ce_model *ce, pbsc_diag *diag
     sess.sex = c->person.sex;
     if ((rc = pbsc_session_tbv(&sess, &tbv, diag)) != PBSC_OK ||
         (rc = count_variance(t, &s->var_count, diag)) != PBSC_OK ||
-        (rc = pbsc_model_ce(s->m, t->wbc, NAN, ce, diag)) != PBSC_OK)
+        (rc = pbsc_model_ce(s->m, t->wbc, t->hct, ce, diag)) != PBSC_OK)
         return rc;
     s->cap_l = fmin(s->sp->session_tbv_multiple * tbv, 60.0);
     if (!isnan(s->sp->session_litres))
@@ -294,17 +299,15 @@ union rng_state {
     unsigned long words[16];
 };
 
+static int estimate(struct start *s, size_t today, pbsc_success *out, pbsc_diag *diag);
+
 PBSC_API int
 pbsc_success_estimate(const pbsc_course *course, const pbsc_model *model, long day,
                       pbsc_option option, const pbsc_success_params *params, pbsc_success *out,
                       pbsc_diag *diag)
 {
-    union rng_state state;
-    gsl_rng r;
     struct start s;
-    pbsc_ce_model ce;
-    double goal_hits = 0, min_hits = 0, aph = 0, doses = 0;
-    size_t today, n;
+    size_t today;
     int rc;
 
     if (course == NULL || model == NULL || params == NULL || out == NULL)
@@ -323,9 +326,42 @@ pbsc_success_estimate(const pbsc_course *course, const pbsc_model *model, long d
         (rc = check_params(params, diag)) != PBSC_OK ||
         (rc = pbsc_course_index(course, day, &today, diag)) != PBSC_OK)
         return rc;
+    return estimate(&s, today, out, diag);
+}
+
+int
+pbsc_success_tonight(const pbsc_course *course, const pbsc_model *model, size_t today, int dose,
+                     const pbsc_success_params *params, pbsc_success *out, pbsc_diag *diag)
+{
+    struct start s;
+    int rc;
+
+    memset(&s, 0, sizeof s);
+    s.c = course;
+    s.m = model;
+    s.sp = params;
+    s.option = dose ? PBSC_OPTION_COLLECT_PLERIXAFOR : PBSC_OPTION_COLLECT;
+    s.evening = 1;
+    if ((rc = check_params(params, diag)) != PBSC_OK)
+        return rc;
+    return estimate(&s, today, out, diag);
+}
+
+static int
+estimate(struct start *sp, size_t today, pbsc_success *out, pbsc_diag *diag)
+{
+    const pbsc_success_params *params = sp->sp;
+    union rng_state state;
+    struct start s = *sp;
+    gsl_rng r;
+    pbsc_ce_model ce;
+    double goal_hits = 0, min_hits = 0, aph = 0, doses = 0;
+    size_t n;
+    int rc;
+
     if ((rc = starting_point(&s, today, &ce, diag)) != PBSC_OK) {
         if (diag != NULL)
-            diag->day = course->days[today].day;
+            diag->day = s.c->days[today].day;
         return rc;
     }
     if (gsl_rng_taus2->size > sizeof state)
@@ -340,8 +376,8 @@ pbsc_success_estimate(const pbsc_course *course, const pbsc_model *model, long d
         /* the person's CE, shared by all their sessions (as pbsc_yield_sessions assumes) */
         double ln_ce = log(ce.median) + gsl_ran_gaussian_ziggurat(&r, ce.sigma);
         simulate(&s, &r, ln_ce, &run);
-        goal_hits += run.collected >= s.goal;
-        min_hits += run.collected >= s.minimum;
+        goal_hits += pbsc_reached(run.collected, s.goal);
+        min_hits += pbsc_reached(run.collected, s.minimum);
         aph += (double)run.aphereses;
         doses += (double)run.doses;
     }

@@ -27,7 +27,7 @@ pbsc_risk_init(pbsc_risk *risk)
 }
 
 static int
-is_apheresis(const pbsc_day *d)
+is_apheresis(const pbsc_row *d)
 {
     return !isnan(d->processed_l) || !isnan(d->collected);
 }
@@ -42,10 +42,10 @@ pbsc_gitmo_peak(const pbsc_course *c, size_t last)
     size_t i;
 
     for (i = 0; i <= last; i++) {
-        const pbsc_day *d = &c->days[i];
+        const pbsc_row *d = &c->days[i];
         if (d->day <= horizon && !isnan(d->cd34))
             peak = fmax(peak, d->cd34);
-        if (d->plerixafor_mg > 0.0)
+        if (PBSC_ROW_DOSE(d))
             break;
     }
     if (c->days[last].day >= horizon && peak >= 0.0 && peak < PEAK_CD34)
@@ -64,7 +64,7 @@ pbsc_gitmo_harvest(const pbsc_course *c, size_t n)
     size_t i, aphereses = 0;
 
     for (i = 0; i < n && aphereses < APHERESES; i++) {
-        const pbsc_day *d = &c->days[i];
+        const pbsc_row *d = &c->days[i];
         if (!is_apheresis(d))
             continue;
         if (isnan(d->collected))

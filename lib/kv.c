@@ -132,18 +132,38 @@ pbsc_kv_read_file(const char *path, char **text, size_t *length, pbsc_diag *diag
     return PBSC_OK;
 }
 
+/* FNV-1a 64 (Fowler-Noll-Vo): offset basis and prime of the 64-bit variant. */
+#define FNV_BASIS 0xcbf29ce484222325ULL
+#define FNV_PRIME 0x100000001b3ULL
+
 void
 pbsc_put(pbsc_out *o, const char *fmt, ...)
 {
     int room = o->buf != NULL && o->len < o->size;
+    char chunk[512];
     va_list ap;
-    int n;
+    int n, i;
 
     va_start(ap, fmt);
-    n = vsnprintf(room ? o->buf + o->len : NULL, room ? o->size - o->len : 0, fmt, ap);
+    if (o->hashing) { /* a hash of the text, with no buffer for it */
+        n = vsnprintf(chunk, sizeof chunk, fmt, ap);
+        for (i = 0; i < n && i < (int)sizeof chunk - 1; i++)
+            o->hash = (o->hash ^ (unsigned char)chunk[i]) * FNV_PRIME;
+    } else {
+        n = vsnprintf(room ? o->buf + o->len : NULL, room ? o->size - o->len : 0, fmt, ap);
+    }
     va_end(ap);
     if (n > 0)
         o->len += (size_t)n;
+}
+
+void
+pbsc_hash_text(void (*write)(const void *obj, pbsc_out *o), const void *obj, char hex[17])
+{
+    pbsc_out o = {NULL, 0, 0, 1, FNV_BASIS};
+
+    write(obj, &o);
+    snprintf(hex, 17, "%016llx", o.hash);
 }
 
 /* The shortest of 15, 16 or 17 significant digits that reads back as the same double
@@ -166,7 +186,7 @@ int
 pbsc_format(void (*write)(const void *obj, pbsc_out *o), const void *obj, char *buffer,
             size_t size, size_t *needed)
 {
-    pbsc_out o = {NULL, 0, 0};
+    pbsc_out o = {NULL, 0, 0, 0, 0};
 
     if (obj == NULL || (buffer == NULL && size > 0))
         return PBSC_E_INVAL;

@@ -25,6 +25,7 @@
  *   purpose (a 95% ratio range of x0.37 to x2.7) [ours]; a site fits its own.
  */
 static const pbsc_model_params defaults = {
+    .size = sizeof(pbsc_model_params),
     .ce = {"generic-auto", "1", "mixed devices", "autologous patients", 0.46, 0.5108088028,
            "Gidron A et al., BMT 2005;35:243"},
     .ce_wbc_slope = 0.0,
@@ -73,12 +74,76 @@ set_strings(pbsc_model *m, const pbsc_ce_model *ce)
     own_strings(m);
 }
 
+/* The 1.0 layouts end with motixafortide_sigma and hash. */
+#define PARAMS_MIN (offsetof(pbsc_model_params, motixafortide_sigma) + sizeof(double))
+#define INFO_MIN (offsetof(pbsc_model_info, hash) + sizeof(const char *))
+
+static void model_into(const void *obj, pbsc_out *o);
+
+void
+pbsc_model_rehash(pbsc_model *m)
+{
+    pbsc_hash_text(model_into, m, m->hash);
+}
+
+/* The literature model as a constant, for decisions without a site model (no work per
+ * call). Its hash is pbsc_model_rehash()'s of these values; tests/check_model.c recomputes
+ * it, so a changed default cannot keep a stale hash. */
+#define DEFAULTS_HASH "02074cf38ac3dc4e"
+static const pbsc_model default_model = {
+    .p = defaults,
+    .id = "defaults",
+    .version = "1",
+    .fitted = 0,
+    .hash = DEFAULTS_HASH,
+    .ce_id = "generic-auto",
+    .ce_device = "mixed devices",
+    .ce_setting = "autologous patients",
+    .ce_source = "Gidron A et al., BMT 2005;35:243",
+};
+
+const pbsc_model *
+pbsc_model_default(void)
+{
+    return &default_model;
+}
+
 void
 pbsc_model_defaults(pbsc_model *m)
 {
-    memset(m, 0, sizeof *m);
-    m->p = defaults;
-    set_strings(m, &defaults.ce);
+    *m = default_model;
+    own_strings(m);
+}
+
+PBSC_API void
+pbsc_model_params_init(pbsc_model_params *params)
+{
+    if (params != NULL)
+        *params = defaults;
+}
+
+PBSC_API void
+pbsc_model_info_init(pbsc_model_info *info)
+{
+    if (info == NULL)
+        return;
+    memset(info, 0, sizeof *info);
+    info->size = sizeof *info;
+}
+
+PBSC_API int
+pbsc_model_info_get(const pbsc_model *model, pbsc_model_info *info)
+{
+    pbsc_model_info full;
+
+    if (model == NULL || info == NULL)
+        return PBSC_E_INVAL;
+    pbsc_model_info_init(&full);
+    full.id = model->id;
+    full.version = model->version;
+    full.fitted = model->fitted;
+    full.hash = model->hash;
+    return pbsc_sized_out(info, &full, sizeof full, INFO_MIN);
 }
 
 PBSC_API int
@@ -107,8 +172,7 @@ pbsc_model_get(const pbsc_model *model, pbsc_model_params *params)
 {
     if (model == NULL || params == NULL)
         return PBSC_E_INVAL;
-    *params = model->p;
-    return PBSC_OK;
+    return pbsc_sized_out(params, &model->p, sizeof model->p, PARAMS_MIN);
 }
 
 /* A ratio or fold: finite, in (0, 100]; its sigma in [0, 3]. Input sanity, not clinical. */
@@ -193,16 +257,48 @@ check_strings(const pbsc_ce_model *ce, pbsc_diag *diag)
 PBSC_API int
 pbsc_model_set(pbsc_model *model, const pbsc_model_params *params, pbsc_diag *diag)
 {
+    pbsc_model_params full = defaults;
     int rc;
 
     if (model == NULL || params == NULL)
         return pbsc_fail(diag, PBSC_E_INVAL, model == NULL ? "model" : "params", NAN,
                          "NULL argument");
-    if ((rc = pbsc_model_check(params, diag)) != PBSC_OK ||
-        (rc = check_strings(&params->ce, diag)) != PBSC_OK)
+    if (pbsc_sized_in(&full, sizeof full, params, PARAMS_MIN) != PBSC_OK)
+        return pbsc_fail(diag, PBSC_E_INVAL, "params", (double)params->size,
+                         "params->size %zu: initialise it with pbsc_model_params_init()",
+                         params->size);
+    if ((rc = pbsc_model_check(&full, diag)) != PBSC_OK ||
+        (rc = check_strings(&full.ce, diag)) != PBSC_OK)
         return rc;
-    model->p = *params;
-    set_strings(model, &params->ce); /* copies: the caller's strings need not outlive it */
+    model->p = full;
+    model->p.size = sizeof model->p;
+    set_strings(model, &full.ce); /* copies: the caller's strings need not outlive it */
+    pbsc_model_rehash(model);
+    return PBSC_OK;
+}
+
+PBSC_API int
+pbsc_model_from_ce(const pbsc_ce_model *ce, pbsc_model **model, pbsc_diag *diag)
+{
+    pbsc_model_params p = defaults;
+    pbsc_model *m;
+    int rc;
+
+    if (ce == NULL || model == NULL)
+        return pbsc_fail(diag, PBSC_E_INVAL, ce == NULL ? "ce" : "model", NAN, "NULL argument");
+    if ((rc = pbsc_model_new(&m, diag)) != PBSC_OK)
+        return rc;
+    p.ce = *ce;
+    if ((rc = pbsc_model_set(m, &p, diag)) != PBSC_OK) {
+        pbsc_model_free(m);
+        return rc;
+    }
+    /* the literature model with this CE: named after the CE preset it carries */
+    snprintf(m->id, sizeof m->id, "ce:%.28s", ce->id != NULL ? ce->id : "");
+    snprintf(m->version, sizeof m->version, "%.15s",
+             ce->version != NULL && ce->version[0] != '\0' ? ce->version : "1");
+    pbsc_model_rehash(m);
+    *model = m;
     return PBSC_OK;
 }
 
@@ -289,7 +385,7 @@ pbsc_model_risk(const pbsc_model *model, const double *values, size_t count, dou
 
 /* ---- the model file -------------------------------------------------------------------- */
 
-enum mkind { M_STR, M_NUM, M_RATIOS };
+enum mkind { M_STR, M_NUM, M_RATIOS, M_BOOL };
 
 struct mkey {
     const char *name;
@@ -308,6 +404,9 @@ struct mkey {
     }
 
 static const struct mkey mkeys[] = {
+    MSTR("id", id),
+    MSTR("version", version),
+    {"fitted", M_BOOL, offsetof(pbsc_model, fitted), 0},
     MSTR("ce_id", ce_id),
     MSTR("ce_device", ce_device),
     MSTR("ce_setting", ce_setting),
@@ -472,6 +571,13 @@ model_line(void *ctx, const char *k, size_t kn, const char *v, size_t vn, pbsc_d
         if (!pbsc_kv_copy(base + mkeys[i].offset, mkeys[i].size, v, vn))
             return pbsc_fail(diag, PBSC_E_RANGE, mkeys[i].name, NAN, "%s: too long", mkeys[i].name);
         return PBSC_OK;
+    case M_BOOL:
+        if ((vn == 3 && strncmp(v, "yes", 3) == 0) || (vn == 2 && strncmp(v, "no", 2) == 0)) {
+            *(int *)(void *)(base + mkeys[i].offset) = vn == 3;
+            return PBSC_OK;
+        }
+        return pbsc_fail(diag, PBSC_E_PARSE, mkeys[i].name, NAN, "%s: '%.*s' is not yes or no",
+                         mkeys[i].name, (int)(vn > 20 ? 20 : vn), v);
     case M_RATIOS:
         rc = parse_ratios((double *)(void *)(base + mkeys[i].offset), mkeys[i].name, v, vn, diag);
         if (rc != PBSC_OK)
@@ -507,6 +613,11 @@ pbsc_model_parse(const char *text, size_t length, pbsc_model **model, pbsc_diag 
     if (rc == PBSC_OK) {
         own_strings(mp.m);
         rc = pbsc_model_check(&mp.m->p, diag);
+        if (!mp.seen[0]) /* a file that does not name itself is not the literature model */
+            snprintf(mp.m->id, sizeof mp.m->id, "site");
+        if (!mp.seen[1])
+            mp.m->version[0] = '\0';
+        pbsc_model_rehash(mp.m);
     }
     if (rc != PBSC_OK) {
         if (diag != NULL && diag->line < 0)
@@ -545,12 +656,15 @@ model_into(const void *obj, pbsc_out *o)
     size_t i;
     int d;
 
-    pbsc_put(o, "# pbsc-model(5) file written by libpbsc %s\npbsc-model = " MODEL_VERSION "\n",
-             pbsc_version_string());
+    if (!o->hashing) /* the hash is of the model, not of the library that wrote it */
+        pbsc_put(o, "# pbsc-model(5) file written by libpbsc %s\n", pbsc_version_string());
+    pbsc_put(o, "pbsc-model = " MODEL_VERSION "\n");
     for (i = 0; i < NMKEYS; i++) {
         const struct mkey *k = &mkeys[i];
         pbsc_put(o, "%s =", k->name);
-        if (k->kind == M_STR)
+        if (k->kind == M_BOOL)
+            pbsc_put(o, " %s", *(const int *)(const void *)(base + k->offset) ? "yes" : "no");
+        else if (k->kind == M_STR)
             pbsc_put(o, " %s", base + k->offset);
         else if (k->kind == M_NUM) {
             pbsc_put(o, " ");

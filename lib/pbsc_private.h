@@ -5,6 +5,8 @@
 
 #include "pbsc.h"
 
+#include <math.h>
+
 #if defined(__GNUC__)
 #define PBSC_PRINTF(f, a) __attribute__((format(printf, f, a)))
 #else
@@ -30,18 +32,42 @@ void *pbsc_alloc(size_t size);
 void *pbsc_realloc(void *p, size_t size);
 void pbsc_dealloc(void *p);
 
+/* One day of a course: the morning's measures, that day's apheresis, that evening's doses.
+ * NAN = not measured. */
+typedef struct pbsc_row {
+    long day;
+    double cd34, wbc, plt, hct;        /* the morning */
+    double processed_l, collected;     /* the day's apheresis */
+    double plerixafor_mg, motixafortide_mg; /* that evening */
+} pbsc_row;
+
+/* The row has an apheresis recorded; an evening dose recorded (either drug). */
+#define PBSC_ROW_APHERESIS(r) (!isnan((r)->processed_l) || !isnan((r)->collected))
+#define PBSC_ROW_DOSE(r) ((r)->plerixafor_mg > 0.0 || (r)->motixafortide_mg > 0.0)
+
+/* Copies a size-tagged struct from a caller: the fields its size covers over `full`, which
+ * holds the defaults; PBSC_E_INVAL when size is below the 1.0 layout's `min`. */
+int pbsc_sized_in(void *full, size_t full_size, const void *in, size_t min);
+/* Copies `full` out to a caller's size-tagged struct, keeping the caller's size. */
+int pbsc_sized_out(void *out, const void *full, size_t full_size, size_t min);
+
 struct pbsc_course {
     pbsc_person person;
     pbsc_regimen regimen;
     double goal;    /* NAN: the policy's default */
     double minimum; /* NAN: the policy's default */
-    pbsc_day *days;
+    pbsc_row *days; /* in increasing day order */
     size_t n, cap;
     unsigned warnings;
 };
 
 /* The index of the row for `day` (day <= 0: the last row); PBSC_E_NODATA if none. */
 int pbsc_course_index(const pbsc_course *c, long day, size_t *index, pbsc_diag *diag);
+/* The person's blood volume for the session caps (lib/course.c): Nadler for an adult with
+ * height and sex, else the band (PBSC_BAND_AUTO resolved from the age); *band says which. */
+int pbsc_person_tbv(const pbsc_person *p, double *litres, pbsc_band *band, pbsc_diag *diag);
+/* Known to be under 18 years. */
+int pbsc_person_child(const pbsc_person *p);
 
 /* GITMO's proven-poor criteria (lib/gitmo.c): the G-CSF peak on rows 0..last, the harvest
  * after 3 aphereses on rows 0..n-1; the criterion's text, or NULL. */
@@ -53,6 +79,10 @@ const char *pbsc_gitmo_harvest(const pbsc_course *c, size_t n);
 #define PBSC_MAX_TERMS 33
 struct pbsc_model {
     pbsc_model_params p;
+    char id[32];      /* "defaults", or a file's `id` */
+    char version[16];
+    int fitted;
+    char hash[17];    /* pbsc_model_rehash() after every change */
     char ce_id[32];
     char ce_device[64];
     char ce_setting[64];
@@ -64,6 +94,9 @@ struct pbsc_model {
 
 /* The literature defaults of a model (pbsc_model_new(3)); checks a parameter set. */
 void pbsc_model_defaults(pbsc_model *m);
+void pbsc_model_rehash(pbsc_model *m);
+/* The literature model, built once per call site on the stack is too slow: a const one. */
+const pbsc_model *pbsc_model_default(void);
 int pbsc_model_check(const pbsc_model_params *p, pbsc_diag *diag);
 
 /* `key = value` text (lib/kv.c), shared by policy and model files. pbsc_kv_parse calls fn
@@ -82,7 +115,11 @@ int pbsc_kv_read_file(const char *path, char **text, size_t *length, pbsc_diag *
 typedef struct pbsc_out {
     char *buf;
     size_t size, len;
+    int hashing;             /* 1: fold the text into `hash` instead of writing it */
+    unsigned long long hash; /* FNV-1a 64 */
 } pbsc_out;
+/* The FNV-1a 64 hash of what write() writes, as 16 hex digits (no allocation). */
+void pbsc_hash_text(void (*write)(const void *obj, pbsc_out *o), const void *obj, char hex[17]);
 void pbsc_put(pbsc_out *o, const char *fmt, ...) PBSC_PRINTF(2, 3);
 void pbsc_put_number(pbsc_out *o, double x);
 int pbsc_format(void (*write)(const void *obj, pbsc_out *o), const void *obj, char *buffer,
@@ -128,7 +165,8 @@ struct pbsc_policy {
     double volume_probability;   /* volume to process: P(today reaches the remaining dose) */
     double level;                /* interval level of the projection */
     int plerixafor_fixed_dose;   /* <= 83 kg: 20 mg (13 mg renal) fixed, not per kg */
-    int forecast;                /* the model-based engine (lib/decide.c, forecast rules) */
+    unsigned scope;              /* PBSC_SCOPE_* bits */
+    int forecast;                /* the model-based engine (lib/engine_forecast.c) */
     double forecast_p_below;     /* plerixafor when P(goal without it) < this */
     double forecast_min_yield;   /* collect when today's median yield >= this, x10^6/kg */
     double forecast_min_gain;    /* ... and only when plerixafor raises P(goal) this much */

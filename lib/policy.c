@@ -12,6 +12,8 @@
 #define GCSF PBSC_REGIMEN_BIT(PBSC_REGIMEN_GCSF)
 #define CHEMO PBSC_REGIMEN_BIT(PBSC_REGIMEN_CHEMO_GCSF)
 #define UPFRONT PBSC_REGIMEN_BIT(PBSC_REGIMEN_UPFRONT)
+#define AUTO PBSC_SCOPE_AUTOLOGOUS
+#define DONOR PBSC_SCOPE_DONOR
 
 /*
  * Defaults of the general fields, where the literature is silent (pbsc-policy(5)):
@@ -26,7 +28,7 @@
 #define GENERAL_DEFAULTS                                                                           \
     .recovery_wbc = 1.0, .max_plerixafor_doses = 4, .max_sessions = 4, .max_day = 20,              \
     .session_tbv_multiple = 3.0, .session_litres = NAN, .volume_probability = 0.90, .level = 0.90, \
-    .plerixafor_fixed_dose = 0, FORECAST_DEFAULTS
+    .plerixafor_fixed_dose = 0, .scope = AUTO, FORECAST_DEFAULTS
 
 /*
  * The model-based ("forecast") engine's defaults, off unless `forecast = yes`; ours, not
@@ -115,6 +117,20 @@ static const pbsc_policy presets[] = {
      .source = "Transfus Apher Sci 2022;61:103303 (PMID 34801430)", .provenance = ABSTRACT,
      .regimens = GCSF, .assess_day = 5, .assess_last_day = 5, .collect_day = 5,
      .plerixafor_below = 20.0},
+    /* Healthy donors (DOMAIN.md section 11): G-CSF for 5 days, apheresis on day 5 (Pulsipher,
+     * Blood 2008;112:2092); a second apheresis the next day when the first falls short of the
+     * recipient's dose (Kayser, Transfus Med Hemother 2023;50:396: 49 of 588 donors); no
+     * plerixafor (not licensed for healthy donors). Two aphereses at most [interp]. */
+    {GENERAL_DEFAULTS, RULES_OFF, .id = "donor-d5", .version = "1",
+     .name = "Healthy donor: G-CSF 5 days, apheresis day 5, a second on day 6 if short; no "
+             "plerixafor",
+     .source = "Pulsipher MA et al., Blood 2008;112:2092; Kayser S et al., Transfus Med "
+               "Hemother 2023;50:396",
+     .provenance = "read as abstracts; two aphereses at most is our reading of the 'second "
+                   "apheresis' practice [interp]; no count threshold: the donor is collected "
+                   "on day 5 whatever the count",
+     .regimens = GCSF, .scope = DONOR, .assess_day = 5, .assess_last_day = 5, .collect_day = 5,
+     .max_plerixafor_doses = 0, .max_sessions = 2},
     {GENERAL_DEFAULTS, RULES_OFF, .id = "forecast", .version = "1",
      .name = "Model-based: plerixafor when P(goal within the limits without it) < 0.80; "
              "collect when today's median yield >= 0.5",
@@ -166,17 +182,35 @@ pbsc_policy_find(const char *id, const pbsc_policy **policy, pbsc_diag *diag)
     return pbsc_fail(diag, PBSC_E_UNKNOWN, "policy", NAN, "no policy preset named '%.40s'", id);
 }
 
+/* The 1.0 layout of pbsc_policy_info ends with `model_based`. */
+#define INFO_MIN (offsetof(pbsc_policy_info, model_based) + sizeof(int))
+
+PBSC_API void
+pbsc_policy_info_init(pbsc_policy_info *info)
+{
+    if (info == NULL)
+        return;
+    memset(info, 0, sizeof *info);
+    info->size = sizeof *info;
+}
+
 PBSC_API int
 pbsc_policy_info_get(const pbsc_policy *policy, pbsc_policy_info *info)
 {
+    pbsc_policy_info full;
+
     if (policy == NULL || info == NULL)
         return PBSC_E_INVAL;
-    info->id = policy->id;
-    info->version = policy->version;
-    info->name = policy->name;
-    info->source = policy->source;
-    info->provenance = policy->provenance;
-    return PBSC_OK;
+    pbsc_policy_info_init(&full);
+    full.id = policy->id;
+    full.version = policy->version;
+    full.name = policy->name;
+    full.source = policy->source;
+    full.provenance = policy->provenance;
+    full.scope = policy->scope;
+    full.regimens = policy->regimens;
+    full.model_based = policy->forecast;
+    return pbsc_sized_out(info, &full, sizeof full, INFO_MIN);
 }
 
 PBSC_API void
@@ -188,7 +222,7 @@ pbsc_policy_free(pbsc_policy *policy)
 
 /* ---- the key table: one row per policy-file key ---------------------------------------- */
 
-enum kind { K_STRING, K_REGIMENS, K_NUMBER, K_DAY, K_COUNT, K_BOOL };
+enum kind { K_STRING, K_REGIMENS, K_SCOPE, K_NUMBER, K_DAY, K_COUNT, K_BOOL };
 
 struct key {
     const char *name;
@@ -228,6 +262,7 @@ static const struct key keys[] = {
     STR(source, 1),
     STR(provenance, 0),
     {"regimens", K_REGIMENS, offsetof(pbsc_policy, regimens), 0, 0, 0, 0, 1},
+    {"scope", K_SCOPE, offsetof(pbsc_policy, scope), 0, 0, 0, 0, 0},
     NUM(goal, 0.1, 100, 1),
     NUM(minimum, 0.1, 100, 1),
     DAY(assess_day, 0, 1),
@@ -268,6 +303,7 @@ static const struct key keys[] = {
 #define NKEYS (sizeof keys / sizeof keys[0])
 
 static const char *const regimen_names[] = {"gcsf", "chemo", "upfront"};
+static const char *const scope_names[] = {"autologous", "donor"};
 
 static double *
 num_at(pbsc_policy *p, const struct key *k)
@@ -336,6 +372,16 @@ check_relations(const pbsc_policy *p, pbsc_diag *diag)
 
     if (p->regimens == 0)
         return pbsc_fail(diag, PBSC_E_MISSING, "regimens", NAN, "no regimen is covered");
+    /* plerixafor is not licensed for healthy donors (EMA and US labels; DOMAIN.md s. 11) */
+    if ((p->scope & PBSC_SCOPE_DONOR) && p->max_plerixafor_doses > 0)
+        return pbsc_fail(diag, PBSC_E_CONFLICT, "max_plerixafor_doses",
+                         (double)p->max_plerixafor_doses,
+                         "a policy for healthy donors cannot give plerixafor (not licensed "
+                         "for them): set max_plerixafor_doses = 0");
+    if ((p->scope & PBSC_SCOPE_DONOR) && p->forecast)
+        return pbsc_fail(diag, PBSC_E_CONFLICT, "forecast", NAN,
+                         "the model-based engine weighs plerixafor: it is for autologous "
+                         "patients only");
     if (p->assess_last_day != 0 && p->assess_last_day < p->assess_day)
         return pbsc_fail(diag, PBSC_E_CONFLICT, "assess_last_day", (double)p->assess_last_day,
                          "assess_last_day %ld is before assess_day %ld", p->assess_last_day,
@@ -388,8 +434,10 @@ parse_number(const struct key *k, const char *v, size_t n, double *out, pbsc_dia
     return PBSC_OK;
 }
 
+/* A comma- or blank-separated list of words from names[0..count-1], as bits. */
 static int
-parse_regimens(const char *v, size_t n, unsigned *out, pbsc_diag *diag)
+parse_words(const char *key, const char *const *names, size_t count, const char *v, size_t n,
+            unsigned *out, pbsc_diag *diag)
 {
     unsigned bits = 0;
     size_t i = 0;
@@ -404,18 +452,17 @@ parse_regimens(const char *v, size_t n, unsigned *out, pbsc_diag *diag)
         end = i;
         if (end == start)
             break;
-        for (r = 0; r < 3; r++)
-            if (strlen(regimen_names[r]) == end - start &&
-                strncmp(regimen_names[r], v + start, end - start) == 0)
+        for (r = 0; r < count; r++)
+            if (strlen(names[r]) == end - start && strncmp(names[r], v + start, end - start) == 0)
                 break;
-        if (r == 3)
-            return pbsc_fail(diag, PBSC_E_PARSE, "regimens", NAN,
-                             "regimens: '%.*s' is not gcsf, chemo or upfront",
-                             (int)(end - start > 20 ? 20 : end - start), v + start);
+        if (r == count)
+            return pbsc_fail(diag, PBSC_E_PARSE, key, NAN, "%s: '%.*s' is not %s", key,
+                             (int)(end - start > 20 ? 20 : end - start), v + start,
+                             count == 3 ? "gcsf, chemo or upfront" : "autologous or donor");
         bits |= 1u << r;
     }
     if (bits == 0)
-        return pbsc_fail(diag, PBSC_E_PARSE, "regimens", NAN, "regimens: empty list");
+        return pbsc_fail(diag, PBSC_E_PARSE, key, NAN, "%s: empty list", key);
     *out = bits;
     return PBSC_OK;
 }
@@ -449,7 +496,9 @@ set_value(pbsc_policy *p, const struct key *k, const char *v, size_t n, pbsc_dia
                              k->name, k->size - 1);
         return PBSC_OK;
     case K_REGIMENS:
-        return parse_regimens(v, n, &p->regimens, diag);
+        return parse_words("regimens", regimen_names, 3, v, n, &p->regimens, diag);
+    case K_SCOPE:
+        return parse_words("scope", scope_names, 2, v, n, &p->scope, diag);
     case K_BOOL:
         return parse_bool(v, n, int_at(p, k), k->name, diag);
     case K_NUMBER:
@@ -566,6 +615,11 @@ put_value(pbsc_out *o, const pbsc_policy *p, const struct key *k)
         for (r = 0; r < 3; r++)
             if (p->regimens & (1u << r))
                 pbsc_put(o, "%s%s", sep, regimen_names[r]), sep = ", ";
+        break;
+    case K_SCOPE:
+        for (r = 0; r < 2; r++)
+            if (p->scope & (1u << r))
+                pbsc_put(o, "%s%s", sep, scope_names[r]), sep = ", ";
         break;
     case K_BOOL:
         pbsc_put(o, "%s", *int_at(q, k) ? "yes" : "no");

@@ -38,6 +38,10 @@ static const pbsc_limits limits[PBSC_Q_COUNT_] = {
     [PBSC_Q_CRCL] = {"crcl_ml_min", "mL/min", 0.0, 300.0, 0, 0},
     [PBSC_Q_PLERIXAFOR_MG] = {"plerixafor_mg", "mg", 0.0, 40.0, 0, 0},
     [PBSC_Q_COLLECTED] = {"collected", "x10^6/kg", 0.0, 100.0, 0, 0},
+    /* a percentage; sanity only */
+    [PBSC_Q_HCT] = {"hct", "%", 0.0, 100.0, 1, 0},
+    /* 1.25 mg/kg (label) at the 350 kg weight limit is 437.5 mg: sanity only */
+    [PBSC_Q_MOTIXAFORTIDE_MG] = {"motixafortide_mg", "mg", 0.0, 500.0, 0, 0},
 };
 
 PBSC_API int

@@ -30,6 +30,76 @@
         ck_assert_msg(diag.text[0] != '\0', "empty diagnostic text");                              \
     } while (0)
 
+/* "Not measured" in the row tables. */
+#define NA ((double)NAN)
+#define NROWS(a) (sizeof(a) / sizeof((a)[0]))
+
+/* One row of a course table: the morning's count and WBC, that day's apheresis (litres
+ * processed, product x10^6/kg) and that evening's plerixafor (mg). NA = not recorded. */
+struct pbsc_test_row {
+    long day;
+    double cd34, wbc, mg, litres, collected;
+};
+
+/* A person of `kg` with creatinine clearance `crcl` (NAN = unknown), the rest unknown. */
+static inline pbsc_person
+pbsc_test_person(double kg, double crcl)
+{
+    pbsc_person p;
+
+    pbsc_person_init(&p);
+    p.weight_kg = kg;
+    p.crcl_ml_min = crcl;
+    return p;
+}
+
+/* Sets one measure of a row, unless NA (a row is created by its first measure or by the
+ * day's count, even when NA). */
+static inline void
+pbsc_test_set(pbsc_course *c, long day, pbsc_quantity q, double v)
+{
+    pbsc_diag diag;
+    int rc = pbsc_course_set(c, day, q, v, &diag);
+
+    ck_assert_msg(rc == PBSC_OK, "day %ld quantity %d: %s", day, (int)q, diag.text);
+}
+
+/* The one course builder of the suites: a course from a row table (the caller frees it). */
+static inline pbsc_course *
+pbsc_test_course(const pbsc_person *pe, pbsc_regimen regimen, double goal, double minimum,
+                 const struct pbsc_test_row *rows, size_t n)
+{
+    pbsc_course *c = NULL;
+    pbsc_diag diag;
+    size_t i;
+
+    ck_assert_msg(pbsc_course_new(pe, regimen, goal, minimum, &c, &diag) == PBSC_OK, "%s",
+                  diag.text);
+    for (i = 0; i < n; i++) {
+        const struct pbsc_test_row *r = &rows[i];
+        pbsc_test_set(c, r->day, PBSC_Q_CD34_UL, r->cd34);
+        if (!isnan(r->wbc))
+            pbsc_test_set(c, r->day, PBSC_Q_WBC, r->wbc);
+        if (!isnan(r->mg))
+            pbsc_test_set(c, r->day, PBSC_Q_PLERIXAFOR_MG, r->mg);
+        if (!isnan(r->litres))
+            pbsc_test_set(c, r->day, PBSC_Q_VOLUME_L, r->litres);
+        if (!isnan(r->collected))
+            pbsc_test_set(c, r->day, PBSC_Q_COLLECTED, r->collected);
+    }
+    return c;
+}
+
+/* A decision ready to be filled (size set). */
+static inline pbsc_decision
+pbsc_test_decision(void)
+{
+    pbsc_decision d;
+
+    pbsc_decision_init(&d);
+    return d;
+}
+
 static inline int
 pbsc_test_run(Suite *s)
 {

@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: MIT */
+/* The decision engine's shared state: one decision point (a day and a moment) of a course
+ * under a policy and a model, and the helpers that fill its decision. */
+#ifndef PBSC_DECIDE_PRIVATE_H
+#define PBSC_DECIDE_PRIVATE_H
+
+#include "pbsc_private.h"
+
+/* What the course says at one decision point. The morning of day D reads the rows before D
+ * and D's morning measures; the evening reads D's apheresis as well. Neither reads D's
+ * evening doses: they are what is being decided. */
+struct history {
+    const pbsc_row *today;
+    size_t today_index;
+    pbsc_moment moment;
+    double collected; /* products the point knows */
+    size_t aphereses; /* aphereses the point knows */
+    const pbsc_row *first_apheresis, *last_apheresis, *previous_apheresis;
+    const pbsc_row *unknown_product; /* an apheresis with no product count */
+    size_t doses;                    /* plerixafor doses before tonight */
+    const pbsc_row *last_dose;       /* the last evening with a dose (either drug) */
+    unsigned warnings;               /* course warnings raised by the rows read */
+    long recovery_day; /* chemotherapy: first day <= D with WBC > recovery_wbc after a
+                          day with WBC <= recovery_wbc (the nadir), or 0 */
+};
+
+/* The engine's working state for one point. */
+struct ctx {
+    const pbsc_course *c;
+    const pbsc_policy *p;
+    const pbsc_model *m; /* never NULL: the literature model when the caller gave none */
+    pbsc_ce_model ce;    /* today's CE: the model's at today's WBC and Hct */
+    struct history h;
+    pbsc_decision *d;
+    pbsc_diag *diag;
+    int light; /* a point on the way to the one asked for: no collect volume */
+};
+
+/* lib/point.c */
+void pbsc_read_history(const pbsc_course *c, const pbsc_policy *p, size_t today,
+                       pbsc_moment moment, struct history *h);
+int pbsc_reached(double collected, double target); /* within PBSC_DOSE_TOLERANCE */
+void pbsc_blank_projection(pbsc_decision *d);
+int pbsc_say(struct ctx *x, pbsc_action action, const char *rule, const char *fmt, ...)
+    PBSC_PRINTF(4, 5);
+int pbsc_need_count(struct ctx *x, const char *rule, const char *what);
+int pbsc_stop_at_limit(struct ctx *x, const char *rule, const char *what);
+int pbsc_collect(struct ctx *x, const char *rule, const char *fmt, ...) PBSC_PRINTF(3, 4);
+int pbsc_project_cap(struct ctx *x); /* today's session at the cap, into d->projection */
+long pbsc_sessions_left(const struct ctx *x, long from_day);
+int pbsc_tonight(struct ctx *x, int salvage);
+int pbsc_plerixafor(struct ctx *x, const char *rule, int salvage, const char *why);
+int pbsc_window_start(struct ctx *x, long *start);
+
+/* lib/rules.c: the published-rules engine */
+int pbsc_rules_morning(struct ctx *x);
+int pbsc_rules_evening(struct ctx *x);
+/* the checks both moments and both engines make first; 1 when one decided */
+int pbsc_rules_common(struct ctx *x, int *rc);
+
+/* lib/forecast_rules.c: the model-based engine */
+int pbsc_forecast_morning(struct ctx *x);
+int pbsc_forecast_evening(struct ctx *x);
+
+/* lib/forecast.c: P(goal) and P(minimum) from this evening, today's harvest known, with or
+ * without a plerixafor dose tonight. */
+int pbsc_success_tonight(const pbsc_course *course, const pbsc_model *model, size_t today,
+                         int dose, const pbsc_success_params *params, pbsc_success *out,
+                         pbsc_diag *diag);
+
+#endif /* PBSC_DECIDE_PRIVATE_H */
