@@ -345,6 +345,7 @@ fit(result *r)
                         : 0;
         return file_error(in->path, line, strcmp(d.field, "history") == 0 ? NULL : d.field, rc, &d);
     }
+    pbsc_model_params_init(&r->params); /* size-tagged: the size first */
     pbsc_model_get(r->model, &r->params);
     return CLI_EXIT_OK;
 }

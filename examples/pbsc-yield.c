@@ -473,6 +473,7 @@ text_model(cli_table *t, const result *r)
     pbsc_model_params p;
     char a[64], b[64];
 
+    pbsc_model_params_init(&p); /* size-tagged: the size first */
     pbsc_model_get(r->model, &p);
     cli_table_cell(t, "site model");
     if (p.ce_wbc_slope == 0.0)

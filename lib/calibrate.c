@@ -1042,6 +1042,11 @@ pbsc_calibrate(const pbsc_history *history, pbsc_model **model, pbsc_fit_report 
         pbsc_model_free(m);
         return rc;
     }
+    /* a fitted model names itself; the site gives it a version when it adopts it */
+    snprintf(m->id, sizeof m->id, "site");
+    m->version[0] = '\0';
+    m->fitted = 1;
+    pbsc_model_rehash(m);
     *model = m;
     *report = rep;
     return PBSC_OK;

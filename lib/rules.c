@@ -150,6 +150,15 @@ assess_pass(struct ctx *x, double thr, long first_collect)
 
     if (!isnan(x->p->band_high)) /* passing a band policy means passing its top */
         x->d->threshold = thr = x->p->band_high;
+    if (isnan(thr) && t->day >= first_collect) /* no count threshold (the donor preset) */
+        return pbsc_collect(x, "assess.collect",
+                            "day %ld PB CD34 %g/uL: the policy collects on day %ld whatever the "
+                            "count",
+                            t->day, t->cd34, first_collect);
+    if (isnan(thr))
+        return pbsc_say(x, PBSC_ACTION_WAIT, "assess.collect_tomorrow",
+                        "day %ld PB CD34 %g/uL: the policy collects on day %ld", t->day, t->cd34,
+                        first_collect);
     if (t->day >= first_collect)
         return pbsc_collect(x, "assess.collect", "day %ld PB CD34 %g/uL passes %g/uL: collect",
                             t->day, t->cd34, thr);
