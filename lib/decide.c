@@ -201,12 +201,12 @@ check_apheresis(struct walk *w, size_t i)
 
 /* Row i's evening dose against the day's last advice, once the day is over. */
 static void
-check_dose(struct walk *w, size_t i, const pbsc_decision *advice, int stopped_before)
+check_dose(struct walk *w, size_t i, const pbsc_decision *advice)
 {
     const pbsc_row *r = &w->c->days[i];
     int advised = advice->tonight.drug != PBSC_DRUG_NONE;
 
-    if (PBSC_ROW_DOSE(r) && stopped_before)
+    if (PBSC_ROW_DOSE(r) && w->stopped) /* stopped at any point of the day, or before */
         w->warnings |= PBSC_W_AFTER_STOP;
     else if (PBSC_ROW_DOSE(r) && !advised)
         w->warnings |= PBSC_W_DOSE_UNADVISED;
@@ -230,7 +230,6 @@ walk(struct walk *w, size_t last, pbsc_moment moment, int all, emit_fn emit, voi
         int target = i == last;
         int evening = PBSC_ROW_APHERESIS(&w->c->days[i]) ||
                       (!all && target && moment == PBSC_EVENING);
-        int stopped = w->stopped;
 
         if ((rc = step(w, i, PBSC_MORNING, !all && !(target && moment == PBSC_MORNING), &m)) !=
             PBSC_OK)
@@ -242,7 +241,6 @@ walk(struct walk *w, size_t last, pbsc_moment moment, int all, emit_fn emit, voi
             return PBSC_OK;
         if (evening) {
             check_apheresis(w, i);
-            stopped = w->stopped;
             if ((rc = step(w, i, PBSC_EVENING, !all && !target, &e)) != PBSC_OK)
                 return rc;
             e.warnings |= w->warnings;
@@ -250,7 +248,7 @@ walk(struct walk *w, size_t last, pbsc_moment moment, int all, emit_fn emit, voi
                 return rc;
         }
         if (!target) /* the last day's evening may be still to come */
-            check_dose(w, i, evening ? &e : &m, stopped);
+            check_dose(w, i, evening ? &e : &m);
     }
     return PBSC_OK;
 }

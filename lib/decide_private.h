@@ -57,6 +57,9 @@ int pbsc_rules_morning(struct ctx *x);
 int pbsc_rules_evening(struct ctx *x);
 /* the checks both moments and both engines make first; 1 when one decided */
 int pbsc_rules_common(struct ctx *x, int *rc);
+/* the morning after a dose (given on an evening since the last apheresis): its apheresis
+ * day, for both engines; 1 when it decided */
+int pbsc_rules_pending(struct ctx *x, int *rc);
 
 /* lib/forecast_rules.c: the model-based engine */
 int pbsc_forecast_morning(struct ctx *x);

@@ -6,7 +6,8 @@
 #include <stdio.h>
 
 /*
- * The morning (after the common checks and a pending dose, as the published engine):
+ * The morning (after the common checks and a pending dose, as the published engine:
+ * need.cd34 / fail.after_plerixafor / collect.after_plerixafor):
  *   wait.gcsf / wait.recovery  before the policy's first assessment day
  *   need.cd34            no count to forecast from
  *   stop.unreachable     minimum met, the sessions left cannot reach the goal at today's
@@ -137,6 +138,8 @@ pbsc_forecast_morning(struct ctx *x)
     long start = 0;
     int rc, worth;
 
+    if (pbsc_rules_pending(x, &rc))
+        return rc;
     if (x->h.aphereses == 0 && pbsc_window_start(x, &start))
         return PBSC_OK;
     if (x->h.aphereses == 0 && t->day < start)
@@ -204,7 +207,8 @@ pbsc_forecast_evening(struct ctx *x)
         return PBSC_OK;
     x->d->threshold = x->p->forecast_p_below;
     if (helps(x, &o)) {
-        if ((rc = pbsc_tonight(x, 1)) != PBSC_OK)
+        /* salvage when it starts plerixafor after a harvest; a later dose continues it */
+        if ((rc = pbsc_tonight(x, x->h.doses == 0)) != PBSC_OK)
             return rc;
         return pbsc_say(x, PBSC_ACTION_CONTINUE, "forecast.plerixafor_tonight",
                         "day %ld: %.2f of %g collected; P(goal) %.2f without plerixafor < %.2f, "

@@ -359,13 +359,25 @@ pbsc_rules_common(struct ctx *x, int *rc)
 }
 
 int
-pbsc_rules_morning(struct ctx *x)
+pbsc_rules_pending(struct ctx *x, int *rc)
 {
     const struct history *h = &x->h;
 
-    if (h->last_dose != NULL &&
-        (h->last_apheresis == NULL || h->last_dose->day >= h->last_apheresis->day))
-        return after_plerixafor(x);
+    if (h->last_dose == NULL ||
+        (h->last_apheresis != NULL && h->last_dose->day < h->last_apheresis->day))
+        return 0;
+    *rc = after_plerixafor(x);
+    return 1;
+}
+
+int
+pbsc_rules_morning(struct ctx *x)
+{
+    const struct history *h = &x->h;
+    int rc;
+
+    if (pbsc_rules_pending(x, &rc))
+        return rc;
     if (h->aphereses > 0)
         return collecting(x);
     return before_collection(x);

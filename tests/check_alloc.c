@@ -134,18 +134,28 @@ struct ctx {
     pbsc_history *history;
     const char *path;
     int ndays;
+    int backwards; /* op_course_grow: set the days from the last to the first */
 };
+
+/* An output no failing call may write over. */
+static char sentinel;
+#define UNTOUCHED ((void *)&sentinel)
 
 static int
 op_course_new(void *v)
 {
     struct ctx *x = v;
-    pbsc_person p;
+    pbsc_person p = pbsc_test_person(70.0, NAN);
+    int rc;
 
-    pbsc_person_init(&p);
-    p.weight_kg = 70.0;
-    x->course = NULL;
-    return pbsc_course_new(&p, PBSC_REGIMEN_GCSF, 5.0, 2.0, &x->course, NULL);
+    x->course = UNTOUCHED;
+    rc = pbsc_course_new(&p, PBSC_REGIMEN_GCSF, 5.0, 2.0, &x->course, NULL);
+    if (rc != PBSC_OK) {
+        if (x->course != UNTOUCHED)
+            rc = -1; /* the output was written: each_failure reports it */
+        x->course = NULL;
+    }
+    return rc;
 }
 
 static void
@@ -156,7 +166,7 @@ undo_course(void *v)
     x->course = NULL;
 }
 
-/* Grows a course to ndays rows (the growth reallocations fail in turn). */
+/* Grows a course to ndays rows by pbsc_course_set (the growth reallocations fail in turn). */
 static int
 op_course_grow(void *v)
 {
@@ -164,13 +174,23 @@ op_course_grow(void *v)
     int i, rc = op_course_new(v);
 
     for (i = 1; rc == PBSC_OK && i <= x->ndays; i++) {
-        pbsc_day d;
-        pbsc_day_init(&d);
-        d.day = i;
-        d.cd34 = 10.0 + i;
-        if ((rc = pbsc_course_add(x->course, &d, NULL)) != PBSC_OK) {
-            /* a failed add leaves the course as it was: its rows are all still there */
-            ck_assert_uint_eq(pbsc_course_length(x->course), (size_t)(i - 1));
+        long day = x->backwards ? x->ndays + 1 - i : i;
+        if ((rc = pbsc_course_set(x->course, day, PBSC_Q_CD34_UL, 10.0 + (double)day, NULL)) ==
+            PBSC_OK)
+            rc = pbsc_course_set(x->course, day, PBSC_Q_WBC, 20.0, NULL); /* an amendment */
+        if (rc != PBSC_OK) {
+            /* a failed set leaves the course as it was: its rows are all still there (checked
+             * without an assertion: Check allocates on every assertion) */
+            size_t k, n = pbsc_course_length(x->course);
+            if (n != (size_t)(i - 1))
+                rc = -2;
+            for (k = 0; k < n; k++) {
+                double cd34 = 0.0;
+                long d = pbsc_course_day(x->course, k);
+                if (pbsc_course_get(x->course, d, PBSC_Q_CD34_UL, &cd34, NULL) != PBSC_OK ||
+                    cd34 != 10.0 + (double)d)
+                    rc = -2;
+            }
             pbsc_course_free(x->course);
             x->course = NULL;
         }
@@ -232,6 +252,23 @@ op_model_read(void *v)
     struct ctx *x = v;
     x->model = NULL;
     return pbsc_model_read(x->path, &x->model, NULL);
+}
+
+/* A CE preset as a model: the model is the one allocation. */
+static int
+op_model_from_ce(void *v)
+{
+    struct ctx *x = v;
+    int rc;
+
+    x->model = UNTOUCHED;
+    rc = pbsc_model_from_ce(pbsc_ce_get(1), &x->model, NULL); /* a preset, not the default */
+    if (rc != PBSC_OK) {
+        if (x->model != UNTOUCHED)
+            rc = -1; /* the output was written: each_failure reports it */
+        x->model = NULL;
+    }
+    return rc;
 }
 
 static void
@@ -311,6 +348,41 @@ START_TEST(course)
     ck_assert_int_eq(each_failure(op_course_new, undo_course, &x), 1);
     x.ndays = 100; /* 16 -> 32 -> 64 -> 128 rows: 1 + 4 allocations */
     ck_assert_int_eq(each_failure(op_course_grow, undo_course, &x), 5);
+    x.backwards = 1; /* each day in front of the others: the same growth */
+    ck_assert_int_eq(each_failure(op_course_grow, undo_course, &x), 5);
+}
+END_TEST
+
+/* Amending a day, reading it, and the course's accessors allocate nothing. */
+START_TEST(course_amend_allocates_nothing)
+{
+    struct ctx x = {0};
+    pbsc_person p;
+    double v = 0.0;
+    int rc;
+
+    x.ndays = 16; /* exactly the first block's rows */
+    ck_assert_int_eq(op_course_grow(&x), PBSC_OK);
+    pbsc_person_init(&p);
+    arm(0);
+    rc = pbsc_course_set(x.course, 7, PBSC_Q_CD34_UL, 33.0, NULL);
+    rc |= pbsc_course_set(x.course, 7, PBSC_Q_WBC, NAN, NULL);
+    rc |= pbsc_course_get(x.course, 7, PBSC_Q_CD34_UL, &v, NULL);
+    rc |= pbsc_course_person(x.course, &p);
+    disarm();
+    ck_assert_int_eq(rc, PBSC_OK);
+    ck_assert_int_eq(calls, 0);
+    ck_assert(v == 33.0 && p.weight_kg == 70.0);
+    /* the 17th row needs the next block: its allocation failing is PBSC_E_NOMEM, the course
+     * unchanged */
+    arm(0);
+    rc = pbsc_course_set(x.course, 17, PBSC_Q_CD34_UL, 27.0, NULL);
+    disarm();
+    ck_assert_int_eq(rc, PBSC_E_NOMEM);
+    ck_assert_int_eq(calls, 1);
+    ck_assert_uint_eq(pbsc_course_length(x.course), 16);
+    ck_assert_int_eq(pbsc_course_get(x.course, 17, PBSC_Q_CD34_UL, &v, NULL), PBSC_E_NODATA);
+    undo_course(&x);
 }
 END_TEST
 
@@ -333,6 +405,7 @@ START_TEST(model)
     char path[64];
 
     ck_assert_int_eq(each_failure(op_model_new, undo_model, &x), 1);
+    ck_assert_int_eq(each_failure(op_model_from_ce, undo_model, &x), 1);
     ck_assert_int_eq(each_failure(op_model_parse, undo_model, &x), 1);
     x.path = temp_file(path, "pbsc-model = 1\nce_sigma = 0.4\n");
     ck_assert(each_failure(op_model_read, undo_model, &x) >= 2);
@@ -371,23 +444,51 @@ START_TEST(calibrate)
 }
 END_TEST
 
-/* Deciding allocates nothing: a decision made with every allocation failing succeeds. */
+/* Deciding allocates nothing: decisions made with every allocation failing succeed, under a
+ * published policy and the model-based one, with and without a model, and so do a replay, the
+ * model's set and identity, and the writers. */
 START_TEST(decide_allocates_nothing)
 {
-    struct ctx x = {0};
-    const pbsc_policy *p;
-    pbsc_decision d;
+    static const struct pbsc_test_row rows[] = {{4, 8.0, 30.0, 16.8, NAN, NAN},
+                                                {5, 31.0, 35.0, NAN, 15.0, 1.2},
+                                                {6, 24.0, 33.0, NAN, 15.0, 1.6},
+                                                {7, 18.0, 30.0, NAN, NAN, NAN}};
+    static pbsc_decision r[16];
+    pbsc_person pe = pbsc_test_person(70.0, 90.0);
+    pbsc_course *c = pbsc_test_course(&pe, PBSC_REGIMEN_GCSF, 5.0, 2.0, rows, NROWS(rows));
+    const pbsc_policy *p, *f;
+    pbsc_decision d = pbsc_test_decision(), e = pbsc_test_decision();
+    pbsc_model *m;
+    pbsc_model_params mp;
+    pbsc_model_info info;
+    size_t n = 0, need = 0;
+    char buf[4096];
     int rc;
 
-    x.ndays = 8;
-    ck_assert_int_eq(op_course_grow(&x), PBSC_OK);
     ck_assert_int_eq(pbsc_policy_find("mayo2013-p2", &p, NULL), PBSC_OK);
+    ck_assert_int_eq(pbsc_policy_find("forecast", &f, NULL), PBSC_OK);
+    ck_assert_int_eq(pbsc_model_from_ce(pbsc_ce_default(), &m, NULL), PBSC_OK);
+    pbsc_decision_init(&r[0]);
+    pbsc_model_params_init(&mp);
+    pbsc_model_info_init(&info);
     arm(0);
-    rc = pbsc_decide(x.course, p, pbsc_ce_default(), 0, &d, NULL);
+    rc = pbsc_decide(c, p, NULL, 0, PBSC_EVENING, &d, NULL);
+    rc |= pbsc_decide(c, f, m, 5, PBSC_EVENING, &e, NULL);
+    rc |= pbsc_decide(c, f, NULL, 7, PBSC_MORNING, &e, NULL);
+    rc |= pbsc_replay(c, p, m, r, NROWS(r), &n, NULL);
+    rc |= pbsc_model_get(m, &mp);
+    rc |= pbsc_model_set(m, &mp, NULL);
+    rc |= pbsc_model_info_get(m, &info);
+    rc |= pbsc_model_format(m, buf, sizeof buf, &need);
+    rc |= pbsc_policy_format(p, buf, sizeof buf, &need);
     disarm();
     ck_assert_int_eq(rc, PBSC_OK);
     ck_assert_int_eq(calls, 0);
-    undo_course(&x);
+    ck_assert_uint_eq(n, 6); /* 4 mornings, 2 evenings */
+    ck_assert_str_eq(d.policy_id, "mayo2013-p2");
+    ck_assert_str_eq(e.policy_id, "forecast");
+    pbsc_model_free(m);
+    pbsc_course_free(c);
 }
 END_TEST
 #endif /* INTERPOSE */
@@ -400,6 +501,7 @@ suite(void)
 
 #ifdef INTERPOSE
     tcase_add_test(tc, course);
+    tcase_add_test(tc, course_amend_allocates_nothing);
     tcase_add_test(tc, policy);
     tcase_add_test(tc, model);
     tcase_add_test(tc, history);

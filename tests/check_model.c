@@ -11,7 +11,6 @@
 #include "pbsc_test.h"
 
 #define INF ((double)INFINITY)
-#define NA ((double)NAN) /* "not measured", as a double */
 
 /* An output pointer a failing call must leave alone. */
 static pbsc_model *const untouched = (pbsc_model *)(void *)&untouched;
@@ -19,8 +18,8 @@ static pbsc_model *const untouched = (pbsc_model *)(void *)&untouched;
 /* DOMAIN.md section 6 reads a published range as the central 95%: 2 x 1.959964 = 3.92. */
 #define TWO_Z975 (2.0 * 1.959964)
 
-#define NROWS(a) (sizeof(a) / sizeof((a)[0]))
 #define HEAD "pbsc-model = 1\n"
+#define OFF(f) offsetof(pbsc_model_params, f)
 #define S8 "abcdefgh"
 #define S32 S8 S8 S8 S8
 #define S31 "abcdefghabcdefghabcdefghabcdefg"
@@ -32,6 +31,8 @@ static const char risk_text[] = HEAD "# a site's logistic model of poor mobiliza
                                      "risk = d4_cd34 -1.2 15 10\n";
 
 /* ---- helpers -------------------------------------------------------------------------- */
+
+static void assert_round_trip(const pbsc_model *m);
 
 static pbsc_model *
 fresh(void)
@@ -63,6 +64,7 @@ params_of(const pbsc_model *m)
 {
     pbsc_model_params p;
 
+    pbsc_model_params_init(&p); /* the size; every value is overwritten */
     ck_assert_int_eq(pbsc_model_get(m, &p), PBSC_OK);
     return p;
 }
@@ -80,6 +82,34 @@ text_of(const pbsc_model *m)
     ck_assert_int_eq(pbsc_model_format(m, s, need, NULL), PBSC_OK);
     ck_assert_uint_eq(strlen(s) + 1, need);
     return s;
+}
+
+/* The model's hash, borrowed from the model. */
+static const char *
+model_hash(const pbsc_model *m)
+{
+    pbsc_model_info info;
+
+    pbsc_model_info_init(&info);
+    ck_assert_int_eq(pbsc_model_info_get(m, &info), PBSC_OK);
+    ck_assert_ptr_nonnull(info.hash);
+    return info.hash;
+}
+
+/* FNV-1a 64 of a text, as 16 lowercase hex digits (static buffer). */
+static const char *
+fnv1a(const char *text)
+{
+    static char hex[17];
+    unsigned long long h = 14695981039346656037ULL;
+    const unsigned char *p;
+
+    for (p = (const unsigned char *)text; *p != '\0'; p++) {
+        h ^= *p;
+        h *= 1099511628211ULL;
+    }
+    snprintf(hex, sizeof hex, "%016llx", h);
+    return hex;
 }
 
 static const char *
@@ -110,7 +140,7 @@ site_params(void)
     pbsc_model_params p;
     int d;
 
-    memset(&p, 0, sizeof p);
+    pbsc_model_params_init(&p);
     p.ce.id = "site-optia";
     p.ce.version = "7";
     p.ce.device = "Spectra Optia cMNC";
@@ -188,25 +218,393 @@ START_TEST(defaults_equal_their_sources)
 }
 END_TEST
 
-/* A file of nothing but its version line is the defaults, and so is a second new model. */
+/* A file of nothing but its version line has the defaults' numbers, and so has a second new
+ * model; the file names itself "site" (it is not the literature model), so its text differs
+ * from the defaults' in its identity lines only: with those lines it is the defaults. */
 START_TEST(defaults_are_the_empty_file)
 {
-    pbsc_model *a = fresh(), *b = fresh(), *c = parsed(HEAD);
-    pbsc_model_params pa = params_of(a), pb = params_of(b), pc = params_of(c);
-    char *ta = text_of(a), *tc = text_of(c);
+    pbsc_model *a = fresh(), *b = fresh(), *c = parsed(HEAD),
+               *d = parsed(HEAD "id = defaults\nversion = 1\nfitted = no\n");
+    pbsc_model_params pa = params_of(a), pb = params_of(b), pc = params_of(c), pd = params_of(d);
+    char *ta = text_of(a), *tc = text_of(c), *td = text_of(d);
+    const char *ia = strstr(ta, "\nfitted = no\n"), *ic = strstr(tc, "\nfitted = no\n");
 
     assert_same_params(&pa, &pb);
     assert_same_params(&pa, &pc);
-    ck_assert_str_eq(ta, tc);
+    assert_same_params(&pa, &pd);
+    ck_assert_ptr_nonnull(
+        strstr(ta, "\npbsc-model = 1\nid = defaults\nversion = 1\nfitted = no\n"));
+    ck_assert_ptr_nonnull(strstr(tc, "\npbsc-model = 1\nid = site\nversion = \nfitted = no\n"));
+    ck_assert(ia != NULL && ic != NULL);
+    ck_assert_str_eq(ia, ic); /* every line after the identity */
+    ck_assert_str_eq(ta, td);
+    ck_assert_str_eq(model_hash(a), model_hash(d));
+    ck_assert_str_ne(model_hash(a), model_hash(c));
     free(ta);
     free(tc);
+    free(td);
     pbsc_model_free(a);
     pbsc_model_free(b);
     pbsc_model_free(c);
+    pbsc_model_free(d);
+}
+END_TEST
+
+/* pbsc_model_params_init gives the literature defaults, size set. */
+START_TEST(params_init_is_the_defaults)
+{
+    pbsc_model *m = fresh();
+    pbsc_model_params p, d = params_of(m);
+
+    memset(&p, 0x5a, sizeof p);
+    pbsc_model_params_init(&p);
+    ck_assert_uint_eq(p.size, sizeof p);
+    assert_same_params(&p, &d);
+    ck_assert(p.apheresis_ratio == 0.7 && p.plerixafor_fold == 3.1 && p.ce.median == 0.46);
+    /* and setting them gives the defaults' model, identity and all */
+    ck_assert_int_eq(pbsc_model_set(m, &p, NULL), PBSC_OK);
+    d = params_of(m);
+    assert_same_params(&p, &d);
+    pbsc_model_params_init(NULL); /* a no-op */
+    pbsc_model_free(m);
+}
+END_TEST
+
+/* ---- identity: id, version, fitted and the hash -------------------------------------------- */
+
+START_TEST(info_of_the_defaults)
+{
+    pbsc_model *m = fresh();
+    pbsc_model_info info;
+    size_t i;
+
+    memset(&info, 0x5a, sizeof info);
+    pbsc_model_info_init(&info);
+    ck_assert_uint_eq(info.size, sizeof info);
+    ck_assert(info.id == NULL && info.version == NULL && info.hash == NULL && info.fitted == 0);
+    ck_assert_int_eq(pbsc_model_info_get(m, &info), PBSC_OK);
+    ck_assert_str_eq(info.id, "defaults");
+    ck_assert_str_eq(info.version, "1");
+    ck_assert_int_eq(info.fitted, 0);
+    ck_assert_uint_eq(strlen(info.hash), 16);
+    for (i = 0; i < 16; i++)
+        ck_assert_msg(strchr("0123456789abcdef", info.hash[i]) != NULL, "hash %s", info.hash);
+    /* size 0 (not initialised) or below the 1.0 layout: refused, left alone */
+    memset(&info, 0, sizeof info);
+    ck_assert_int_eq(pbsc_model_info_get(m, &info), PBSC_E_INVAL);
+    ck_assert_ptr_null(info.id);
+    info.size = offsetof(pbsc_model_info, hash);
+    ck_assert_int_eq(pbsc_model_info_get(m, &info), PBSC_E_INVAL);
+    ck_assert_ptr_null(info.id);
+    pbsc_model_info_init(&info);
+    ck_assert_int_eq(pbsc_model_info_get(NULL, &info), PBSC_E_INVAL);
+    ck_assert_int_eq(pbsc_model_info_get(m, NULL), PBSC_E_INVAL);
+    ck_assert_ptr_null(info.id);
+    pbsc_model_info_init(NULL); /* a no-op */
+    pbsc_model_free(m);
+}
+END_TEST
+
+/* The defaults' hash is a constant in lib/model.c (DEFAULTS_HASH): it must be the hash
+ * pbsc_model_set computes for the same model, so that a changed default cannot keep a stale
+ * hash; and a decision without a model names the same model. */
+START_TEST(default_hash_is_recomputed)
+{
+    pbsc_model *m = fresh(), *n = fresh();
+    pbsc_model_params p;
+    char before[17];
+
+    snprintf(before, sizeof before, "%s", model_hash(m));
+    pbsc_model_params_init(&p);
+    ck_assert_int_eq(pbsc_model_set(m, &p, NULL), PBSC_OK);
+    ck_assert_msg(strcmp(model_hash(m), before) == 0,
+                  "pbsc_model_new's hash %s, recomputed %s: update DEFAULTS_HASH in lib/model.c",
+                  before, model_hash(m));
+    p = params_of(n); /* get -> set: the same */
+    ck_assert_int_eq(pbsc_model_set(n, &p, NULL), PBSC_OK);
+    ck_assert_str_eq(model_hash(n), before);
+    /* the hash is of the model's text minus its comment line */
+    {
+        char *t = text_of(m), *body = strchr(t, '\n');
+        ck_assert_ptr_nonnull(body);
+        ck_assert_str_eq(fnv1a(body + 1), before);
+        free(t);
+    }
+    /* a decision taken without a model reports the literature model */
+    {
+        static const struct pbsc_test_row rows[] = {{4, 20.0, NA, NA, NA, NA}};
+        pbsc_person pe = pbsc_test_person(70.0, NA);
+        pbsc_course *c = pbsc_test_course(&pe, PBSC_REGIMEN_GCSF, 5.0, 2.0, rows, 1);
+        const pbsc_policy *pol;
+        pbsc_decision d = pbsc_test_decision();
+
+        ck_assert_int_eq(pbsc_policy_find("mayo2013-p2", &pol, NULL), PBSC_OK);
+        ck_assert_int_eq(pbsc_decide(c, pol, NULL, 4, PBSC_MORNING, &d, NULL), PBSC_OK);
+        ck_assert_str_eq(d.model_id, "defaults");
+        ck_assert_str_eq(d.model_version, "1");
+        ck_assert_int_eq(d.model_fitted, 0);
+        ck_assert_str_eq(d.model_hash, before);
+        d = pbsc_test_decision();
+        ck_assert_int_eq(pbsc_decide(c, pol, n, 4, PBSC_MORNING, &d, NULL), PBSC_OK);
+        ck_assert_str_eq(d.model_hash, before);
+        pbsc_course_free(c);
+    }
+    pbsc_model_free(m);
+    pbsc_model_free(n);
+}
+END_TEST
+
+/* Any parameter changed changes the hash; each change its own hash. */
+START_TEST(hash_follows_every_parameter)
+{
+    static const size_t numbers[] = {
+        OFF(ce.median),           OFF(ce.sigma),          OFF(ce_wbc_slope),
+        OFF(ce_wbc_ref),          OFF(ce_hct_slope),      OFF(ce_hct_ref),
+        OFF(gcsf_ratio[0]),       OFF(gcsf_ratio[1]),     OFF(gcsf_ratio[2]),
+        OFF(gcsf_ratio[3]),       OFF(gcsf_ratio[4]),     OFF(gcsf_ratio[5]),
+        OFF(gcsf_ratio[6]),       OFF(gcsf_ratio[7]),     OFF(gcsf_sigma),
+        OFF(chemo_ratio),         OFF(chemo_sigma),       OFF(apheresis_ratio),
+        OFF(apheresis_sigma),     OFF(plerixafor_fold),   OFF(plerixafor_sigma),
+        OFF(plerixafor2_fold),    OFF(plerixafor2_sigma), OFF(motixafortide_fold),
+        OFF(motixafortide_sigma),
+    };
+    char seen[NROWS(numbers) + 4][17];
+    pbsc_model *m = fresh();
+    pbsc_model_params p;
+    size_t i, j, n = 0;
+
+    snprintf(seen[n++], 17, "%s", model_hash(m));
+    for (i = 0; i < NROWS(numbers); i++) {
+        double x;
+        pbsc_model_params_init(&p);
+        memcpy(&x, (char *)&p + numbers[i], sizeof x);
+        x = x * 0.9 + 0.01; /* valid for every default, and a different number */
+        memcpy((char *)&p + numbers[i], &x, sizeof x);
+        ck_assert_int_eq(pbsc_model_set(m, &p, NULL), PBSC_OK);
+        snprintf(seen[n++], 17, "%s", model_hash(m));
+    }
+    /* the CE strings are in the text too */
+    pbsc_model_params_init(&p);
+    p.ce.id = "generic-auto2";
+    ck_assert_int_eq(pbsc_model_set(m, &p, NULL), PBSC_OK);
+    snprintf(seen[n++], 17, "%s", model_hash(m));
+    pbsc_model_params_init(&p);
+    p.ce.source = "our audit";
+    ck_assert_int_eq(pbsc_model_set(m, &p, NULL), PBSC_OK);
+    snprintf(seen[n++], 17, "%s", model_hash(m));
+    /* back to the defaults: the defaults' hash again */
+    pbsc_model_params_init(&p);
+    ck_assert_int_eq(pbsc_model_set(m, &p, NULL), PBSC_OK);
+    ck_assert_str_eq(model_hash(m), seen[0]);
+    for (i = 0; i < n; i++)
+        for (j = 0; j < i; j++)
+            ck_assert_msg(strcmp(seen[i], seen[j]) != 0, "changes %zu and %zu: hash %s", j, i,
+                          seen[i]);
+    pbsc_model_free(m);
+}
+END_TEST
+
+/* The hash survives the model file: format -> parse gives the same hash, for the defaults,
+ * a site's parameters, a risk model and a named, fitted model. */
+START_TEST(hash_survives_the_file)
+{
+    pbsc_model *m[4];
+    pbsc_model_params p = site_params();
+    size_t i;
+
+    m[0] = fresh();
+    m[1] = fresh();
+    ck_assert_int_eq(pbsc_model_set(m[1], &p, NULL), PBSC_OK);
+    m[2] = parsed(risk_text);
+    m[3] = parsed(HEAD "id = site-2024\nversion = 3\nfitted = yes\nce_median = 0.41\n");
+    for (i = 0; i < 4; i++) {
+        char *t = text_of(m[i]);
+        pbsc_model *back = parsed(t);
+        ck_assert_str_eq(model_hash(back), model_hash(m[i]));
+        ck_assert_str_eq(fnv1a(strchr(t, '\n') + 1), model_hash(m[i]));
+        pbsc_model_free(back);
+        free(t);
+    }
+    for (i = 1; i < 4; i++)
+        ck_assert_str_ne(model_hash(m[i]), model_hash(m[0]));
+    /* the identity is part of the model: a file differing only by its id, its version or
+     * fitted has another hash */
+    {
+        pbsc_model *a = parsed(HEAD "id = a\nversion = 1\n"),
+                   *b = parsed(HEAD "id = b\nversion = 1\n"),
+                   *c = parsed(HEAD "id = a\nversion = 2\n"),
+                   *d = parsed(HEAD "id = a\nversion = 1\nfitted = yes\n");
+        ck_assert_str_ne(model_hash(a), model_hash(b));
+        ck_assert_str_ne(model_hash(a), model_hash(c));
+        ck_assert_str_ne(model_hash(a), model_hash(d));
+        pbsc_model_free(a);
+        pbsc_model_free(b);
+        pbsc_model_free(c);
+        pbsc_model_free(d);
+    }
+    for (i = 0; i < 4; i++)
+        pbsc_model_free(m[i]);
+}
+END_TEST
+
+/* The model file's identity keys: id, version, fitted. */
+START_TEST(file_identity_keys)
+{
+    pbsc_model *m = parsed("# a site model\n" HEAD "fitted = yes\nversion = 2024.1\n"
+                           "id = site-optia\nce_median = 0.5\n");
+    pbsc_model_info info;
+    char *t = text_of(m);
+
+    pbsc_model_info_init(&info);
+    ck_assert_int_eq(pbsc_model_info_get(m, &info), PBSC_OK);
+    ck_assert_str_eq(info.id, "site-optia");
+    ck_assert_str_eq(info.version, "2024.1");
+    ck_assert_int_eq(info.fitted, 1);
+    /* written first after the version line, in this order */
+    ck_assert_ptr_nonnull(
+        strstr(t, "\npbsc-model = 1\nid = site-optia\nversion = 2024.1\nfitted = yes\nce_id = "));
+    assert_round_trip(m);
+    free(t);
+    pbsc_model_free(m);
+    /* a file without an id is a site's model: "site", no version, not fitted */
+    m = parsed(HEAD "ce_median = 0.5\n");
+    pbsc_model_info_init(&info);
+    ck_assert_int_eq(pbsc_model_info_get(m, &info), PBSC_OK);
+    ck_assert_str_eq(info.id, "site");
+    ck_assert_str_eq(info.version, "");
+    ck_assert_int_eq(info.fitted, 0);
+    assert_round_trip(m);
+    pbsc_model_free(m);
+    /* a version without an id: still "site" */
+    m = parsed(HEAD "version = 7\nfitted = no\n");
+    ck_assert_int_eq(pbsc_model_info_get(m, &info), PBSC_OK);
+    ck_assert_str_eq(info.id, "site");
+    ck_assert_str_eq(info.version, "7");
+    pbsc_model_free(m);
+    /* the longest id and version */
+    m = parsed(HEAD "id = " S31 "\nversion = 123456789012345\n");
+    ck_assert_int_eq(pbsc_model_info_get(m, &info), PBSC_OK);
+    ck_assert_str_eq(info.id, S31);
+    ck_assert_str_eq(info.version, "123456789012345");
+    assert_round_trip(m);
+    pbsc_model_free(m);
+}
+END_TEST
+
+/* ---- a CE preset as a model ------------------------------------------------------------ */
+
+START_TEST(from_ce_every_preset)
+{
+    pbsc_model *d = fresh();
+    pbsc_model_params defaults = params_of(d);
+    size_t i;
+
+    ck_assert_uint_gt(pbsc_ce_count(), 1);
+    for (i = 0; i < pbsc_ce_count(); i++) {
+        const pbsc_ce_model *ce = pbsc_ce_get(i);
+        pbsc_model *m = untouched;
+        pbsc_model_params p, want = defaults;
+        pbsc_model_info info;
+        pbsc_diag diag;
+        char id[40];
+
+        pbsc_diag_clear(&diag);
+        ck_assert_int_eq(pbsc_model_from_ce(ce, &m, &diag), PBSC_OK);
+        ck_assert_ptr_ne(m, untouched);
+        pbsc_model_info_init(&info);
+        ck_assert_int_eq(pbsc_model_info_get(m, &info), PBSC_OK);
+        snprintf(id, sizeof id, "ce:%s", ce->id);
+        ck_assert_str_eq(info.id, id);
+        ck_assert_str_eq(info.version, ce->version);
+        ck_assert_int_eq(info.fitted, 0);
+        /* the CE is the preset's; every other parameter the literature default */
+        p = params_of(m);
+        ck_assert_str_eq(p.ce.id, ce->id);
+        ck_assert_str_eq(p.ce.device, ce->device);
+        ck_assert_str_eq(p.ce.setting, ce->setting);
+        ck_assert_str_eq(p.ce.source, ce->source);
+        ck_assert(p.ce.median == ce->median && p.ce.sigma == ce->sigma);
+        want.ce = *ce;
+        assert_same_params(&p, &want);
+        /* the hash is the model's own, recomputed after naming it */
+        {
+            char *t = text_of(m);
+            ck_assert_str_eq(fnv1a(strchr(t, '\n') + 1), info.hash);
+            free(t);
+        }
+        ck_assert_str_ne(info.hash, model_hash(d));
+        assert_round_trip(m);
+        pbsc_model_free(m);
+    }
+    pbsc_model_free(d);
+}
+END_TEST
+
+START_TEST(from_ce_errors)
+{
+    pbsc_model *m = untouched;
+    pbsc_ce_model ce;
+    pbsc_diag diag;
+
+    ck_assert_fails(pbsc_model_from_ce(NULL, &m, &diag), PBSC_E_INVAL, "ce");
+    ck_assert_fails(pbsc_model_from_ce(pbsc_ce_default(), NULL, &diag), PBSC_E_INVAL, "model");
+    ck_assert_int_eq(pbsc_model_from_ce(NULL, &m, NULL), PBSC_E_INVAL);
+    ck_assert_ptr_eq(m, untouched);
+    /* a CE the model refuses: its field, nothing made */
+    ce = *pbsc_ce_default();
+    ce.median = 1.6;
+    ck_assert_fails(pbsc_model_from_ce(&ce, &m, &diag), PBSC_E_RANGE, "ce_median");
+    ce = *pbsc_ce_default();
+    ce.sigma = NA;
+    ck_assert_fails(pbsc_model_from_ce(&ce, &m, &diag), PBSC_E_MISSING, "ce_sigma");
+    ce = *pbsc_ce_default();
+    ce.source = "line one\nline two";
+    ck_assert_fails(pbsc_model_from_ce(&ce, &m, &diag), PBSC_E_RANGE, "ce_source");
+    ck_assert_ptr_eq(m, untouched);
+    /* a user CE: "ce:user", version "1" (the user CE has none) */
+    ck_assert_int_eq(pbsc_ce_user(0.55, 0.3, &ce, NULL), PBSC_OK);
+    ck_assert_int_eq(pbsc_model_from_ce(&ce, &m, NULL), PBSC_OK);
+    {
+        pbsc_model_info info;
+        pbsc_model_params p = params_of(m);
+        pbsc_model_info_init(&info);
+        ck_assert_int_eq(pbsc_model_info_get(m, &info), PBSC_OK);
+        ck_assert_str_eq(info.id, "ce:user");
+        ck_assert_str_eq(info.version, "1");
+        ck_assert(p.ce.median == 0.55 && p.ce.sigma == 0.3);
+    }
+    pbsc_model_free(m);
 }
 END_TEST
 
 /* ---- 2. get and set ----------------------------------------------------------------------- */
+
+/* The params' size tag: size 0 (not initialised) or below the 1.0 layout is refused, the
+ * model unchanged. */
+START_TEST(set_params_size_tag)
+{
+    pbsc_model *m = fresh();
+    pbsc_model_params p = site_params(), before = params_of(m), after;
+    char hash[17];
+    pbsc_diag diag;
+
+    snprintf(hash, sizeof hash, "%s", model_hash(m));
+    p.size = 0;
+    ck_assert_fails(pbsc_model_set(m, &p, &diag), PBSC_E_INVAL, "params");
+    ck_assert(diag.value == 0.0);
+    p.size = offsetof(pbsc_model_params, motixafortide_sigma);
+    ck_assert_fails(pbsc_model_set(m, &p, &diag), PBSC_E_INVAL, "params");
+    ck_assert_int_eq(pbsc_model_set(m, &p, NULL), PBSC_E_INVAL);
+    after = params_of(m);
+    assert_same_params(&before, &after);
+    ck_assert_str_eq(model_hash(m), hash);
+    /* get keeps the caller's size and refuses a size-0 struct */
+    memset(&p, 0, sizeof p);
+    ck_assert_int_eq(pbsc_model_get(m, &p), PBSC_E_INVAL);
+    ck_assert(p.ce.median == 0.0);
+    pbsc_model_free(m);
+}
+END_TEST
 
 START_TEST(get_set_round_trip)
 {
@@ -317,7 +715,6 @@ struct bad_param {
     const char *field;
 };
 
-#define OFF(f) offsetof(pbsc_model_params, f)
 #define BAD_RATIO(f)                                                                               \
     {OFF(f), NA, PBSC_E_MISSING, #f}, {OFF(f), 0.0, PBSC_E_RANGE, #f},                             \
     {                                                                                              \
@@ -650,7 +1047,8 @@ START_TEST(round_trip_defaults)
 
     assert_round_trip(m);
     /* the file states its version on its first line after the comment */
-    ck_assert_msg(strstr(t, "\npbsc-model = 1\n") != NULL, "%s", t);
+    ck_assert_msg(strstr(t, "\npbsc-model = 1\nid = defaults\nversion = 1\nfitted = no\n") != NULL,
+                  "%s", t);
     ck_assert_ptr_nonnull(strstr(t, "\ngcsf_ratio = 1 1 1 2.1087314662 0.8359375 0.8359375 "
                                     "0.8359375 0.8359375\n"));
     free(t);
@@ -764,6 +1162,16 @@ static const struct parse_case parse_cases[] = {
     {T(HEAD "risk = intercept -1.5 0 1\nrisk = age 0.8 55 0\n"), PBSC_E_RANGE, "risk", 3, 0.0},
     {T(HEAD "risk = intercept -1.5 0 -1\n"), PBSC_E_RANGE, "risk", 2, -1.0},
     {T(HEAD "risk = intercept -1.5 0 1\nrisk = " S32 " 0.8 55 10\n"), PBSC_E_PARSE, "risk", 3, NA},
+    /* the identity keys: fitted is yes or no; id and version strings of 31 and 15 at most */
+    {T(HEAD "fitted = maybe\n"), PBSC_E_PARSE, "fitted", 2, NA},
+    {T(HEAD "fitted = 1\n"), PBSC_E_PARSE, "fitted", 2, NA},
+    {T(HEAD "fitted = YES\n"), PBSC_E_PARSE, "fitted", 2, NA},
+    {T(HEAD "fitted =\n"), PBSC_E_PARSE, "fitted", 2, NA},
+    {T(HEAD "fitted = no\nfitted = yes\n"), PBSC_E_DUPLICATE, "fitted", 3, NA},
+    {T(HEAD "id = a\nce_median = 0.4\nid = b\n"), PBSC_E_DUPLICATE, "id", 4, NA},
+    {T(HEAD "id = " S32 "\n"), PBSC_E_RANGE, "id", 2, NA},
+    {T(HEAD "version = 1234567890123456\n"), PBSC_E_RANGE, "version", 2, NA},
+    {T("id = site\n" HEAD), PBSC_E_PARSE, "pbsc-model", 1, NA},
     /* strings longer than the model holds (31, 63, 63, 159 characters) */
     {T(HEAD "ce_id = " S32 "\n"), PBSC_E_RANGE, "ce_id", 2, NA},
     {T(HEAD "ce_device = " S32 S32 "\n"), PBSC_E_RANGE, "ce_device", 2, NA},
@@ -999,6 +1407,7 @@ START_TEST(no_value_names_the_key)
         ck_assert_ptr_eq(m, untouched);
     }
     ck_assert_int_eq(pbsc_model_parse(empty_id, strlen(empty_id), &m, NULL), PBSC_OK);
+    pbsc_model_params_init(&p);
     ck_assert_int_eq(pbsc_model_get(m, &p), PBSC_OK);
     ck_assert_str_eq(p.ce.id, "");
     pbsc_model_free(m);
@@ -1189,6 +1598,7 @@ suite(void)
 {
     Suite *s = suite_create("model");
     TCase *defaults = tcase_create("defaults");
+    TCase *identity = tcase_create("identity");
     TCase *params = tcase_create("parameters");
     TCase *ce = tcase_create("ce");
     TCase *risk = tcase_create("risk");
@@ -1199,7 +1609,17 @@ suite(void)
 
     tcase_add_test(defaults, defaults_equal_their_sources);
     tcase_add_test(defaults, defaults_are_the_empty_file);
+    tcase_add_test(defaults, params_init_is_the_defaults);
     suite_add_tcase(s, defaults);
+    tcase_add_test(identity, info_of_the_defaults);
+    tcase_add_test(identity, default_hash_is_recomputed);
+    tcase_add_test(identity, hash_follows_every_parameter);
+    tcase_add_test(identity, hash_survives_the_file);
+    tcase_add_test(identity, file_identity_keys);
+    tcase_add_test(identity, from_ce_every_preset);
+    tcase_add_test(identity, from_ce_errors);
+    suite_add_tcase(s, identity);
+    tcase_add_test(params, set_params_size_tag);
     tcase_add_test(params, get_set_round_trip);
     tcase_add_test(params, set_what_get_gave);
     tcase_add_test(params, set_copies_strings);

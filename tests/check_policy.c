@@ -14,10 +14,21 @@ static pbsc_policy *const untouched = (pbsc_policy *)(void *)&untouched;
 static const pbsc_policy *const c_untouched = (const pbsc_policy *)(const void *)&c_untouched;
 
 /* The presets, in the order of the table in lib/policy.c (DOMAIN.md section 7). */
-static const char *const preset_ids[] = {"chen2012",   "mayo2013-p1", "mayo2013-p2",
-                                         "d5-2012",    "jit2011",     "uk2018",
-                                         "tandem2013", "d5-20-2022",  "forecast"};
+static const char *const preset_ids[] = {"chen2012", "mayo2013-p1", "mayo2013-p2", "d5-2012",
+                                         "jit2011",  "uk2018",      "tandem2013",  "d5-20-2022",
+                                         "donor-d5", "forecast"};
 #define NPRESETS (sizeof preset_ids / sizeof preset_ids[0])
+
+/* A policy's info (the struct is size-tagged: initialised first). */
+static pbsc_policy_info
+info_of(const pbsc_policy *p)
+{
+    pbsc_policy_info info;
+
+    pbsc_policy_info_init(&info);
+    ck_assert_int_eq(pbsc_policy_info_get(p, &info), PBSC_OK);
+    return info;
+}
 
 /* The text pbsc_policy_format writes, in a malloc'd buffer. */
 static char *
@@ -83,15 +94,13 @@ assert_formats(const pbsc_policy *p, const char *line)
 
 START_TEST(preset_count_and_order)
 {
-    pbsc_policy_info info;
     size_t i;
 
-    ck_assert_uint_eq(pbsc_policy_count(), 9);
+    ck_assert_uint_eq(pbsc_policy_count(), 10);
     ck_assert_uint_eq(pbsc_policy_count(), NPRESETS);
     for (i = 0; i < NPRESETS; i++) {
         ck_assert_ptr_nonnull(pbsc_policy_get(i));
-        ck_assert_int_eq(pbsc_policy_info_get(pbsc_policy_get(i), &info), PBSC_OK);
-        ck_assert_str_eq(info.id, preset_ids[i]);
+        ck_assert_str_eq(info_of(pbsc_policy_get(i)).id, preset_ids[i]);
     }
     ck_assert_ptr_null(pbsc_policy_get(NPRESETS));
     ck_assert_ptr_null(pbsc_policy_get((size_t)-1));
@@ -132,8 +141,7 @@ START_TEST(preset_info)
     for (i = 0; i < NPRESETS; i++) {
         const pbsc_policy *p = pbsc_policy_get(i);
 
-        memset(&info, 0, sizeof info);
-        ck_assert_int_eq(pbsc_policy_info_get(p, &info), PBSC_OK);
+        info = info_of(p);
         ck_assert(info.id && info.version && info.name && info.source && info.provenance);
         ck_assert_str_ne(info.id, "");
         ck_assert_str_ne(info.version, "");
@@ -147,12 +155,12 @@ START_TEST(preset_info)
                                                   : "abstract") != NULL,
                       "%s: provenance '%s'", info.id, info.provenance);
         for (j = 0; j < i; j++) {
-            ck_assert_int_eq(pbsc_policy_info_get(pbsc_policy_get(j), &copy), PBSC_OK);
+            copy = info_of(pbsc_policy_get(j));
             ck_assert_str_ne(info.id, copy.id);
             ck_assert_str_ne(info.name, copy.name);
         }
     }
-    memset(&info, 0, sizeof info);
+    pbsc_policy_info_init(&info);
     ck_assert_int_eq(pbsc_policy_info_get(NULL, &info), PBSC_E_INVAL);
     ck_assert_ptr_null(info.id);
     ck_assert_int_eq(pbsc_policy_info_get(pbsc_policy_get(0), NULL), PBSC_E_INVAL);
@@ -165,12 +173,10 @@ START_TEST(preset_free_is_noop)
 
     for (i = 0; i < NPRESETS; i++) {
         pbsc_policy *p = (pbsc_policy *)(void *)pbsc_policy_get(i);
-        pbsc_policy_info info;
 
         pbsc_policy_free(p); /* presets are static data: nothing to free, no crash */
         pbsc_policy_free(p);
-        ck_assert_int_eq(pbsc_policy_info_get(pbsc_policy_get(i), &info), PBSC_OK);
-        ck_assert_str_eq(info.id, preset_ids[i]);
+        ck_assert_str_eq(info_of(pbsc_policy_get(i)).id, preset_ids[i]);
     }
     pbsc_policy_free(NULL);
 }
@@ -191,13 +197,16 @@ START_TEST(round_trip_every_preset)
         second = format(copy);
         ck_assert_msg(strcmp(first, second) == 0, "%s: the text changed:\n%s\n---\n%s",
                       preset_ids[i], first, second);
-        ck_assert_int_eq(pbsc_policy_info_get(p, &a), PBSC_OK);
-        ck_assert_int_eq(pbsc_policy_info_get(copy, &b), PBSC_OK);
+        a = info_of(p);
+        b = info_of(copy);
         ck_assert_str_eq(a.id, b.id);
         ck_assert_str_eq(a.version, b.version);
         ck_assert_str_eq(a.name, b.name);
         ck_assert_str_eq(a.source, b.source);
         ck_assert_str_eq(a.provenance, b.provenance);
+        ck_assert_uint_eq(a.scope, b.scope);
+        ck_assert_uint_eq(a.regimens, b.regimens);
+        ck_assert_int_eq(a.model_based, b.model_based);
         /* the text names the library that wrote it */
         ck_assert(strncmp(first, "# ", 2) == 0 && strstr(first, pbsc_version_string()) != NULL);
         pbsc_policy_free(copy);
@@ -250,90 +259,94 @@ END_TEST
 
 /* ---- the same decisions from a preset and from its parsed copy ------------------------------ */
 
-#define N NAN
-struct row {
-    long day;
-    double cd34, wbc, plt, plerixafor_mg, processed_l, collected;
-};
-
+#define N NA
 struct course_spec {
     const char *what;
     pbsc_regimen regimen;
     double weight_kg, goal, minimum;
-    struct row rows[16];
+    struct pbsc_test_row rows[16];
+    double recipient_kg; /* 0: autologous (NAN cannot be a static zero default) */
 };
 
+/* The rows: day, PB CD34, WBC, plerixafor mg that evening, litres processed, product. */
 static const struct course_spec courses[] = {
     {"good mobilizer",
      PBSC_REGIMEN_GCSF,
      80.0,
      5.0,
      2.0,
-     {{1, N, N, N, N, N, N},
-      {2, N, N, N, N, N, N},
-      {3, N, N, N, N, N, N},
-      {4, 45, 35, 210, N, N, N},
-      {5, 60, 40, 190, N, 15, 3.2},
-      {6, 50, 42, 150, N, 15, 2.1},
-      {7, 40, 38, 120, N, N, N}}},
+     {{1, N, N, N, N, N},
+      {2, N, N, N, N, N},
+      {3, N, N, N, N, N},
+      {4, 45, 35, N, N, N},
+      {5, 60, 40, N, 15, 3.2},
+      {6, 50, 42, N, 15, 2.1},
+      {7, 40, 38, N, N, N}},
+     0.0},
     {"poor mobilizer, pre-emptive plerixafor",
      PBSC_REGIMEN_GCSF,
      70.0,
      5.0,
      2.0,
-     {{4, 6, 28, 220, 16.8, N, N},
-      {5, 22, 45, 200, N, 20, 1.6},
-      {6, 18, 40, 160, N, 20, 1.2},
-      {7, 12, 36, 130, N, 20, 0.4},
-      {8, 10, 30, 110, N, N, N}}},
+     {{4, 6, 28, 16.8, N, N},
+      {5, 22, 45, N, 20, 1.6},
+      {6, 18, 40, N, 20, 1.2},
+      {7, 12, 36, N, 20, 0.4},
+      {8, 10, 30, N, N, N}},
+     0.0},
     {"salvage after a poor first harvest",
      PBSC_REGIMEN_GCSF,
      70.0,
      5.0,
      2.0,
-     {{4, 24, 30, 230, N, N, N},
-      {5, 21, 35, 210, N, 12, 0.8},
-      {6, 17, 33, 180, 16.8, N, N},
-      {7, 48, 50, 160, N, 18, 2.9},
-      {8, 35, 44, 140, N, 18, 1.5},
-      {9, 20, 40, 120, N, N, N}}},
+     {{4, 24, 30, N, N, N},
+      {5, 21, 35, N, 12, 0.8},
+      {6, 17, 33, 16.8, N, N},
+      {7, 48, 50, N, 18, 2.9},
+      {8, 35, 44, N, 18, 1.5},
+      {9, 20, 40, N, N, N}},
+     0.0},
     {"tandem band, the policy's own goal",
      PBSC_REGIMEN_GCSF,
      75.0,
      N,
      N,
-     {{4, 11, 30, 240, N, N, N},
-      {5, 14, 40, 230, N, N, N},
-      {6, 17, 44, 220, 18, N, N},
-      {7, 36, 55, 200, N, 20, 2.6},
-      {8, 25, 48, 170, N, 20, 1.7}}},
+     {{4, 11, 30, N, N, N},
+      {5, 14, 40, N, N, N},
+      {6, 17, 44, 18, N, N},
+      {7, 36, 55, N, 20, 2.6},
+      {8, 25, 48, N, 20, 1.7}},
+     0.0},
     {"several transplants (goal 10)",
      PBSC_REGIMEN_GCSF,
      80.0,
      10.0,
      4.0,
-     {{4, 15, 30, 230, 19.2, N, N},
-      {5, 55, 48, 210, N, 20, 3.5},
-      {6, 40, 45, 180, N, 20, 2.8},
-      {7, 30, 40, 150, N, 20, 2.2},
-      {8, 25, 38, 130, N, 20, 1.4},
-      {9, 20, 35, 110, N, N, N}}},
+     {{4, 15, 30, 19.2, N, N},
+      {5, 55, 48, N, 20, 3.5},
+      {6, 40, 45, N, 20, 2.8},
+      {7, 30, 40, N, 20, 2.2},
+      {8, 25, 38, N, 20, 1.4},
+      {9, 20, 35, N, N, N}},
+     0.0},
     {"WBC-gated and undefined low counts",
      PBSC_REGIMEN_GCSF,
      65.0,
      4.0,
      2.0,
-     {{4, 3, 9, 250, N, N, N},
-      {5, 12, 8, 240, N, N, N},
-      {6, 13, 12, 230, 15.6, N, N},
-      {7, 40, 50, 200, N, 16, 2.4},
-      {8, 30, 45, 170, N, N, N}}},
+     {{4, 3, 9, N, N, N},
+      {5, 12, 8, N, N, N},
+      {6, 13, 12, 15.6, N, N},
+      {7, 40, 50, N, 16, 2.4},
+      {8, 30, 45, N, N, N}},
+     0.0},
     {"failed mobilization: still low after plerixafor",
      PBSC_REGIMEN_GCSF,
      70.0,
      5.0,
      2.0,
-     {{4, 3, 20, 200, N, N, N}, {5, 4, 24, 190, 16.8, N, N}, {6, 7, 30, 180, N, N, N}}},
+     {{4, 3, 20, N, N, N}, {5, 4, 24, 16.8, N, N}, {6, 7, 30, N, N, N}},
+     0.0},
     {"chemotherapy + G-CSF",
      PBSC_REGIMEN_CHEMO_GCSF,
      72.0,
@@ -341,37 +354,42 @@ static const struct course_spec courses[] = {
      2.0,
      /* counts recorded from the nadir on (a normal WBC before the nadir would be read as
         recovery by lib/decide.c: reported as a defect, not pinned here) */
-     {{7, N, 0.4, 40, N, N, N},
-      {8, N, 0.3, 35, N, N, N},
-      {9, N, 0.6, 45, N, N, N},
-      {10, 18, 1.4, 60, N, N, N},
-      {11, 30, 3.5, 80, N, 15, 2.6},
-      {12, 40, 8.0, 100, N, 15, 2.0},
-      {13, 30, 12.0, 120, N, 15, 0.8},
-      {14, 20, 14.0, 140, N, N, N}}},
+     {{7, N, 0.4, N, N, N},
+      {8, N, 0.3, N, N, N},
+      {9, N, 0.6, N, N, N},
+      {10, 18, 1.4, N, N, N},
+      {11, 30, 3.5, N, 15, 2.6},
+      {12, 40, 8.0, N, 15, 2.0},
+      {13, 30, 12.0, N, 15, 0.8},
+      {14, 20, 14.0, N, N, N}},
+     0.0},
+    {"healthy donor, a second apheresis",
+     PBSC_REGIMEN_GCSF,
+     80.0,
+     5.0,
+     2.0,
+     {{1, N, N, N, N, N},
+      {2, N, N, N, N, N},
+      {3, N, N, N, N, N},
+      {4, 35, 40, N, N, N},
+      {5, 48, 45, N, 15, 2.5},
+      {6, 30, 42, N, 15, 1.8},
+      {7, 20, 38, N, N, N}},
+     20.0},
 };
 #undef N
 
 static pbsc_course *
 build(const struct course_spec *spec)
 {
-    pbsc_person person;
-    pbsc_course *c = NULL;
-    size_t i;
+    pbsc_person person = pbsc_test_person(spec->weight_kg, NAN);
+    size_t n;
 
-    pbsc_person_init(&person);
-    person.weight_kg = spec->weight_kg;
-    ck_assert_int_eq(pbsc_course_new(&person, spec->regimen, spec->goal, spec->minimum, &c, NULL),
-                     PBSC_OK);
-    for (i = 0; i < sizeof spec->rows / sizeof spec->rows[0] && spec->rows[i].day > 0; i++) {
-        const struct row *r = &spec->rows[i];
-        pbsc_day d = {r->day,           r->cd34,        r->wbc,      r->plt,
-                      r->plerixafor_mg, r->processed_l, r->collected};
-        pbsc_diag diag;
-        int rc = pbsc_course_add(c, &d, &diag);
-        ck_assert_msg(rc == PBSC_OK, "%s day %ld: %s", spec->what, r->day, diag.text);
-    }
-    return c;
+    if (spec->recipient_kg > 0.0)
+        person.recipient_kg = spec->recipient_kg;
+    for (n = 0; n < NROWS(spec->rows) && spec->rows[n].day > 0; n++)
+        ;
+    return pbsc_test_course(&person, spec->regimen, spec->goal, spec->minimum, spec->rows, n);
 }
 
 /* Bit-identical doubles (NAN equal to NAN): the replay of a parsed copy is exact. */
@@ -400,12 +418,29 @@ static const char *const rules_expected[] = {"wait.gcsf",
                                              "outside.regimen",
                                              "wait.recovery",
                                              "stop.sessions",
-                                             "stop.unreachable"};
+                                             "stop.unreachable",
+                                             "outside.scope",
+                                             "stopped",
+                                             "continue.tomorrow",
+                                             "plerixafor.next"};
+
+/* The points a course supports: every morning, and the evening of every apheresis. */
+static size_t
+points(const struct course_spec *spec)
+{
+    size_t i, n = 0;
+
+    for (i = 0; i < NROWS(spec->rows) && spec->rows[i].day > 0; i++)
+        n += 1 + !isnan(spec->rows[i].litres);
+    return n;
+}
+
+#define CAPACITY 48
 
 START_TEST(same_decisions_as_preset)
 {
-    static pbsc_decision a[32], b[32];
-    unsigned char fired[sizeof rules_expected / sizeof rules_expected[0]] = {0};
+    static pbsc_decision a[CAPACITY], b[CAPACITY];
+    unsigned char fired[NROWS(rules_expected)] = {0};
     size_t i, k, j;
 
     for (i = 0; i < NPRESETS; i++) {
@@ -413,7 +448,7 @@ START_TEST(same_decisions_as_preset)
         char *text = format(preset);
         pbsc_policy *copy = parse_ok(text, strlen(text));
 
-        for (k = 0; k < sizeof courses / sizeof courses[0]; k++) {
+        for (k = 0; k < NROWS(courses); k++) {
             pbsc_course *c = build(&courses[k]);
             size_t na = 0, nb = 0;
             pbsc_diag da, db;
@@ -421,8 +456,10 @@ START_TEST(same_decisions_as_preset)
 
             pbsc_diag_clear(&da);
             pbsc_diag_clear(&db);
-            ra = pbsc_replay(c, preset, pbsc_ce_default(), a, 32, &na, &da);
-            rb = pbsc_replay(c, copy, pbsc_ce_default(), b, 32, &nb, &db);
+            pbsc_decision_init(&a[0]);
+            pbsc_decision_init(&b[0]);
+            ra = pbsc_replay(c, preset, NULL, a, CAPACITY, &na, &da);
+            rb = pbsc_replay(c, copy, NULL, b, CAPACITY, &nb, &db);
             ck_assert_msg(ra == rb, "%s, %s: %d vs %d", preset_ids[i], courses[k].what, ra, rb);
             ck_assert_str_eq(da.field, db.field);
             ck_assert_str_eq(da.text, db.text);
@@ -433,29 +470,39 @@ START_TEST(same_decisions_as_preset)
                 pbsc_course_free(c);
                 continue;
             }
-            ck_assert_uint_eq(na, pbsc_course_length(c));
+            ck_assert_uint_eq(na, points(&courses[k]));
             ck_assert_uint_eq(nb, na);
             for (j = 0; j < na; j++) {
                 const pbsc_decision *x = &a[j], *y = &b[j];
                 size_t r;
 
                 ck_assert_msg(x->action == y->action && strcmp(x->rule, y->rule) == 0,
-                              "%s, %s, day %ld: %s/%s vs %s/%s", preset_ids[i], courses[k].what,
-                              x->day, pbsc_action_name(x->action), x->rule,
-                              pbsc_action_name(y->action), y->rule);
+                              "%s, %s, day %ld %s: %s/%s vs %s/%s", preset_ids[i], courses[k].what,
+                              x->day, pbsc_moment_name(x->moment), pbsc_action_name(x->action),
+                              x->rule, pbsc_action_name(y->action), y->rule);
                 ck_assert_int_eq(x->day, y->day);
+                ck_assert_int_eq(x->moment, y->moment);
+                ck_assert_int_eq(x->decided_day, y->decided_day);
+                ck_assert_int_eq(x->decided_moment, y->decided_moment);
                 ck_assert_str_eq(x->reason, y->reason);
                 ck_assert_str_eq(x->policy_id, y->policy_id);
                 ck_assert_str_eq(x->policy_version, y->policy_version);
                 ck_assert(identical(x->threshold, y->threshold));
                 ck_assert(identical(x->volume_l, y->volume_l));
-                ck_assert(identical(x->plerixafor_mg, y->plerixafor_mg));
+                ck_assert_int_eq(x->tonight.drug, y->tonight.drug);
+                ck_assert(identical(x->tonight.mg, y->tonight.mg));
+                ck_assert_int_eq(x->tonight.number, y->tonight.number);
+                ck_assert_int_eq(x->tonight.apheresis_day, y->tonight.apheresis_day);
+                ck_assert_int_eq(x->tonight.salvage, y->tonight.salvage);
+                ck_assert_int_eq(x->tonight.basis, y->tonight.basis);
                 ck_assert(identical(x->goal, y->goal) && identical(x->minimum, y->minimum));
+                ck_assert(identical(x->collected, y->collected));
+                ck_assert(identical(x->remaining, y->remaining));
                 ck_assert(identical(x->projection.median, y->projection.median));
-                ck_assert_int_eq(x->salvage, y->salvage);
-                ck_assert_int_eq(x->apheresis_day, y->apheresis_day);
+                ck_assert(identical(x->p_goal_without, y->p_goal_without));
+                ck_assert(identical(x->p_goal_with, y->p_goal_with));
                 ck_assert_uint_eq(x->warnings, y->warnings);
-                for (r = 0; r < sizeof rules_expected / sizeof rules_expected[0]; r++)
+                for (r = 0; r < NROWS(rules_expected); r++)
                     if (strcmp(x->rule, rules_expected[r]) == 0)
                         fired[r] = 1;
             }
@@ -464,7 +511,7 @@ START_TEST(same_decisions_as_preset)
         pbsc_policy_free(copy);
         free(text);
     }
-    for (i = 0; i < sizeof rules_expected / sizeof rules_expected[0]; i++)
+    for (i = 0; i < NROWS(rules_expected); i++)
         ck_assert_msg(fired[i], "no course made rule %s fire", rules_expected[i]);
 }
 END_TEST
@@ -556,6 +603,15 @@ static const struct parse_case parse_cases[] = {
     {T(HEAD "regimens = g-csf\n"), PBSC_E_PARSE, "regimens", 4, NAN},
     {T(HEAD "regimens = ,\n"), PBSC_E_PARSE, "regimens", 4, NAN},
     {T(HEAD "regimens = , \t,\n"), PBSC_E_PARSE, "regimens", 4, NAN},
+    /* scope: autologous and/or donor */
+    {T(HEAD "scope = allogeneic\n" REQ), PBSC_E_PARSE, "scope", 4, NAN},
+    {T(HEAD "scope = Donor\n" REQ), PBSC_E_PARSE, "scope", 4, NAN},
+    {T(HEAD "scope = donor, patient\n" REQ), PBSC_E_PARSE, "scope", 4, NAN},
+    {T(HEAD "scope = none\n" REQ), PBSC_E_PARSE, "scope", 4, NAN},
+    {T(HEAD "scope = ,\n" REQ), PBSC_E_PARSE, "scope", 4, NAN},
+    {T(HEAD "scope =\n" REQ), PBSC_E_PARSE, "scope", 4, NAN},
+    {T(HEAD "scope = gcsf\n" REQ), PBSC_E_PARSE, "scope", 4, NAN},
+    {T(HEAD "scope = donor\nscope = autologous\n" REQ), PBSC_E_DUPLICATE, "scope", 5, NAN},
     /* a string longer than its buffer: id 31 characters at most, version 15 */
     {T(HEAD "id = abcdefghijklmnopqrstuvwxyz012345\n" REQ), PBSC_E_RANGE, "id", 4, NAN},
     {T(HEAD "id = abcdefghijklmnopqrstuvwxyz01234\n" REQ), PBSC_E_DUPLICATE, "id", 5, NAN}, /* 31 */
@@ -587,6 +643,17 @@ static const struct parse_case parse_cases[] = {
      "band_low", 12, NAN},
     {T(HEAD REQ "band_low = 20\nband_high = 10\nband_days = 1\nband_plerixafor_below = 20\n"),
      PBSC_E_CONFLICT, "band_low", 13, 20},
+    /* a policy covering healthy donors gives no plerixafor (the default is 4 doses) and has
+     * no forecast */
+    {T(HEAD REQ "scope = donor\n"), PBSC_E_CONFLICT, "max_plerixafor_doses", 10, 4},
+    {T(HEAD REQ "scope = autologous, donor\nmax_plerixafor_doses = 2\n"), PBSC_E_CONFLICT,
+     "max_plerixafor_doses", 11, 2},
+    {T(HEAD REQ "max_plerixafor_doses = 1\nscope = donor\nforecast = yes\n"), PBSC_E_CONFLICT,
+     "max_plerixafor_doses", 12, 1},
+    {T(HEAD REQ "scope = donor\nmax_plerixafor_doses = 0\nforecast = yes\n"), PBSC_E_CONFLICT,
+     "forecast", 12, NAN},
+    {T(HEAD REQ "scope = donor, autologous\nforecast = yes\nmax_plerixafor_doses = 0\n"),
+     PBSC_E_CONFLICT, "forecast", 12, NAN},
 };
 
 /* `text` with every "\n" written "\r\n". */
@@ -699,22 +766,23 @@ START_TEST(parse_minimal_defaults)
     pbsc_policy *p = parse_ok(REQ, strlen(REQ));
     char *text = format(p), want[2048];
 
-    snprintf(want, sizeof want,
-             "# pbsc-policy(5) file written by libpbsc %s\n"
-             "id = site\nversion = 1\nsource = SOP 12\nregimens = gcsf\n"
-             "goal = none\nminimum = none\nassess_day = 4\nassess_last_day = none\n"
-             "collect_day = 5\nrecovery_wbc = 1\nplerixafor_below = none\n"
-             "plerixafor_inclusive = no\nplerixafor_below_multi = none\n"
-             "multi_goal_above = none\nplerixafor_wbc_above = none\nundefined_below = none\n"
-             "band_low = none\nband_high = none\nband_days = 0\nband_plerixafor_below = none\n"
-             "y1_salvage_below = none\nyd_salvage_below = none\n"
-             "fail_after_plerixafor_below = none\nfail_gitmo = no\nmax_plerixafor_doses = 4\n"
-             "max_sessions = 4\nmax_day = 20\nsession_tbv_multiple = 3\nsession_litres = none\n"
-             "volume_probability = 0.9\nlevel = 0.9\nplerixafor_fixed_dose = no\n"
-             "forecast = no\nforecast_p_below = 0.8\nforecast_min_yield = 0.5\n"
-             "forecast_min_gain = 0.1\nforecast_futile_below = 0.05\n"
-             "forecast_draws = 10000\nforecast_seed = 1\n",
-             pbsc_version_string());
+    snprintf(
+        want, sizeof want,
+        "# pbsc-policy(5) file written by libpbsc %s\n"
+        "id = site\nversion = 1\nsource = SOP 12\nregimens = gcsf\n"
+        "scope = autologous\ngoal = none\nminimum = none\nassess_day = 4\nassess_last_day = none\n"
+        "collect_day = 5\nrecovery_wbc = 1\nplerixafor_below = none\n"
+        "plerixafor_inclusive = no\nplerixafor_below_multi = none\n"
+        "multi_goal_above = none\nplerixafor_wbc_above = none\nundefined_below = none\n"
+        "band_low = none\nband_high = none\nband_days = 0\nband_plerixafor_below = none\n"
+        "y1_salvage_below = none\nyd_salvage_below = none\n"
+        "fail_after_plerixafor_below = none\nfail_gitmo = no\nmax_plerixafor_doses = 4\n"
+        "max_sessions = 4\nmax_day = 20\nsession_tbv_multiple = 3\nsession_litres = none\n"
+        "volume_probability = 0.9\nlevel = 0.9\nplerixafor_fixed_dose = no\n"
+        "forecast = no\nforecast_p_below = 0.8\nforecast_min_yield = 0.5\n"
+        "forecast_min_gain = 0.1\nforecast_futile_below = 0.05\n"
+        "forecast_draws = 10000\nforecast_seed = 1\n",
+        pbsc_version_string());
     ck_assert_str_eq(text, want);
     free(text);
     pbsc_policy_free(p);
@@ -742,7 +810,7 @@ START_TEST(parse_accepts_layouts)
     pbsc_policy *p = parse_ok(text, sizeof text - 1);
     pbsc_policy_info info;
 
-    ck_assert_int_eq(pbsc_policy_info_get(p, &info), PBSC_OK);
+    info = info_of(p);
     ck_assert_str_eq(info.id, "site-a");
     ck_assert_str_eq(info.version, "2");
     ck_assert_str_eq(info.name, "a = b");
@@ -782,7 +850,7 @@ START_TEST(parse_accepts_values)
     pbsc_policy_info info;
 
     p = parse_ok(edges, sizeof edges - 1);
-    ck_assert_int_eq(pbsc_policy_info_get(p, &info), PBSC_OK);
+    info = info_of(p);
     ck_assert_str_eq(info.id, "abcdefghijklmnopqrstuvwxyz01234");
     ck_assert_str_eq(info.version, "123456789012345");
     assert_formats(p, "assess_last_day = 366");
@@ -799,6 +867,150 @@ START_TEST(parse_accepts_values)
     assert_formats(p, "assess_last_day = none");
     assert_formats(p, "max_day = 14");
     pbsc_policy_free(p);
+}
+END_TEST
+
+/* ---- scope and the policy's reach -------------------------------------------------------- */
+
+START_TEST(scope_parse_and_round_trip)
+{
+    static const struct {
+        const char *line; /* the scope line given, or "" */
+        unsigned scope;
+        const char *written;
+    } cases[] = {
+        {"", PBSC_SCOPE_AUTOLOGOUS, "scope = autologous"},
+        {"scope = autologous\n", PBSC_SCOPE_AUTOLOGOUS, "scope = autologous"},
+        {"scope = donor\n", PBSC_SCOPE_DONOR, "scope = donor"},
+        {"scope = autologous, donor\n", PBSC_SCOPE_AUTOLOGOUS | PBSC_SCOPE_DONOR,
+         "scope = autologous, donor"},
+        {"scope = donor autologous donor\n", PBSC_SCOPE_AUTOLOGOUS | PBSC_SCOPE_DONOR,
+         "scope = autologous, donor"},
+        {"scope =\t, donor ,\n", PBSC_SCOPE_DONOR, "scope = donor"},
+    };
+    size_t i;
+
+    for (i = 0; i < NROWS(cases); i++) {
+        char text[512], *first, *second;
+        pbsc_policy *p, *back;
+        pbsc_policy_info info;
+
+        /* a donor scope needs max_plerixafor_doses = 0: given to every case */
+        snprintf(text, sizeof text, "%s%smax_plerixafor_doses = 0\n", REQ, cases[i].line);
+        p = parse_ok(text, strlen(text));
+        info = info_of(p);
+        ck_assert_msg(info.scope == cases[i].scope, "case %zu: scope %u, want %u", i, info.scope,
+                      cases[i].scope);
+        assert_formats(p, cases[i].written);
+        first = format(p);
+        back = parse_ok(first, strlen(first));
+        ck_assert_uint_eq(info_of(back).scope, cases[i].scope);
+        second = format(back);
+        ck_assert_str_eq(first, second);
+        free(first);
+        free(second);
+        pbsc_policy_free(back);
+        pbsc_policy_free(p);
+    }
+}
+END_TEST
+
+/* What pbsc_policy_info says of each preset: whom it covers, its regimens, its engine. */
+START_TEST(preset_reach)
+{
+    static const struct {
+        const char *id;
+        unsigned scope, regimens;
+        int model_based;
+    } want[] = {
+        {"chen2012", PBSC_SCOPE_AUTOLOGOUS, 1u << PBSC_REGIMEN_GCSF, 0},
+        {"mayo2013-p1", PBSC_SCOPE_AUTOLOGOUS, 1u << PBSC_REGIMEN_GCSF, 0},
+        {"mayo2013-p2", PBSC_SCOPE_AUTOLOGOUS, 1u << PBSC_REGIMEN_GCSF, 0},
+        {"d5-2012", PBSC_SCOPE_AUTOLOGOUS, 1u << PBSC_REGIMEN_GCSF, 0},
+        {"jit2011", PBSC_SCOPE_AUTOLOGOUS, 1u << PBSC_REGIMEN_GCSF, 0},
+        {"uk2018", PBSC_SCOPE_AUTOLOGOUS,
+         (1u << PBSC_REGIMEN_GCSF) | (1u << PBSC_REGIMEN_CHEMO_GCSF), 0},
+        {"tandem2013", PBSC_SCOPE_AUTOLOGOUS, 1u << PBSC_REGIMEN_GCSF, 0},
+        {"d5-20-2022", PBSC_SCOPE_AUTOLOGOUS, 1u << PBSC_REGIMEN_GCSF, 0},
+        {"donor-d5", PBSC_SCOPE_DONOR, 1u << PBSC_REGIMEN_GCSF, 0},
+        {"forecast", PBSC_SCOPE_AUTOLOGOUS,
+         (1u << PBSC_REGIMEN_GCSF) | (1u << PBSC_REGIMEN_CHEMO_GCSF) | (1u << PBSC_REGIMEN_UPFRONT),
+         1},
+    };
+    size_t i;
+
+    ck_assert_uint_eq(NROWS(want), NPRESETS);
+    for (i = 0; i < NROWS(want); i++) {
+        const pbsc_policy *p;
+        pbsc_policy_info info;
+
+        ck_assert_int_eq(pbsc_policy_find(want[i].id, &p, NULL), PBSC_OK);
+        info = info_of(p);
+        ck_assert_msg(info.scope == want[i].scope, "%s: scope %u", want[i].id, info.scope);
+        ck_assert_msg(info.regimens == want[i].regimens, "%s: regimens %u", want[i].id,
+                      info.regimens);
+        ck_assert_msg(info.model_based == want[i].model_based, "%s: model_based %d", want[i].id,
+                      info.model_based);
+    }
+}
+END_TEST
+
+/* The donor preset: day 5 whatever the count, two aphereses at most, no plerixafor; the
+ * reading of "a second apheresis" as two at most is marked as ours. */
+START_TEST(donor_preset)
+{
+    const pbsc_policy *p;
+    pbsc_policy_info info;
+
+    ck_assert_int_eq(pbsc_policy_find("donor-d5", &p, NULL), PBSC_OK);
+    info = info_of(p);
+    ck_assert_str_eq(info.id, "donor-d5");
+    ck_assert_str_eq(info.version, "1");
+    ck_assert_uint_eq(info.scope, PBSC_SCOPE_DONOR);
+    ck_assert_uint_eq(info.regimens, 1u << PBSC_REGIMEN_GCSF);
+    ck_assert_int_eq(info.model_based, 0);
+    ck_assert_ptr_nonnull(strstr(info.provenance, "[interp]"));
+    ck_assert_ptr_nonnull(strstr(info.source, "Pulsipher"));
+    assert_formats(p, "scope = donor");
+    assert_formats(p, "max_plerixafor_doses = 0");
+    assert_formats(p, "max_sessions = 2");
+    assert_formats(p, "assess_day = 5");
+    assert_formats(p, "collect_day = 5");
+    assert_formats(p, "plerixafor_below = none");
+    assert_formats(p, "forecast = no");
+}
+END_TEST
+
+/* pbsc_policy_info is size-tagged: size 0 (not initialised) or below the 1.0 layout is
+ * refused and the struct left alone; a later, larger layout gets what the library knows. */
+START_TEST(info_size_tag)
+{
+    struct {
+        pbsc_policy_info info;
+        int appended;
+    } later;
+    const pbsc_policy *p = pbsc_policy_get(0);
+    pbsc_policy_info info;
+
+    memset(&info, 0, sizeof info);
+    ck_assert_int_eq(pbsc_policy_info_get(p, &info), PBSC_E_INVAL);
+    ck_assert_ptr_null(info.id);
+    ck_assert_uint_eq(info.size, 0);
+    pbsc_policy_info_init(&info);
+    ck_assert_uint_eq(info.size, sizeof info);
+    ck_assert_ptr_null(info.id);
+    ck_assert_int_eq(info.model_based, 0);
+    info.size = offsetof(pbsc_policy_info, model_based); /* without model_based */
+    ck_assert_int_eq(pbsc_policy_info_get(p, &info), PBSC_E_INVAL);
+    ck_assert_ptr_null(info.id);
+    memset(&later, 0x5a, sizeof later);
+    later.info.size = sizeof later;
+    ck_assert_int_eq(pbsc_policy_info_get(pbsc_policy_get(NPRESETS - 1), &later.info), PBSC_OK);
+    ck_assert_uint_eq(later.info.size, sizeof later);
+    ck_assert_str_eq(later.info.id, "forecast");
+    ck_assert_int_eq(later.info.model_based, 1);
+    ck_assert_int_eq(later.appended, 0x5a5a5a5a); /* nothing written past its own size */
+    pbsc_policy_info_init(NULL);                  /* a no-op */
 }
 END_TEST
 
@@ -826,7 +1038,7 @@ START_TEST(read_site_file)
     rc = pbsc_policy_read(path, &p, &diag);
     ck_assert_msg(rc == PBSC_OK, "%s: %s, field '%s', line %ld: %s", path, pbsc_strerror(rc),
                   diag.field, diag.line, diag.text);
-    ck_assert_int_eq(pbsc_policy_info_get(p, &info), PBSC_OK);
+    info = info_of(p);
     ck_assert_str_eq(info.id, "site-sop-12");
     ck_assert_str_eq(info.version, "3");
     ck_assert_str_eq(info.name, "Site SOP 12: day-5 CD34 <20 plerixafor; Y1 <1.5 salvage");
@@ -846,23 +1058,38 @@ START_TEST(read_site_file)
         ck_assert_str_eq(second, text);
         free(second);
     }
-    /* and it decides: day 5 PB CD34 15 < 20, plerixafor (fixed 20 mg at <= 83 kg) */
+    /* and it decides: day 5 PB CD34 15 < 20, plerixafor: the site's fixed 20 mg at <= 83 kg
+     * for an adult; a person of unknown age is dosed per kg, 0.24 x 70 = 16.8 mg, and the
+     * decision says why */
     {
-        pbsc_person person;
-        pbsc_course *c = NULL;
-        pbsc_day d = {5, 15.0, 30.0, NAN, NAN, NAN, NAN};
-        pbsc_decision dec;
+        static const struct pbsc_test_row row[] = {{5, 15.0, 30.0, NA, NA, NA}};
+        pbsc_person person = pbsc_test_person(70.0, 90.0);
+        pbsc_decision dec = pbsc_test_decision();
+        pbsc_course *c;
 
-        pbsc_person_init(&person);
-        person.weight_kg = 70.0;
-        ck_assert_int_eq(pbsc_course_new(&person, PBSC_REGIMEN_GCSF, NAN, NAN, &c, NULL), PBSC_OK);
-        ck_assert_int_eq(pbsc_course_add(c, &d, NULL), PBSC_OK);
-        ck_assert_int_eq(pbsc_decide(c, p, pbsc_ce_default(), 5, &dec, NULL), PBSC_OK);
+        person.age_years = 50.0;
+        c = pbsc_test_course(&person, PBSC_REGIMEN_GCSF, NAN, NAN, row, 1);
+        ck_assert_int_eq(pbsc_decide(c, p, NULL, 5, PBSC_MORNING, &dec, NULL), PBSC_OK);
         ck_assert_int_eq(dec.action, PBSC_ACTION_PLERIXAFOR);
         ck_assert_str_eq(dec.rule, "assess.plerixafor");
         ck_assert_str_eq(dec.policy_id, "site-sop-12");
-        ck_assert_rel(dec.plerixafor_mg, 20.0, 1e-12);
+        ck_assert_str_eq(dec.policy_version, "3");
+        ck_assert_int_eq(dec.tonight.drug, PBSC_DRUG_PLERIXAFOR);
+        ck_assert_rel(dec.tonight.mg, 20.0, 1e-12);
+        ck_assert_int_eq(dec.tonight.basis, PBSC_DOSE_FIXED);
+        ck_assert_int_eq(dec.tonight.apheresis_day, 6);
         ck_assert_rel(dec.goal, 5.0, 1e-12);
+        ck_assert_uint_eq(dec.warnings & PBSC_W_AGE_UNKNOWN, 0u);
+        pbsc_course_free(c);
+
+        person.age_years = NAN;
+        c = pbsc_test_course(&person, PBSC_REGIMEN_GCSF, NAN, NAN, row, 1);
+        dec = pbsc_test_decision();
+        ck_assert_int_eq(pbsc_decide(c, p, NULL, 5, PBSC_MORNING, &dec, NULL), PBSC_OK);
+        ck_assert_str_eq(dec.rule, "assess.plerixafor");
+        ck_assert_rel(dec.tonight.mg, 16.8, 1e-12);
+        ck_assert_int_eq(dec.tonight.basis, PBSC_DOSE_PER_KG);
+        ck_assert(dec.warnings & PBSC_W_AGE_UNKNOWN);
         pbsc_course_free(c);
     }
     free(text);
@@ -995,6 +1222,10 @@ suite(void)
     tcase_add_test(presets, preset_find);
     tcase_add_test(presets, preset_info);
     tcase_add_test(presets, preset_free_is_noop);
+    tcase_add_test(presets, preset_reach);
+    tcase_add_test(presets, donor_preset);
+    tcase_add_test(presets, info_size_tag);
+    tcase_add_test(presets, scope_parse_and_round_trip);
     suite_add_tcase(s, presets);
     tcase_add_test(writer, round_trip_every_preset);
     tcase_add_test(writer, format_sizes);
