@@ -343,6 +343,22 @@ cli_table_ok(const cli_table *t)
     return t != NULL && !t->failed;
 }
 
+size_t
+cli_table_width(const cli_table *t, size_t col)
+{
+    size_t i, width = 0;
+
+    if (t == NULL || col >= t->ncols)
+        return 0;
+    for (i = col; i < t->ncells; i += t->ncols) {
+        size_t n = strlen(t->cells[i]);
+
+        if (n > width)
+            width = n;
+    }
+    return width;
+}
+
 void
 cli_table_print(const cli_table *t, FILE *fp)
 {

@@ -92,6 +92,8 @@ int cli_table_ok(const cli_table *t);
  * padded, so long texts (sources) do not widen the table. A missing tail of the last row is
  * printed as empty cells. */
 void cli_table_print(const cli_table *t, FILE *fp);
+/* The width cli_table_print() gives column `col`: its widest cell (0 for no such column). */
+size_t cli_table_width(const cli_table *t, size_t col);
 
 /* ---- JSON -------------------------------------------------------------------------- */
 

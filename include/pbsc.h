@@ -269,7 +269,13 @@ typedef struct pbsc_course pbsc_course;
  * goal or the minimum: less than this remaining is "reached" (pbsc(3), ARITHMETIC). */
 #define PBSC_DOSE_TOLERANCE 0.001
 
-PBSC_API void pbsc_person_init(pbsc_person *person);
+/* Size-tagged: the size is the caller's sizeof, taken where the caller is compiled. */
+PBSC_API void pbsc_person_init_sized(pbsc_person *person, size_t size);
+static inline void
+pbsc_person_init(pbsc_person *person)
+{
+    pbsc_person_init_sized(person, sizeof *person);
+}
 PBSC_API int pbsc_course_new(const pbsc_person *person, pbsc_regimen regimen, double goal,
                              double minimum, pbsc_course **course, pbsc_diag *diag);
 PBSC_API void pbsc_course_free(pbsc_course *course);
@@ -332,7 +338,13 @@ typedef struct pbsc_policy_info {
     int model_based;        /* 1: decides from the model's forecast, 0: published rules */
 } pbsc_policy_info;
 
-PBSC_API void pbsc_policy_info_init(pbsc_policy_info *info);
+/* Size-tagged: the size is the caller's sizeof, taken where the caller is compiled. */
+PBSC_API void pbsc_policy_info_init_sized(pbsc_policy_info *info, size_t size);
+static inline void
+pbsc_policy_info_init(pbsc_policy_info *info)
+{
+    pbsc_policy_info_init_sized(info, sizeof *info);
+}
 PBSC_API size_t pbsc_policy_count(void);
 PBSC_API const pbsc_policy *pbsc_policy_get(size_t i);
 PBSC_API int pbsc_policy_find(const char *id, const pbsc_policy **policy, pbsc_diag *diag);
@@ -436,7 +448,13 @@ typedef struct pbsc_decision {
     double ce_sigma;
 } pbsc_decision;
 
-PBSC_API void pbsc_decision_init(pbsc_decision *decision);
+/* Size-tagged: the size is the caller's sizeof, taken where the caller is compiled. */
+PBSC_API void pbsc_decision_init_sized(pbsc_decision *decision, size_t size);
+static inline void
+pbsc_decision_init(pbsc_decision *decision)
+{
+    pbsc_decision_init_sized(decision, sizeof *decision);
+}
 PBSC_API const char *pbsc_action_name(pbsc_action action);
 PBSC_API const char *pbsc_moment_name(pbsc_moment moment);
 PBSC_API const char *pbsc_drug_name(pbsc_drug drug);
@@ -485,8 +503,20 @@ typedef struct pbsc_model_info {
     const char *hash;    /* 16 hex digits: FNV-1a 64 of its pbsc-model(5) text */
 } pbsc_model_info;
 
-PBSC_API void pbsc_model_params_init(pbsc_model_params *params);
-PBSC_API void pbsc_model_info_init(pbsc_model_info *info);
+/* Size-tagged: the size is the caller's sizeof, taken where the caller is compiled. */
+PBSC_API void pbsc_model_params_init_sized(pbsc_model_params *params, size_t size);
+static inline void
+pbsc_model_params_init(pbsc_model_params *params)
+{
+    pbsc_model_params_init_sized(params, sizeof *params);
+}
+/* Size-tagged: the size is the caller's sizeof, taken where the caller is compiled. */
+PBSC_API void pbsc_model_info_init_sized(pbsc_model_info *info, size_t size);
+static inline void
+pbsc_model_info_init(pbsc_model_info *info)
+{
+    pbsc_model_info_init_sized(info, sizeof *info);
+}
 PBSC_API int pbsc_model_new(pbsc_model **model, pbsc_diag *diag);
 PBSC_API int pbsc_model_from_ce(const pbsc_ce_model *ce, pbsc_model **model, pbsc_diag *diag);
 PBSC_API int pbsc_model_info_get(const pbsc_model *model, pbsc_model_info *info);

@@ -15,19 +15,29 @@
                             extension: children 1 to < 18 years) */
 
 PBSC_API void
-pbsc_person_init(pbsc_person *person)
+pbsc_person_init_sized(pbsc_person *person, size_t size)
 {
-    if (person == NULL)
+    pbsc_person full;
+
+    memset(&full, 0, sizeof full);
+    full.weight_kg = NAN;
+    full.height_cm = NAN;
+    full.sex = PBSC_SEX_UNKNOWN;
+    full.age_years = NAN;
+    full.crcl_ml_min = NAN;
+    full.recipient_kg = NAN;
+    full.band = PBSC_BAND_AUTO;
+    pbsc_sized_init(person, size, &full, sizeof full);
+}
+
+void
+pbsc_sized_init(void *p, size_t size, const void *full, size_t full_size)
+{
+    if (p == NULL || size < sizeof(size_t))
         return;
-    memset(person, 0, sizeof *person);
-    person->size = sizeof *person;
-    person->weight_kg = NAN;
-    person->height_cm = NAN;
-    person->sex = PBSC_SEX_UNKNOWN;
-    person->age_years = NAN;
-    person->crcl_ml_min = NAN;
-    person->recipient_kg = NAN;
-    person->band = PBSC_BAND_AUTO;
+    memset(p, 0, size);
+    memcpy(p, full, size < full_size ? size : full_size);
+    *(size_t *)p = size;
 }
 
 int

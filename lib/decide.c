@@ -34,11 +34,10 @@ struct walk {
     pbsc_decision morning; /* today's morning, for its evening */
 };
 
-PBSC_API void
-pbsc_decision_init(pbsc_decision *d)
+/* A decision with nothing decided: every number NAN. */
+static void
+blank(pbsc_decision *d)
 {
-    if (d == NULL)
-        return;
     memset(d, 0, sizeof *d);
     d->size = sizeof *d;
     d->cd34 = d->wbc = d->threshold = NAN;
@@ -47,6 +46,15 @@ pbsc_decision_init(pbsc_decision *d)
     d->p_goal_without = d->p_goal_with = NAN;
     d->tbv_l = d->ce_median = d->ce_sigma = NAN;
     pbsc_blank_projection(d);
+}
+
+PBSC_API void
+pbsc_decision_init_sized(pbsc_decision *decision, size_t size)
+{
+    pbsc_decision full;
+
+    blank(&full);
+    pbsc_sized_init(decision, size, &full, sizeof full);
 }
 
 static int
@@ -90,13 +98,14 @@ point(struct walk *w, size_t i, pbsc_moment moment, int light, pbsc_decision *d)
     struct ctx x;
     int rc;
 
-    pbsc_decision_init(d);
+    blank(d);
     x.c = w->c;
     x.p = w->p;
     x.m = w->m;
     x.d = d;
     x.diag = w->diag;
     x.light = light;
+    x.morning = &w->morning;
     if ((rc = pbsc_model_ce(w->m, r->wbc, r->hct, &x.ce, w->diag)) != PBSC_OK ||
         (rc = goal_in_force(w->c, w->p, d, w->diag)) != PBSC_OK ||
         (rc = pbsc_person_tbv(&w->c->person, &d->tbv_l, &d->blood_volume, w->diag)) != PBSC_OK)
@@ -137,15 +146,23 @@ evening_without_harvest(const struct walk *w, pbsc_decision *d)
     pbsc_blank_projection(d);
 }
 
-/* A stop decided earlier, repeated at this point. */
+/* A stop decided earlier, repeated at this point with what this point knows. */
 static void
-repeat_stop(const struct walk *w, long day, pbsc_moment moment, pbsc_decision *d)
+repeat_stop(const struct walk *w, size_t i, pbsc_moment moment, pbsc_decision *d)
 {
     const pbsc_decision *s = &w->stop;
+    struct history h;
 
+    pbsc_read_history(w->c, w->p, i, moment, &h);
     *d = *s;
-    d->day = day;
+    d->day = h.today->day;
     d->moment = moment;
+    d->collected = h.collected;
+    d->remaining = pbsc_reached(h.collected, d->goal) ? 0.0 : d->goal - h.collected;
+    d->aphereses = h.aphereses;
+    d->plerixafor_doses = h.doses;
+    d->cd34 = d->wbc = d->threshold = NAN;
+    d->warnings |= h.warnings;
     snprintf(d->rule, sizeof d->rule, "stopped");
     snprintf(d->reason, sizeof d->reason, "%s on day %ld (%s) by %s: %.150s",
              pbsc_action_name(s->action), s->decided_day, pbsc_moment_name(s->decided_moment),
@@ -168,7 +185,7 @@ step(struct walk *w, size_t i, pbsc_moment moment, int light, pbsc_decision *d)
     int rc;
 
     if (w->stopped) {
-        repeat_stop(w, r->day, moment, d);
+        repeat_stop(w, i, moment, d);
     } else if (moment == PBSC_EVENING && !PBSC_ROW_APHERESIS(r)) {
         evening_without_harvest(w, d);
     } else if ((rc = point(w, i, moment, light, d)) != PBSC_OK) {
@@ -195,7 +212,8 @@ check_apheresis(struct walk *w, size_t i)
         return;
     if (w->stopped)
         w->warnings |= PBSC_W_AFTER_STOP;
-    else if (w->morning.action != PBSC_ACTION_COLLECT)
+    else if (w->morning.action != PBSC_ACTION_COLLECT &&
+             w->morning.action != PBSC_ACTION_OUTSIDE_POLICY) /* no advice to deviate from */
         w->warnings |= PBSC_W_APHERESIS_UNADVISED;
 }
 

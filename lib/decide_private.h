@@ -34,6 +34,7 @@ struct ctx {
     pbsc_decision *d;
     pbsc_diag *diag;
     int light; /* a point on the way to the one asked for: no collect volume */
+    const pbsc_decision *morning; /* the evening: this day's morning decision */
 };
 
 /* lib/point.c */

@@ -242,7 +242,7 @@ starting_point(struct start *s, size_t today, pbsc_ce_model *ce, pbsc_diag *diag
 {
     const pbsc_course *c = s->c;
     const pbsc_row *t = &c->days[today];
-    pbsc_session sess;
+    pbsc_band band;
     double tbv;
     size_t i;
     int rc;
@@ -265,12 +265,8 @@ starting_point(struct start *s, size_t today, pbsc_ce_model *ce, pbsc_diag *diag
         }
         s->doses += i < today && d->plerixafor_mg > 0.0;
     }
-    pbsc_session_init(&sess);
-    sess.cd34 = t->cd34;
-    sess.weight_kg = c->person.weight_kg;
-    sess.height_cm = c->person.height_cm;
-    sess.sex = c->person.sex;
-    if ((rc = pbsc_session_tbv(&sess, &tbv, diag)) != PBSC_OK ||
+    /* the person's blood volume as the decisions take it (a child's band) */
+    if ((rc = pbsc_person_tbv(&c->person, &tbv, &band, diag)) != PBSC_OK ||
         (rc = count_variance(t, &s->var_count, diag)) != PBSC_OK ||
         (rc = pbsc_model_ce(s->m, t->wbc, t->hct, ce, diag)) != PBSC_OK)
         return rc;

@@ -116,19 +116,18 @@ pbsc_model_defaults(pbsc_model *m)
 }
 
 PBSC_API void
-pbsc_model_params_init(pbsc_model_params *params)
+pbsc_model_params_init_sized(pbsc_model_params *params, size_t size)
 {
-    if (params != NULL)
-        *params = defaults;
+    pbsc_sized_init(params, size, &defaults, sizeof defaults);
 }
 
 PBSC_API void
-pbsc_model_info_init(pbsc_model_info *info)
+pbsc_model_info_init_sized(pbsc_model_info *info, size_t size)
 {
-    if (info == NULL)
-        return;
-    memset(info, 0, sizeof *info);
-    info->size = sizeof *info;
+    pbsc_model_info full;
+
+    memset(&full, 0, sizeof full);
+    pbsc_sized_init(info, size, &full, sizeof full);
 }
 
 PBSC_API int
@@ -274,6 +273,12 @@ pbsc_model_set(pbsc_model *model, const pbsc_model_params *params, pbsc_diag *di
     model->p.size = sizeof model->p;
     set_strings(model, &full.ce); /* copies: the caller's strings need not outlive it */
     pbsc_model_rehash(model);
+    /* changed parameters are no longer the literature model: never recorded as "defaults" */
+    if (strcmp(model->id, "defaults") == 0 && strcmp(model->hash, DEFAULTS_HASH) != 0) {
+        snprintf(model->id, sizeof model->id, "user");
+        model->version[0] = '\0';
+        pbsc_model_rehash(model); /* the id is part of the text */
+    }
     return PBSC_OK;
 }
 

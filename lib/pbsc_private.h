@@ -48,6 +48,9 @@ typedef struct pbsc_row {
 /* Copies a size-tagged struct from a caller: the fields its size covers over `full`, which
  * holds the defaults; PBSC_E_INVAL when size is below the 1.0 layout's `min`. */
 int pbsc_sized_in(void *full, size_t full_size, const void *in, size_t min);
+/* Initialises a caller's size-tagged struct of `size` bytes from `full` (the library's
+ * defaults): zeroes all of it, copies what both know, sets its size. */
+void pbsc_sized_init(void *p, size_t size, const void *full, size_t full_size);
 /* Copies `full` out to a caller's size-tagged struct, keeping the caller's size. */
 int pbsc_sized_out(void *out, const void *full, size_t full_size, size_t min);
 

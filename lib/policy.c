@@ -186,12 +186,12 @@ pbsc_policy_find(const char *id, const pbsc_policy **policy, pbsc_diag *diag)
 #define INFO_MIN (offsetof(pbsc_policy_info, model_based) + sizeof(int))
 
 PBSC_API void
-pbsc_policy_info_init(pbsc_policy_info *info)
+pbsc_policy_info_init_sized(pbsc_policy_info *info, size_t size)
 {
-    if (info == NULL)
-        return;
-    memset(info, 0, sizeof *info);
-    info->size = sizeof *info;
+    pbsc_policy_info full;
+
+    memset(&full, 0, sizeof full);
+    pbsc_sized_init(info, size, &full, sizeof full);
 }
 
 PBSC_API int

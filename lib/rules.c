@@ -42,6 +42,8 @@
  *                          labelled, while the policy's doses last (action continue)
  *   salvage.y1 / salvage.yd  no dose yet for this apheresis, today's product below the
  *                          first-day or later-day salvage threshold: plerixafor tonight
+ *   plerixafor.as_advised  this morning advised a dose tonight and an apheresis was done
+ *                          anyway: the dose stands (action plerixafor)
  *   continue.tomorrow      count again tomorrow (action continue)
  */
 
@@ -402,6 +404,24 @@ salvage(struct ctx *x, int *rc)
     return 1;
 }
 
+/* The morning advised a dose tonight (pre-emptive) and an apheresis was done anyway: the
+ * advice stands, the harvest does not cancel it. */
+static int
+as_advised(struct ctx *x)
+{
+    const pbsc_decision *m = x->morning;
+    int rc;
+
+    if ((rc = pbsc_tonight(x, m->tonight.salvage)) != PBSC_OK)
+        return rc;
+    x->d->threshold = m->threshold;
+    return pbsc_say(x, PBSC_ACTION_PLERIXAFOR, "plerixafor.as_advised",
+                    "day %ld: this morning's %s stands: plerixafor %.1f mg tonight (dose %d), "
+                    "apheresis day %ld",
+                    x->h.today->day, m->rule, x->d->tonight.mg, x->d->tonight.number,
+                    x->d->tonight.apheresis_day);
+}
+
 int
 pbsc_rules_evening(struct ctx *x)
 {
@@ -424,6 +444,8 @@ pbsc_rules_evening(struct ctx *x)
     }
     if (!prepared && salvage(x, &rc))
         return rc;
+    if (x->morning->tonight.drug != PBSC_DRUG_NONE && (long)h->doses < x->p->max_plerixafor_doses)
+        return as_advised(x);
     return pbsc_say(x, PBSC_ACTION_CONTINUE, "continue.tomorrow",
                     "day %ld: %.2f x10^6/kg of %g collected: count again tomorrow", day,
                     h->collected, x->d->goal);

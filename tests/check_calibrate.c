@@ -179,6 +179,7 @@ START_TEST(recovers_ce)
     size_t i;
 
     ck_assert_int_eq(pbsc_calibrate(h, &m, &rep, NULL), PBSC_OK);
+    pbsc_model_params_init(&p);
     ck_assert_int_eq(pbsc_model_get(m, &p), PBSC_OK);
     for (i = 0; i < recovery_gen.sessions; i++) {
         double v[3] = {1.0, log(t.row[i].wbc / WBC_REF), t.row[i].hct - HCT_REF};
@@ -216,6 +217,7 @@ START_TEST(recovers_ratio)
     pbsc_model_params p;
 
     ck_assert_int_eq(pbsc_calibrate(h, &m, &rep, NULL), PBSC_OK);
+    pbsc_model_params_init(&p);
     ck_assert_int_eq(pbsc_model_get(m, &p), PBSC_OK);
     ck_assert_uint_eq(rep.ratio_sessions, 2000);
     ck_assert(fabs(log(rep.apheresis_ratio / RATIO)) <= 3.0 * RATIO_SIGMA / sqrt(2000.0));
@@ -471,6 +473,7 @@ START_TEST(zero_yields_left_out)
     ck_assert_int_eq(pbsc_history_add(h, &r, NULL, NULL), PBSC_OK);
     ck_assert_int_eq(calibrate_untouched(h, &rep, &m, &diag), PBSC_OK);
     ck_assert_uint_eq(rep.sessions, 30);
+    pbsc_model_params_init(&p);
     ck_assert_int_eq(pbsc_model_get(m, &p), PBSC_OK);
     ck_assert_str_eq(p.ce.source, "pbsc_calibrate: 30 sessions, ln CE alone (no WBC or Hct); "
                                   "left out: 10 with collected 0, 0 without the regressors");
@@ -637,6 +640,7 @@ START_TEST(ratio_needs_20_sessions)
     ck_assert_int_eq(pbsc_calibrate(h, &m, &rep, NULL), PBSC_OK);
     ck_assert_uint_eq(rep.ratio_sessions, 19);
     ck_assert(isnan(rep.apheresis_ratio) && isnan(rep.apheresis_sigma));
+    pbsc_model_params_init(&p);
     ck_assert_int_eq(pbsc_model_get(m, &p), PBSC_OK);
     ck_assert(p.apheresis_ratio == 0.7 && p.apheresis_sigma == 0.5); /* the defaults */
     pbsc_model_free(m);
@@ -645,6 +649,7 @@ START_TEST(ratio_needs_20_sessions)
     h = simulate(&g, NULL);
     ck_assert_int_eq(pbsc_calibrate(h, &m, &rep, NULL), PBSC_OK);
     ck_assert_uint_eq(rep.ratio_sessions, 20);
+    pbsc_model_params_init(&p);
     ck_assert_int_eq(pbsc_model_get(m, &p), PBSC_OK);
     ck_assert(p.apheresis_ratio == rep.apheresis_ratio && rep.apheresis_ratio != 0.7);
     ck_assert(rep.apheresis_sigma > 0.1 && rep.apheresis_sigma < 0.6);

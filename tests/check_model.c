@@ -392,8 +392,20 @@ START_TEST(hash_follows_every_parameter)
     p.ce.source = "our audit";
     ck_assert_int_eq(pbsc_model_set(m, &p, NULL), PBSC_OK);
     snprintf(seen[n++], 17, "%s", model_hash(m));
-    /* back to the defaults: the defaults' hash again */
+    /* back to the default numbers: a model the caller set is named "user" from its first
+     * change on (never recorded as the literature model), so its hash is not the defaults' */
     pbsc_model_params_init(&p);
+    ck_assert_int_eq(pbsc_model_set(m, &p, NULL), PBSC_OK);
+    {
+        pbsc_model_info info;
+        pbsc_model_info_init(&info);
+        ck_assert_int_eq(pbsc_model_info_get(m, &info), PBSC_OK);
+        ck_assert_str_eq(info.id, "user");
+        ck_assert_str_ne(model_hash(m), seen[0]);
+    }
+    /* and a fresh model set to the defaults keeps its name and the defaults' hash */
+    pbsc_model_free(m);
+    m = fresh();
     ck_assert_int_eq(pbsc_model_set(m, &p, NULL), PBSC_OK);
     ck_assert_str_eq(model_hash(m), seen[0]);
     for (i = 0; i < n; i++)

@@ -9,6 +9,8 @@
 # NAME.out   "exit N" on the first line, then the expected standard output.
 # NAME.err   optional, for N != 0 only: the expected standard error.
 #
+# A NAME.out whose output (after the exit line) starts with "{" is JSON: it must parse
+# (python3 -m json.tool; skipped, with a note, when python3 is not installed).
 # The library version is written @VERSION@ in .out/.err, so a release does not touch them.
 # PBSC_GOLDEN_UPDATE=1 rewrites .out (and .err for N != 0) from what the programs print now;
 # review the diff before committing it. Arguments, if any, are the NAMEs to run.
@@ -74,6 +76,26 @@ run_case() {
     return 0
 }
 
+have_python3=0
+if command -v python3 >/dev/null 2>&1; then
+    have_python3=1
+else
+    echo "golden.sh: python3 not found: JSON outputs are not checked to parse"
+fi
+
+# json_ok FILE LABEL: 0 unless FILE (an "exit N" line, then the output) holds JSON that does
+# not parse; prints why.
+json_ok() {
+    [ "$have_python3" = 1 ] || return 0
+    [ "$(sed -n 2p "$1" | cut -c1)" = "{" ] || return 0
+    sed 1d "$1" >"$tmp/json"
+    if python3 -m json.tool "$tmp/json" >/dev/null 2>"$tmp/json.err"; then
+        return 0
+    fi
+    echo "--- $2: not valid JSON: $(cat "$tmp/json.err")"
+    return 1
+}
+
 # compare EXPECTED ACTUAL LABEL: 0 when equal, else prints a unified diff.
 compare() {
     if cmp -s "$1" "$2"; then
@@ -107,6 +129,11 @@ for case_name in "$@"; do
     fi
     code=$(sed -n '1s/^exit //p' "$tmp/out")
     if [ "$update" = 1 ]; then
+        if ! json_ok "$tmp/out" "$case_name.out"; then
+            echo "FAIL: $case_name (not updated)"
+            fail=$((fail + 1))
+            continue
+        fi
         cp "$tmp/out" "$golden/$case_name.out" || exit 99
         if [ "$code" != 0 ]; then
             cp "$tmp/err" "$golden/$case_name.err" || exit 99
@@ -123,6 +150,7 @@ for case_name in "$@"; do
         ok=0
     else
         compare "$golden/$case_name.out" "$tmp/out" "$case_name.out" || ok=0
+        json_ok "$golden/$case_name.out" "$case_name.out" || ok=0
     fi
     if [ "$code" != 0 ] && [ -f "$golden/$case_name.err" ]; then
         compare "$golden/$case_name.err" "$tmp/err" "$case_name.err" || ok=0

@@ -11,7 +11,7 @@
 #    fragile, so aliases are not linted): its target must exist and be a real page.
 # 2. Every function declared PBSC_API in include/pbsc.h is listed with .Nm in the NAME
 #    section of a page under man/man3 (its own, or the page `make install` links it to).
-# 3. Every page under man/man1, man/man3 and man/man5 is listed in Makefile.am, and every
+# 3. Every page under man/man1, man/man3, man/man5 and man/man7 is listed in Makefile.am, and every
 #    page Makefile.am lists exists.
 
 set -u
@@ -64,7 +64,7 @@ name_section() {
 }
 
 # Pages, as paths relative to man/ ("man3/pbsc.3").
-(cd "$man" && find man1 man3 man5 -type f -name '*.[0-9]' 2>/dev/null) \
+(cd "$man" && find man1 man3 man5 man7 -type f -name '*.[0-9]' 2>/dev/null) \
     | LC_ALL=C sort >"$tmp/pages"
 if [ ! -s "$tmp/pages" ]; then
     fail "no man pages under $man"
