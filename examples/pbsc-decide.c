@@ -143,7 +143,7 @@ typedef struct result {
 static void
 usage(void)
 {
-    printf("Usage: %s --policy NAME|FILE --weight KG [OPTION]... COURSE.csv\n"
+    printf("Usage: %s --policy NAME|FILE --weight KG|--weight-lb LB [OPTION]... COURSE.csv\n"
            "       %s --list-policies [--format=F]\n"
            "Replay a mobilization course under a decision policy, point by point (each\n"
            "day's morning, and the evening of each apheresis), and print the latest\n"
@@ -1345,7 +1345,7 @@ print_tsv(const result *r)
     fputs("day\tmoment", stdout);
     for (k = 0; k < sizeof shown / sizeof shown[0]; k++)
         printf("\trecorded_%s", columns[shown[k]]);
-    fputs("\tadvice_action\trule\tadvice_tonight_drug\tadvice_tonight_mg"
+    fputs("\tadvice_action\tadvice_rule\tadvice_tonight_drug\tadvice_tonight_mg"
           "\tadvice_tonight_dose_number\tadvice_tonight_apheresis_day\n",
           stdout);
     for (i = 0; i < r->npoints; i++) {
