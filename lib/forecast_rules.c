@@ -212,7 +212,7 @@ pbsc_forecast_evening(struct ctx *x)
             return rc;
         return pbsc_say(x, PBSC_ACTION_CONTINUE, "forecast.plerixafor_tonight",
                         "day %ld: %.2f of %g collected; P(goal) %.2f without plerixafor < %.2f, "
-                        "%.2f with it: plerixafor %.1f mg tonight, apheresis day %ld",
+                        "%.2f with it: plerixafor %.2f mg tonight, apheresis day %ld",
                         t->day, x->h.collected, x->d->goal, o.p_no, x->p->forecast_p_below,
                         o.p_yes, x->d->tonight.mg, x->d->tonight.apheresis_day);
     }

@@ -245,7 +245,7 @@ pbsc_plerixafor(struct ctx *x, const char *rule, int salvage, const char *why)
     if (rc != PBSC_OK)
         return rc;
     return pbsc_say(x, PBSC_ACTION_PLERIXAFOR, rule,
-                    "%s: plerixafor %.1f mg tonight (dose %d), apheresis day %ld", why,
+                    "%s: plerixafor %.2f mg tonight (dose %d), apheresis day %ld", why,
                     x->d->tonight.mg, x->d->tonight.number, x->d->tonight.apheresis_day);
 }
 

@@ -416,7 +416,7 @@ as_advised(struct ctx *x)
         return rc;
     x->d->threshold = m->threshold;
     return pbsc_say(x, PBSC_ACTION_PLERIXAFOR, "plerixafor.as_advised",
-                    "day %ld: this morning's %s stands: plerixafor %.1f mg tonight (dose %d), "
+                    "day %ld: this morning's %s stands: plerixafor %.2f mg tonight (dose %d), "
                     "apheresis day %ld",
                     x->h.today->day, m->rule, x->d->tonight.mg, x->d->tonight.number,
                     x->d->tonight.apheresis_day);
@@ -438,7 +438,7 @@ pbsc_rules_evening(struct ctx *x)
             return rc;
         return pbsc_say(x, PBSC_ACTION_CONTINUE, "plerixafor.next",
                         "day %ld: %.2f x10^6/kg of %g collected after plerixafor: dose %d "
-                        "(%.1f mg) tonight as labelled, apheresis day %ld",
+                        "(%.2f mg) tonight as labelled, apheresis day %ld",
                         day, h->collected, x->d->goal, x->d->tonight.number, x->d->tonight.mg,
                         x->d->tonight.apheresis_day);
     }
