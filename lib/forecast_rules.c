@@ -36,7 +36,9 @@ limits(const struct ctx *x, long max_doses, pbsc_success_params *sp)
     sp->minimum = x->d->minimum;
     sp->max_sessions = x->p->max_sessions;
     sp->last_day = x->p->max_day;
-    sp->max_plerixafor_doses = max_doses;
+    /* the estimate's own range is 0-10 doses; a course may have recorded more (no dose is
+     * then left either way: the policy's maximum is at most 10) */
+    sp->max_plerixafor_doses = max_doses > 10 ? 10 : max_doses;
     sp->session_tbv_multiple = x->p->session_tbv_multiple;
     sp->session_litres = x->p->session_litres;
     sp->draws = (size_t)x->p->forecast_draws;

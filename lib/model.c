@@ -623,6 +623,12 @@ pbsc_model_parse(const char *text, size_t length, pbsc_model **model, pbsc_diag 
         if (!mp.seen[1])
             mp.m->version[0] = '\0';
         pbsc_model_rehash(mp.m);
+        /* "defaults" names the literature model: a file cannot borrow it for others */
+        if (rc == PBSC_OK && strcmp(mp.m->id, "defaults") == 0 &&
+            strcmp(mp.m->hash, DEFAULTS_HASH) != 0)
+            rc = pbsc_fail(diag, PBSC_E_CONFLICT, "id", NAN,
+                           "id 'defaults' names the literature model, and this file's values "
+                           "differ from it: give the model its own id");
     }
     if (rc != PBSC_OK) {
         if (diag != NULL && diag->line < 0)

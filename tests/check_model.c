@@ -1605,6 +1605,23 @@ START_TEST(defect_every_model_set_accepts_round_trips)
 }
 END_TEST
 
+/* "defaults" names the literature model: a file may say so only when it is that model. */
+START_TEST(defaults_id_cannot_be_borrowed)
+{
+    static const char other[] = HEAD "id = defaults\nversion = 1\nce_median = 0.41\n";
+    static const char same[] = HEAD "id = defaults\nversion = 1\n";
+    pbsc_model *m = NULL;
+    pbsc_diag diag;
+
+    ck_assert_fails(pbsc_model_parse(other, strlen(other), &m, &diag), PBSC_E_CONFLICT, "id");
+    ck_assert_ptr_null(m);
+    /* the literature model's own text (as pbsc_model_format writes it) reads back */
+    m = parsed(same);
+    ck_assert_int_eq(pbsc_model_format(m, NULL, 0, NULL), PBSC_OK);
+    pbsc_model_free(m);
+}
+END_TEST
+
 static Suite *
 suite(void)
 {
@@ -1624,6 +1641,7 @@ suite(void)
     tcase_add_test(defaults, params_init_is_the_defaults);
     suite_add_tcase(s, defaults);
     tcase_add_test(identity, info_of_the_defaults);
+    tcase_add_test(identity, defaults_id_cannot_be_borrowed);
     tcase_add_test(identity, default_hash_is_recomputed);
     tcase_add_test(identity, hash_follows_every_parameter);
     tcase_add_test(identity, hash_survives_the_file);
