@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* make bench: the cost of a chance of success at its default accuracy (10,000 draws, SE at
  * most 0.005: +/- 1 point at 95%) next to the 2 ms target, of a count forecast, and of a
- * "forecast" decision; heap allocations per call. A benchmark, never a test: it asserts
- * nothing. */
+ * "forecast" decision (pbsc_decide with the model); heap allocations per call. A
+ * benchmark, never a test: it asserts nothing. */
 #define _POSIX_C_SOURCE 200809L
 #include <math.h>
 #include <stdio.h>
@@ -34,12 +34,10 @@ build(void)
     if (pbsc_course_new(&person, PBSC_REGIMEN_GCSF, 5.0, 2.0, &course, NULL) != PBSC_OK)
         return NULL;
     for (i = 0; i < sizeof rows / sizeof rows[0]; i++) {
-        pbsc_day day;
-        pbsc_day_init(&day);
-        day.day = (long)rows[i][0];
-        day.cd34 = rows[i][1];
-        day.wbc = rows[i][2];
-        if (pbsc_course_add(course, &day, NULL) != PBSC_OK) {
+        long day = (long)rows[i][0];
+        /* the morning's count creates the row, even when not measured */
+        if (pbsc_course_set(course, day, PBSC_Q_CD34_UL, rows[i][1], NULL) != PBSC_OK ||
+            pbsc_course_set(course, day, PBSC_Q_WBC, rows[i][2], NULL) != PBSC_OK) {
             pbsc_course_free(course);
             return NULL;
         }
@@ -92,6 +90,7 @@ main(void)
     if (course == NULL || pbsc_model_new(&model, NULL) != PBSC_OK ||
         pbsc_policy_find("forecast", &policy, NULL) != PBSC_OK)
         return 1;
+    pbsc_decision_init(&d);
 
     printf("pbsc_success_estimate, 5-day course, day 5 (16/uL), 10,000 draws (target 2 ms):\n");
     for (o = PBSC_OPTION_GCSF; o <= PBSC_OPTION_COLLECT_PLERIXAFOR; o++) {
@@ -123,14 +122,14 @@ main(void)
         a0 = ALLOCATIONS();
         t0 = now_ns();
         for (k = 0; k < DECISIONS; k++) {
-            if (pbsc_decide_model(course, policy, model, 5, &d, NULL) != PBSC_OK)
+            if (pbsc_decide(course, policy, model, 5, PBSC_MORNING, &d, NULL) != PBSC_OK)
                 return 1;
             sink = d.p_goal_without;
         }
         t[r] = (now_ns() - t0) / DECISIONS;
         allocs += ALLOCATIONS() - a0;
     }
-    printf("pbsc_decide_model, preset forecast, day 5 (%s, rule %s; two estimates): "
+    printf("pbsc_decide, preset forecast, day 5 morning (%s, rule %s; two estimates): "
            "%.3f ms/decision  (%.3g allocations/call)\n",
            pbsc_action_name(d.action), d.rule, median_of(t, ROUNDS) / 1e6,
            (double)allocs / ((double)DECISIONS * ROUNDS));

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* make cohort: a simulated cohort run day by day through the "forecast" policy, mayo2013-p2
- * and chen2012, the library deciding every morning (the note of the forecast issue). A
- * simulation, never a test: it asserts nothing, and its numbers are only as good as the truth
- * model below. Usage: cohort [-n PATIENTS] [-j JOBS] [-s] [-p PATIENT]... [-r RULE]: -j runs
+ * and chen2012, the library deciding both moments of every day (the note of the forecast
+ * issue). A simulation, never a test: it asserts nothing, and its numbers are only as good as
+ * the truth model below (a library error ends the run with a message and exit status 1). Usage: cohort [-n PATIENTS] [-j JOBS] [-s] [-p PATIENT]... [-r RULE]: -j runs
  * that many worlds at once (one process each, default 2), -s adds the forecast-p50 row, -p
  * prints that patient's courses, -r the first three courses of each policy and world that end
  * with RULE. */
@@ -47,7 +47,9 @@
  * - Plerixafor that evening: tomorrow = today x fold, log-normal, median 3.1 (range 1-8 taken
  *   as the central 95%: SD of ln 0.5305) after a first dose; median 1.2 (0.3-6.5: SD of ln
  *   0.7847) after a later one (PMID 22080963) [interp, as lib/model.c]. The fold replaces that
- *   day's G-CSF ratio.
+ *   day's G-CSF ratio; after an apheresis that day (a salvage dose, or the next dose once
+ *   plerixafor is given) it comes on top of the apheresis ratio, as the library's model
+ *   composes them (lib/forecast.c).
  * - CE2: the patient's own, the same in every session, log-normal median 0.46, SD of ln 0.5108
  *   (Gidron 2005: median 46%, range 7-145% over 415 collections), kept inside Gidron's range.
  * - Yield of a session = TRUE morning count x litres processed x CE / kg (DOMAIN.md section 2);
@@ -247,9 +249,13 @@ weight_of(const struct world *w, const struct patient *p)
     return w->weight_lo + (w->weight_hi - w->weight_lo) * p->weight;
 }
 
-enum act { ACT_GCSF, ACT_APHERESIS, ACT_PLERIXAFOR };
+/* What was done today: G-CSF alone, an apheresis, a plerixafor dose tonight, or both (a
+ * salvage or a next dose after the harvest). */
+enum act { ACT_GCSF, ACT_APHERESIS, ACT_PLERIXAFOR, ACT_APHERESIS_PLERIXAFOR };
 
-/* Tomorrow's true count from today's, after what was done today. */
+/* Tomorrow's true count from today's, after what was done today. An apheresis and a dose the
+ * same evening: the fall after the session, then the dose's fold (as the library's model
+ * composes them, lib/forecast.c: PBSC_OPTION_COLLECT_PLERIXAFOR). */
 static double
 next_count(const struct truth *t, long day, enum act act, int doses_before, double count)
 {
@@ -258,12 +264,14 @@ next_count(const struct truth *t, long day, enum act act, int doses_before, doub
     int k = doses_before < MAX_DOSES ? doses_before : MAX_DOSES - 1;
     double ratio;
 
-    if (act == ACT_PLERIXAFOR) {
+    if (act == ACT_PLERIXAFOR || act == ACT_APHERESIS_PLERIXAFOR) {
         double fold = k == 0 ? w->fold1 * exp(w->fold1_sigma * p->zf[0])
                              : w->fold2 * exp(w->fold2_sigma * p->zf[k]);
         /* world C: the fold was measured from day 5 on (where G-CSF alone gives ratio_later) */
         if (w->fold_on_top && day == 4)
             fold *= w->ratio45 / w->ratio_later;
+        if (act == ACT_APHERESIS_PLERIXAFOR)
+            fold *= w->aph_ratio * exp(t->u + w->day_sigma * p->e[day]);
         return count * fold;
     }
     ratio = act == ACT_APHERESIS ? w->aph_ratio : day == 4 ? w->ratio45 : w->ratio_later;
@@ -320,29 +328,6 @@ struct course_run {
     int verbose;
 };
 
-/* The course up to yesterday plus this morning's row, as a LIS would hand it over. */
-static int
-build(const pbsc_person *person, const pbsc_day *rows, size_t n, pbsc_course **out)
-{
-    pbsc_course *c;
-    pbsc_diag diag;
-    size_t i;
-
-    if (pbsc_course_new(person, PBSC_REGIMEN_GCSF, GOAL, MINIMUM, &c, &diag) != PBSC_OK) {
-        fprintf(stderr, "cohort: course: %s\n", diag.text);
-        return -1;
-    }
-    for (i = 0; i < n; i++) {
-        if (pbsc_course_add(c, &rows[i], &diag) != PBSC_OK) {
-            fprintf(stderr, "cohort: day %ld: %s\n", rows[i].day, diag.text);
-            pbsc_course_free(c);
-            return -1;
-        }
-    }
-    *out = c;
-    return 0;
-}
-
 static void
 count_rule(struct stats *st, const char *rule)
 {
@@ -373,46 +358,70 @@ keep_pre_count(struct stats *st, double cd34)
     st->pre_counts[st->npre++] = cd34;
 }
 
-static void
-print_day(const pbsc_day *row, double true_count, const pbsc_decision *d)
+/* A pbsc_course_set() the simulator makes: a failure is reported and ends the run. */
+static int
+set(pbsc_course *c, unsigned long index, long day, pbsc_quantity q, double v)
 {
-    printf("    day %2ld  true %7.2f  seen %7.2f  %-14s %-26s", row->day, true_count, row->cd34,
-           pbsc_action_name(d->action), d->rule);
+    pbsc_diag diag;
+
+    if (pbsc_course_set(c, day, q, v, &diag) == PBSC_OK)
+        return 0;
+    fprintf(stderr, "cohort: patient %lu day %ld: %s: %s\n", index, day, diag.field, diag.text);
+    return -1;
+}
+
+/* One decision point, timed in CPU time of the calling thread; a failure is reported and
+ * ends the run (a valid course always gets a decision). */
+static int
+decide(struct course_run *cr, const pbsc_course *c, unsigned long index, long day,
+       pbsc_moment moment, pbsc_decision *d)
+{
+    pbsc_diag diag;
+    double t0;
+    int rc;
+
+    pbsc_decision_init(d);
+    t0 = now_ns(CLOCK_THREAD_CPUTIME_ID);
+    rc = pbsc_decide(c, cr->policy, NULL, day, moment, d, &diag);
+    t0 = now_ns(CLOCK_THREAD_CPUTIME_ID) - t0;
+    cr->st->decide_ns += t0;
+    cr->st->decisions++;
+    if (rc == PBSC_OK && !isnan(d->p_goal_without)) {
+        cr->st->forecast_ns += t0;
+        cr->st->forecasts++;
+    }
+    if (rc == PBSC_OK)
+        return 0;
+    fprintf(stderr, "cohort: patient %lu day %ld %s: %s: %s: %s\n", index, day,
+            pbsc_moment_name(moment), pbsc_strerror(rc), diag.field, diag.text);
+    return -1;
+}
+
+static void
+print_point(long day, double true_count, double seen, const pbsc_decision *d, double litres,
+            double product)
+{
+    printf("    day %2ld %-7s true %7.2f  seen %7.2f  %-14s %-28s", day,
+           pbsc_moment_name(d->moment), true_count, seen, pbsc_action_name(d->action), d->rule);
     if (d->action == PBSC_ACTION_COLLECT)
-        printf(" %5.1f L -> %.2f", row->processed_l, row->collected);
+        printf(" %5.1f L -> %.2f", litres, product);
+    if (d->tonight.drug != PBSC_DRUG_NONE)
+        printf(" %s %.1f mg tonight", pbsc_drug_name(d->tonight.drug), d->tonight.mg);
     if (!isnan(d->p_goal_without))
         printf(" P(goal) no-px %.2f px %.2f", d->p_goal_without, d->p_goal_with);
     printf("\n");
 }
 
-/* Acts out today's decision on the truth; returns 1 when the course has ended. */
+/* A decision that ends the course (a stop, a missing value, outside the policy): 1, with
+ * the outcome's end set. */
 static int
-act_out(struct course_run *cr, const pbsc_decision *d, pbsc_day *row, double *count, int *doses,
-        struct outcome *o)
+ends(const pbsc_decision *d, struct outcome *o)
 {
-    const struct truth *t = cr->t;
-    double kg = weight_of(t->w, t->pt);
-
     switch (d->action) {
     case PBSC_ACTION_WAIT:
-        o->idle_after_start += o->aphereses > 0;
-        *count = next_count(t, row->day, ACT_GCSF, *doses, *count);
-        return 0;
     case PBSC_ACTION_COLLECT:
-        row->processed_l = d->volume_l;
-        row->collected = fmin(*count * d->volume_l * t->ce / kg, 100.0);
-        keep_pre_count(cr->st, row->cd34);
-        o->low_sessions += row->cd34 < LOW_COUNT;
-        o->collected += row->collected;
-        o->aphereses++;
-        *count = next_count(t, row->day, ACT_APHERESIS, *doses, *count);
-        return 0;
     case PBSC_ACTION_PLERIXAFOR:
-        row->plerixafor_mg = d->plerixafor_mg;
-        o->futile_doses += d->p_goal_with < FUTILE_P; /* false when NAN: not the forecast */
-        *count = next_count(t, row->day, ACT_PLERIXAFOR, *doses, *count);
-        ++*doses;
-        o->doses++;
+    case PBSC_ACTION_CONTINUE:
         return 0;
     case PBSC_ACTION_STOP_GOAL:
         o->end = END_GOAL;
@@ -433,72 +442,113 @@ act_out(struct course_run *cr, const pbsc_decision *d, pbsc_day *row, double *co
     }
 }
 
+/*
+ * One course, day by day, as a unit would run it: this morning's row (the count from day 4,
+ * with its WBC) is set into the course and the morning decided; an advised apheresis is
+ * acted out on the truth and its litres and product recorded; the evening is decided with
+ * the harvest known, and the dose it advises for tonight (`tonight`) is given and recorded.
+ * Tomorrow's true count follows what was done today.
+ */
 static int
 run_course(struct course_run *cr, unsigned long index, struct outcome *o)
 {
     const struct truth *t = cr->t;
-    pbsc_day rows[MAX_DAY + 1];
+    double kg = weight_of(t->w, t->pt), count = (double)NAN;
     pbsc_person person;
-    double count = (double)NAN;
+    pbsc_course *c;
+    pbsc_diag diag;
     long day;
-    int doses = 0;
+    int doses = 0, rc = 0;
 
     memset(o, 0, sizeof *o);
     o->end = END_CUT;
     snprintf(o->rule, sizeof o->rule, "cut at day %d", MAX_DAY);
     pbsc_person_init(&person);
-    person.weight_kg = weight_of(t->w, t->pt);
+    person.weight_kg = kg;
+    if (pbsc_course_new(&person, PBSC_REGIMEN_GCSF, GOAL, MINIMUM, &c, &diag) != PBSC_OK) {
+        fprintf(stderr, "cohort: patient %lu: course: %s\n", index, diag.text);
+        return -1;
+    }
     gsl_rng_set(cr->count_rng, SEED ^ (0x9E3779B9UL + 31UL * index));
     for (day = 1; day <= MAX_DAY; day++) {
-        pbsc_day *row = &rows[day - 1];
-        pbsc_course *c;
-        pbsc_decision d;
-        pbsc_diag diag;
-        double t0;
-        int rc;
+        double seen = (double)NAN, litres = (double)NAN, product = (double)NAN, true_today;
+        pbsc_decision m, e;
+        enum act act;
+        int harvest = 0, dose = 0;
 
         if (day == FIRST_COUNT_DAY)
             count = t->c4;
-        pbsc_day_init(row);
-        row->day = day;
-        if (day >= FIRST_COUNT_DAY) {
-            row->cd34 = measure(t->w, cr->count_rng, count);
-            row->wbc = t->w->wbc;
-        }
-        if (build(&person, rows, (size_t)day, &c) != 0)
-            return -1;
-        t0 = now_ns(CLOCK_THREAD_CPUTIME_ID);
-        rc = pbsc_decide(c, cr->policy, pbsc_ce_default(), day, &d, &diag);
-        t0 = now_ns(CLOCK_THREAD_CPUTIME_ID) - t0;
-        cr->st->decide_ns += t0;
-        cr->st->decisions++;
-        if (rc == PBSC_OK && !isnan(d.p_goal_without)) {
-            cr->st->forecast_ns += t0;
-            cr->st->forecasts++;
-        }
-        pbsc_course_free(c);
-        if (rc != PBSC_OK) {
-            fprintf(stderr, "cohort: patient %lu day %ld: %s: %s\n", index, day, pbsc_strerror(rc),
-                    diag.text);
-            return -1;
+        true_today = count;
+        /* this morning's row: an empty one (count NAN) before the first count day */
+        if (day >= FIRST_COUNT_DAY)
+            seen = measure(t->w, cr->count_rng, count);
+        if (set(c, index, day, PBSC_Q_CD34_UL, seen) != 0 ||
+            (day >= FIRST_COUNT_DAY && set(c, index, day, PBSC_Q_WBC, t->w->wbc) != 0) ||
+            decide(cr, c, index, day, PBSC_MORNING, &m) != 0) {
+            rc = -1;
+            break;
         }
         o->last_day = day;
-        snprintf(o->rule, sizeof o->rule, "%s", d.rule);
-        {
-            double true_today = count;
-            int ended = act_out(cr, &d, row, &count, &doses, o);
-            if (cr->verbose)
-                print_day(row, true_today, &d);
-            if (ended)
+        snprintf(o->rule, sizeof o->rule, "%s", m.rule);
+        if (m.action == PBSC_ACTION_COLLECT) {
+            litres = m.volume_l;
+            product = fmin(count * litres * t->ce / kg, 100.0);
+            if (set(c, index, day, PBSC_Q_VOLUME_L, litres) != 0 ||
+                set(c, index, day, PBSC_Q_COLLECTED, product) != 0) {
+                rc = -1;
                 break;
+            }
+            keep_pre_count(cr->st, seen);
+            o->low_sessions += seen < LOW_COUNT;
+            o->collected += product;
+            o->aphereses++;
+            harvest = 1;
+        } else if (m.action == PBSC_ACTION_WAIT) {
+            o->idle_after_start += o->aphereses > 0;
         }
+        if (cr->verbose)
+            print_point(day, true_today, seen, &m, litres, product);
+        if (ends(&m, o))
+            break;
+        /* the evening: today's harvest known, tonight's dose advised */
+        if (decide(cr, c, index, day, PBSC_EVENING, &e) != 0) {
+            rc = -1;
+            break;
+        }
+        snprintf(o->rule, sizeof o->rule, "%s", e.rule);
+        if (cr->verbose)
+            print_point(day, true_today, seen, &e, litres, product);
+        if (ends(&e, o))
+            break;
+        if (e.tonight.drug != PBSC_DRUG_NONE) {
+            if (set(c, index, day,
+                    e.tonight.drug == PBSC_DRUG_MOTIXAFORTIDE ? PBSC_Q_MOTIXAFORTIDE_MG
+                                                             : PBSC_Q_PLERIXAFOR_MG,
+                    e.tonight.mg) != 0) {
+                rc = -1;
+                break;
+            }
+            /* false when NAN: only the forecast engine rates its dose */
+            o->futile_doses += e.p_goal_with < FUTILE_P;
+            o->doses++;
+            dose = 1;
+        }
+        act = harvest && dose ? ACT_APHERESIS_PLERIXAFOR
+              : harvest       ? ACT_APHERESIS
+              : dose          ? ACT_PLERIXAFOR
+                              : ACT_GCSF;
+        count = next_count(t, day, act, doses, count);
+        doses += dose;
     }
+    pbsc_course_free(c);
+    if (rc != 0)
+        return rc;
     o->goal = o->collected >= GOAL;
     o->fail = o->end == END_OUTSIDE || o->end == END_NEED || o->collected < MINIMUM;
     return 0;
 }
 
-/* Runs the course again (the same draws), printing every morning. */
+/* Runs the course again (the same draws), printing every decision point. */
 static int
 print_course(const struct course_run *cr, unsigned long index, double ref)
 {
@@ -508,7 +558,9 @@ print_course(const struct course_run *cr, unsigned long index, double ref)
     pbsc_policy_info info;
     int rc;
 
-    pbsc_policy_info_get(cr->policy, &info);
+    pbsc_policy_info_init(&info); /* size-tagged */
+    if (pbsc_policy_info_get(cr->policy, &info) != PBSC_OK)
+        return -1;
     memset(&scratch, 0, sizeof scratch);
     again.st = &scratch;
     again.verbose = 1;
@@ -658,8 +710,8 @@ print_table(struct stats *st, int npol)
                share(s->plerixafor, s->n), (double)s->aphereses / s->n, (double)s->doses / s->n,
                share(s->outside, s->n), s->decide_ns / (double)s->decisions / 1e6);
     }
-    printf("  (ms/decision: the mean CPU time of pbsc_decide over every morning, days 1-3 "
-           "included)\n");
+    printf("  (ms/decision: the mean CPU time of pbsc_decide over every decision point, both "
+           "moments of every day, days 1-3 included; each walks the course from day 1)\n");
     printf("\n  more: mean dose, days on course, median pre-apheresis count seen, need-count, "
            "cut; CPU ms per decision that ran the Monte Carlo\n");
     for (i = 0; i < npol; i++) {
@@ -903,9 +955,13 @@ main(int argc, char **argv)
         }
         policies[a] = site[a - NPRESETS];
     }
+    pbsc_model_params_init(&mp); /* size-tagged: pbsc_model_get() refuses it unset */
     if (n == 0 || pbsc_model_new(&model, NULL) != PBSC_OK)
         return 1;
-    pbsc_model_get(model, &mp);
+    if (pbsc_model_get(model, &mp) != PBSC_OK) {
+        pbsc_model_free(model);
+        return 1;
+    }
     pbsc_model_free(model);
     pts = malloc(n * sizeof *pts);
     r = gsl_rng_alloc(gsl_rng_taus2);
@@ -915,7 +971,7 @@ main(int argc, char **argv)
     for (i = 0; i < n; i++)
         draw_patient(r, i, &pts[i]);
     printf("libpbsc %s: simulated cohort, %lu patients, seed %lu; policies forecast (pbsc_decide "
-           "with pbsc_ce_default(): the default model), mayo2013-p2, chen2012; sensitivity "
+           "with model NULL: the default model), mayo2013-p2, chen2012; sensitivity "
            "row%s forecast-d4 (the forecast preset with assess_day 4)%s\n",
            pbsc_version_string(), n, SEED, sensitivity ? "s" : "",
            sensitivity ? " and forecast-p50 (with forecast_p_below 0.50)" : "");

@@ -1,23 +1,29 @@
 /* SPDX-License-Identifier: MIT */
-/* libFuzzer harness: the bytes as a script that drives the API. A person, a regimen, a goal,
- * a CE model and a site model, then day rows with values of any kind (NAN, infinities,
- * denormals, huge, negative, any day order); every policy decides every day, the forecast
- * runs on a few, a session is projected; every call must return a known status, keep its
- * outputs untouched on failure and give results within the documented invariants. */
+/* libFuzzer harness: the bytes as a script that drives the API. A person (children, healthy
+ * donors, a chosen blood-volume band), a regimen, a goal, a CE model (made a model with
+ * pbsc_model_from_ce) and a site model, then measures set day by day with values of any kind
+ * (NAN, infinities, denormals, huge, negative), amended, set out of order, on odd days; every
+ * policy decides both moments of every day and replays the course, the forecast runs on a
+ * few days, a session is projected; every call must return a known status, keep its outputs
+ * untouched on failure and give results within the documented invariants (fuzz.h). */
 #include "fuzz.h"
 
 #include <stdlib.h>
 
-#define MAX_ROWS 24
+#define MAX_STEPS 32 /* day steps of a script: at most 32 rows, 64 decision points */
+#define FORECAST_ROWS 6 /* the model-based engine decides every point of courses this short */
 
 /* What the script built, and what the harness knows about it. */
 struct script {
     fuzz_src *s;
     pbsc_course *course;
+    pbsc_person person;
+    pbsc_regimen regimen;
     double goal, minimum; /* as given to pbsc_course_new() */
     pbsc_ce_model ce_buf;
     const pbsc_ce_model *ce;
-    pbsc_model *model;
+    pbsc_model *ce_model; /* pbsc_model_from_ce(ce), NULL when it refused the CE */
+    pbsc_model *model;    /* the site model: pbsc_model_set() with any values */
 };
 
 /* ---- checked calls ------------------------------------------------------------------ */
@@ -33,122 +39,206 @@ after_call(int rc, const pbsc_diag *diag, const void *out, size_t n)
     }
 }
 
+static const pbsc_policy *
+site_policy(pbsc_policy **p, const char *text)
+{
+    if (*p == NULL)
+        FUZZ_CHECK(pbsc_policy_parse(text, strlen(text), p, NULL) == PBSC_OK);
+    return *p;
+}
+
 /* A cheap forecast policy (100 draws), so the model-based engine runs on every day. */
 static const pbsc_policy *
 forecast_policy(void)
 {
     static pbsc_policy *p;
-    static const char text[] = "id = fuzz-forecast\nversion = 1\nsource = tests/fuzz\n"
-                               "regimens = gcsf, chemo, upfront\ngoal = 5\nminimum = 2\n"
-                               "assess_day = 4\ncollect_day = 5\nforecast = yes\n"
-                               "forecast_draws = 100\nmax_sessions = 3\n";
 
-    if (p == NULL)
-        FUZZ_CHECK(pbsc_policy_parse(text, sizeof text - 1, &p, NULL) == PBSC_OK);
-    return p;
+    return site_policy(&p, "id = fuzz-forecast\nversion = 1\nsource = tests/fuzz\n"
+                           "regimens = gcsf, chemo, upfront\ngoal = 5\nminimum = 2\n"
+                           "assess_day = 4\ncollect_day = 5\nforecast = yes\n"
+                           "forecast_draws = 100\nmax_sessions = 3\n");
 }
 
-/* ---- the person, the course and its days ------------------------------------------- */
+/* A site that asks for the fixed 20 mg dose: never for a child or a person of unknown age. */
+static const pbsc_policy *
+fixed_dose_policy(void)
+{
+    static pbsc_policy *p;
+
+    return site_policy(&p, "id = fuzz-fixed-dose\nversion = 1\nsource = tests/fuzz\n"
+                           "regimens = gcsf, chemo, upfront\ngoal = 5\nminimum = 2\n"
+                           "assess_day = 4\nassess_last_day = 5\ncollect_day = 5\n"
+                           "plerixafor_below = 20\ny1_salvage_below = 1.5\n"
+                           "yd_salvage_below = 0.5\nplerixafor_fixed_dose = yes\n");
+}
+
+/* A site policy for patients and donors alike (no plerixafor: a donor policy has none). */
+static const pbsc_policy *
+both_policy(void)
+{
+    static pbsc_policy *p;
+
+    return site_policy(&p, "id = fuzz-both\nversion = 1\nsource = tests/fuzz\n"
+                           "regimens = gcsf, chemo, upfront\nscope = autologous, donor\n"
+                           "assess_day = 5\nassess_last_day = 5\ncollect_day = 5\n"
+                           "max_plerixafor_doses = 0\nmax_sessions = 2\n");
+}
+
+/* ---- the person and the course ----------------------------------------------------- */
 
 static void
 read_person(fuzz_src *s, pbsc_person *p)
 {
     pbsc_person_init(p);
-    p->weight_kg = fuzz_double(s, 2.0, 150.0);
+    p->weight_kg = fuzz_double(s, 2.0, 200.0); /* over 167 kg: the label's 40 mg cap */
     p->height_cm = fuzz_sometimes(s, 2, 30.0, 250.0);
     p->sex = (pbsc_sex)fuzz_enum(s, 3);
-    p->age_years = fuzz_sometimes(s, 2, 0.0, 120.0);
+    p->age_years = fuzz_sometimes(s, 2, 0.0, 120.0); /* a child in about one script of 7 */
     p->crcl_ml_min = fuzz_sometimes(s, 2, 0.0, 300.0);
-    p->recipient_kg = fuzz_sometimes(s, 3, 2.0, 150.0);
+    p->recipient_kg = fuzz_sometimes(s, 3, 2.0, 150.0); /* a healthy donor */
 }
 
-static int
-new_course(struct script *x)
+/* pbsc_course_new(), checked: NULL and the sentinel untouched on failure. */
+static pbsc_course *
+create(struct script *x)
 {
     pbsc_course *sentinel = (pbsc_course *)(uintptr_t)0xA5A5A5A5u, *c = sentinel;
-    pbsc_person person;
-    pbsc_regimen regimen;
+    pbsc_person back;
     pbsc_diag diag;
     int rc;
 
-    read_person(x->s, &person);
-    regimen = (pbsc_regimen)fuzz_enum(x->s, 3);
-    /* mostly goal 5 and minimum 2, so that most scripts get past the goal checks */
-    x->goal = fuzz_u8(x->s) % 4 != 0 ? 5.0 : fuzz_sometimes(x->s, 2, 0.0, 20.0);
-    x->minimum = fuzz_u8(x->s) % 4 != 0 ? 2.0 : fuzz_sometimes(x->s, 2, 0.0, 10.0);
     pbsc_diag_clear(&diag);
-    rc = pbsc_course_new(&person, regimen, x->goal, x->minimum, &c, &diag);
+    rc = pbsc_course_new(&x->person, x->regimen, x->goal, x->minimum, &c, &diag);
     FUZZ_CHECK(fuzz_known_status(rc));
     if (rc != PBSC_OK) {
         fuzz_check_failure(rc, &diag);
         FUZZ_CHECK(c == sentinel);
-        return 0;
+        return NULL;
     }
     FUZZ_CHECK(c != NULL && c != sentinel && pbsc_course_length(c) == 0);
-    x->course = c;
-    return 1;
+    FUZZ_CHECK(pbsc_course_day(c, 0) == 0 && pbsc_course_warnings(c) == 0);
+    /* the person reads back as given */
+    pbsc_person_init(&back);
+    FUZZ_CHECK(pbsc_course_person(c, &back) == PBSC_OK);
+    FUZZ_CHECK(fuzz_same_double(back.weight_kg, x->person.weight_kg) &&
+               fuzz_same_double(back.age_years, x->person.age_years) &&
+               fuzz_same_double(back.recipient_kg, x->person.recipient_kg) &&
+               back.band == x->person.band);
+    FUZZ_CHECK(pbsc_course_donor(c) == !isnan(x->person.recipient_kg));
+    return c;
 }
 
-/* The next day number: mostly the next day, else a gap, a repeat, a step back, or a value
- * outside [1, 366]. */
+/* The script's first bytes: the person, the regimen, the goal and the minimum (the layout
+ * of the kept regression inputs: do not reorder). */
+static int
+new_course(struct script *x)
+{
+    read_person(x->s, &x->person);
+    x->regimen = (pbsc_regimen)fuzz_enum(x->s, 3);
+    /* mostly goal 5 and minimum 2, so that most scripts get past the goal checks */
+    x->goal = fuzz_u8(x->s) % 4 != 0 ? 5.0 : fuzz_sometimes(x->s, 2, 0.0, 20.0);
+    x->minimum = fuzz_u8(x->s) % 4 != 0 ? 2.0 : fuzz_sometimes(x->s, 2, 0.0, 10.0);
+    x->course = create(x);
+    return x->course != NULL;
+}
+
+/* After the models: mostly the band from the age (PBSC_BAND_AUTO), else a band the caller
+ * chose (the course is made again with it), or a person whose size is below the 1.0
+ * layout (refused). */
+static void
+choose_band(struct script *x)
+{
+    static const int bands[] = {PBSC_BAND_ADULT, PBSC_BAND_CHILD, PBSC_BAND_NEONATE,
+                                PBSC_BAND_AUTO,  PBSC_BAND_NADLER, 5};
+    unsigned v = fuzz_u8(x->s);
+    pbsc_course *c;
+
+    if (v < 184)
+        return;
+    if (v < 192) { /* a caller that did not call pbsc_person_init() */
+        pbsc_person small = x->person;
+        pbsc_course *sentinel = (pbsc_course *)(uintptr_t)0xA5A5A5A5u;
+        pbsc_diag diag;
+        c = sentinel;
+        small.size = v - 184;
+        pbsc_diag_clear(&diag);
+        FUZZ_CHECK(pbsc_course_new(&small, x->regimen, x->goal, x->minimum, &c, &diag) ==
+                   PBSC_E_INVAL);
+        fuzz_check_failure(PBSC_E_INVAL, &diag);
+        FUZZ_CHECK(strcmp(diag.field, "person") == 0 && c == sentinel);
+        return;
+    }
+    x->person.band = (pbsc_band)bands[v % 6];
+    c = create(x);
+    if (c == NULL) {
+        x->person.band = PBSC_BAND_AUTO;
+        return;
+    }
+    pbsc_course_free(x->course);
+    x->course = c;
+}
+
+/* ---- the days: measures set one by one ----------------------------------------------- */
+
+/* The day of the next step: mostly the next day, else the same day again (amendments), a
+ * gap, an earlier day (out of order: a new row or an amendment), or a day outside
+ * [1, 366]. */
 static long
 next_day(fuzz_src *s, long last)
 {
     static const long odd[] = {0, -1, 1, 366, 367, LONG_MAX, LONG_MIN, 4};
     unsigned v = fuzz_u8(s);
 
-    if (v < 200)
+    if (v < 160)
         return last + 1;
-    if (v < 220)
-        return last + 2 + (long)(v % 5);
-    if (v < 230)
+    if (v < 184)
         return last;
+    if (v < 208)
+        return last + 2 + (long)(v % 5);
     if (v < 240)
-        return last - 1 - (long)(v % 3);
+        return last - 1 - (long)(v % 4);
     return odd[v % 8];
 }
 
-static void
-read_day(fuzz_src *s, long last, pbsc_day *d)
-{
-    pbsc_day_init(d);
-    d->day = next_day(s, last);
-    d->cd34 = fuzz_double(s, 0.0, 120.0);
-    d->wbc = fuzz_double(s, 0.0, 60.0);
-    d->plt = fuzz_sometimes(s, 2, 0.0, 400.0);
-    d->plerixafor_mg = fuzz_sometimes(s, 5, 0.0, 40.0);
-    d->processed_l = fuzz_sometimes(s, 3, 0.0, 30.0);
-    d->collected = fuzz_sometimes(s, 3, 0.0, 6.0);
-}
+/* The measures of a day, in the order of a step's mask bits, with the range values are
+ * mostly drawn from. */
+static const struct {
+    pbsc_quantity q;
+    double lo, hi;
+} measures[8] = {
+    {PBSC_Q_CD34_UL, 0.0, 120.0},  {PBSC_Q_WBC, 0.0, 60.0},
+    {PBSC_Q_PLT, 0.0, 400.0},      {PBSC_Q_HCT, 0.0, 60.0},
+    {PBSC_Q_VOLUME_L, 0.0, 30.0},  {PBSC_Q_COLLECTED, 0.0, 6.0},
+    {PBSC_Q_PLERIXAFOR_MG, 0.0, 40.0}, {PBSC_Q_MOTIXAFORTIDE_MG, 0.0, 150.0},
+};
 
+/*
+ * Steps: a day (next_day), a mask byte, then one value per bit set (bit b sets measures[b]);
+ * a mask of 0 sets any quantity (most are not day measures: PBSC_E_INVAL) to any value.
+ * Every set goes through fuzz_set(), which checks the status, the amendment and the order.
+ */
 static void
 add_days(struct script *x)
 {
-    size_t i, rows = fuzz_u8(x->s) % (MAX_ROWS + 1);
+    size_t i, steps = fuzz_u8(x->s) % (MAX_STEPS + 1);
     long last = 0;
 
-    for (i = 0; i < rows; i++) {
-        size_t n = pbsc_course_length(x->course);
-        pbsc_diag diag;
-        pbsc_day d;
-        int rc;
+    for (i = 0; i < steps; i++) {
+        long day = next_day(x->s, last);
+        unsigned mask = fuzz_u8(x->s), b;
 
-        read_day(x->s, last, &d);
-        pbsc_diag_clear(&diag);
-        rc = pbsc_course_add(x->course, &d, &diag);
-        FUZZ_CHECK(fuzz_known_status(rc));
-        if (rc != PBSC_OK) {
-            fuzz_check_failure(rc, &diag);
-            FUZZ_CHECK(diag.day == d.day);
-            FUZZ_CHECK(pbsc_course_length(x->course) == n);
-            continue;
+        if (mask == 0) {
+            int q = fuzz_enum(x->s, PBSC_Q_COUNT_ + 1);
+            fuzz_set(x->course, day, q, fuzz_double(x->s, 0.0, 100.0));
         }
-        FUZZ_CHECK(pbsc_course_length(x->course) == n + 1);
-        FUZZ_CHECK(memcmp(pbsc_course_day(x->course, n), &d, sizeof d) == 0);
-        FUZZ_CHECK(pbsc_course_day(x->course, n + 1) == NULL);
-        last = d.day;
+        for (b = 0; b < 8; b++)
+            if (mask & (1u << b))
+                fuzz_set(x->course, day, (int)measures[b].q,
+                         fuzz_double(x->s, measures[b].lo, measures[b].hi));
+        if (pbsc_check(PBSC_Q_DAY, (double)day, NULL) == PBSC_OK)
+            last = day;
     }
-    FUZZ_CHECK((pbsc_course_warnings(x->course) & ~0xFu) == 0);
+    fuzz_check_rows(x->course);
 }
 
 /* ---- the CE model and the site model ------------------------------------------------ */
@@ -260,6 +350,8 @@ new_model(struct script *x)
     FUZZ_CHECK(pbsc_model_new(&x->model, NULL) == PBSC_OK);
     if (fuzz_u8(x->s) % 2 == 0)
         return;
+    pbsc_model_params_init(&p);
+    pbsc_model_params_init(&after);
     FUZZ_CHECK(pbsc_model_get(x->model, &p) == PBSC_OK);
     before = p;
     p.ce.id = model_string(x->s, p.ce.id, id, sizeof id);
@@ -297,60 +389,117 @@ new_model(struct script *x)
     check_model_text(x->model);
 }
 
+/* The CE as a model (pbsc_model_from_ce): what pbsc_decide() takes instead of a raw CE. The
+ * caller's own struct (pick_ce mode 3) is not validated until here. */
+static void
+ce_model(struct script *x)
+{
+    pbsc_model *sentinel = (pbsc_model *)(uintptr_t)0xA5A5A5A5u, *m = sentinel;
+    pbsc_model_info info;
+    pbsc_diag diag;
+    char id[40];
+    int rc;
+
+    pbsc_diag_clear(&diag);
+    rc = pbsc_model_from_ce(x->ce, &m, &diag);
+    FUZZ_CHECK(fuzz_known_status(rc));
+    if (rc != PBSC_OK) {
+        fuzz_check_failure(rc, &diag);
+        FUZZ_CHECK(m == sentinel);
+        return;
+    }
+    FUZZ_CHECK(m != NULL && m != sentinel);
+    pbsc_model_info_init(&info);
+    FUZZ_CHECK(pbsc_model_info_get(m, &info) == PBSC_OK);
+    snprintf(id, sizeof id, "ce:%.28s", x->ce->id != NULL ? x->ce->id : "");
+    FUZZ_CHECK(strcmp(info.id, id) == 0 && info.fitted == 0 && fuzz_hex16(info.hash));
+    check_model_text(m);
+    x->ce_model = m;
+}
+
 /* ---- decisions ---------------------------------------------------------------------- */
 
-static int
-is_forecast(const pbsc_policy *p)
-{
-    pbsc_policy_info info;
-
-    FUZZ_CHECK(pbsc_policy_info_get(p, &info) == PBSC_OK);
-    return strcmp(info.id, "forecast") == 0;
-}
-
-/* Days the course has no row for, and day <= 0 (the last row). */
+/* Days the course has no row for, day <= 0 (the last row), a moment that is not one, a
+ * decision whose size was never set. */
 static void
-decide_odd_days(struct script *x, const pbsc_policy *p)
+decide_odd(struct script *x, const pbsc_policy *p, const pbsc_model *m)
 {
     const long odd[] = {0, -1, LONG_MIN, LONG_MAX, 367, (long)fuzz_u16(x->s)};
+    struct fuzz_case k = {x->course, x->goal, x->minimum};
     size_t i, n = pbsc_course_length(x->course);
+    struct fuzz_ctx ctx;
     pbsc_decision d;
+    pbsc_diag diag;
+    int moment, rc;
 
+    fuzz_ctx_init(&ctx, &k, p, m);
     for (i = 0; i < sizeof odd / sizeof *odd; i++) {
-        int rc = fuzz_decide(x->course, p, x->ce, NULL, odd[i], &d);
-        if (n == 0)
-            FUZZ_CHECK(rc == PBSC_E_NODATA);
-        else if (rc == PBSC_OK && odd[i] <= 0)
-            FUZZ_CHECK(d.day == pbsc_course_day(x->course, n - 1)->day);
+        double v;
+        int row = odd[i] > 0 &&
+                  pbsc_course_get(x->course, odd[i], PBSC_Q_CD34_UL, &v, NULL) == PBSC_OK;
+        for (moment = PBSC_MORNING; moment <= PBSC_EVENING; moment++) {
+            rc = fuzz_decide(&ctx, odd[i], (pbsc_moment)moment, &d, &diag);
+            if (n == 0 || (odd[i] > 0 && !row)) {
+                FUZZ_CHECK(rc == PBSC_E_NODATA && strcmp(diag.field, "day") == 0);
+                continue;
+            }
+            fuzz_check_not_in_force(&ctx, rc, &diag);
+            if (rc == PBSC_OK && odd[i] <= 0)
+                FUZZ_CHECK(d.day == pbsc_course_day(x->course, n - 1));
+        }
     }
+    /* not a moment */
+    for (moment = -1; moment <= 2; moment += 3) {
+        memset(&d, FUZZ_SENTINEL, sizeof d);
+        d.size = sizeof d;
+        pbsc_diag_clear(&diag);
+        rc = pbsc_decide(x->course, p, m, 0, (pbsc_moment)moment, &d, &diag);
+        FUZZ_CHECK(rc == PBSC_E_INVAL && strcmp(diag.field, "moment") == 0);
+        fuzz_check_failure(rc, &diag);
+        FUZZ_CHECK(fuzz_untouched((const char *)&d + sizeof d.size, sizeof d - sizeof d.size));
+    }
+    /* a decision not initialised with pbsc_decision_init() */
+    memset(&d, FUZZ_SENTINEL, sizeof d);
+    d.size = fuzz_u8(x->s) % 2 ? 0 : offsetof(pbsc_decision, ce_sigma);
+    pbsc_diag_clear(&diag);
+    rc = pbsc_decide(x->course, p, m, 0, PBSC_MORNING, &d, &diag);
+    FUZZ_CHECK(rc == PBSC_E_INVAL && strcmp(diag.field, "decision") == 0);
+    fuzz_check_failure(rc, &diag);
+    FUZZ_CHECK(fuzz_untouched((const char *)&d + sizeof d.size, sizeof d - sizeof d.size));
 }
 
+/*
+ * Every preset and three site policies (a fixed-dose site, one for patients and donors, a
+ * 100-draw forecast) decide both moments of every day and replay the course
+ * (fuzz_decide_course), each with one of three models in turn: NULL (the literature
+ * defaults), the CE made a model, the site model. The "forecast" preset (10,000 draws, two
+ * estimates at every point a walk passes) only on the last day of short courses, in one
+ * script of 16.
+ */
 static void
 decide_all(struct script *x)
 {
-    size_t i, k, n = pbsc_course_length(x->course);
-    pbsc_decision d;
+    struct fuzz_case k = {x->course, x->goal, x->minimum};
+    const pbsc_model *models[3] = {NULL, x->ce_model, x->model};
+    size_t i, n = pbsc_course_length(x->course);
+    unsigned turn = fuzz_u8(x->s);
+    pbsc_policy_info info;
 
     for (i = 0; i < pbsc_policy_count(); i++) {
         const pbsc_policy *p = pbsc_policy_get(i);
-        if (is_forecast(p)) {
-            /* 20,000 simulated courses a decision: the last day of one script in 8 (the
-             * cheap forecast policy below runs the same engine on every day) */
-            if (n > 0 && fuzz_u8(x->s) % 8 == 0)
-                fuzz_decide(x->course, p, x->ce, NULL, 0, &d);
-            continue;
-        }
-        fuzz_decide_course(x->course, p, x->ce, 1);
+        const pbsc_model *m = models[(turn + i) % 3];
+        pbsc_policy_info_init(&info);
+        FUZZ_CHECK(pbsc_policy_info_get(p, &info) == PBSC_OK);
+        if (!info.model_based)
+            fuzz_decide_course(&k, p, m, MAX_STEPS);
+        else if (n > 0 && n <= 4 && fuzz_u8(x->s) % 16 == 0)
+            fuzz_decide_course(&k, p, m, 1);
     }
-    fuzz_decide_course(x->course, forecast_policy(), x->ce, 1);
-    decide_odd_days(x, pbsc_policy_get(fuzz_u8(x->s) % pbsc_policy_count()));
-    for (k = 0; k < n; k++) {
-        long day = pbsc_course_day(x->course, k)->day;
-        const pbsc_policy *mayo;
-        FUZZ_CHECK(pbsc_policy_find("mayo2013-p2", &mayo, NULL) == PBSC_OK);
-        fuzz_decide(x->course, mayo, NULL, x->model, day, &d);
-        fuzz_decide(x->course, forecast_policy(), NULL, x->model, day, &d);
-    }
+    fuzz_decide_course(&k, fixed_dose_policy(), models[turn % 3], MAX_STEPS);
+    fuzz_decide_course(&k, both_policy(), models[(turn + 1) % 3], MAX_STEPS);
+    fuzz_decide_course(&k, forecast_policy(), models[(turn + 2) % 3],
+                       n <= FORECAST_ROWS ? n : 1);
+    decide_odd(x, pbsc_policy_get(fuzz_u8(x->s) % pbsc_policy_count()), models[turn % 3]);
 }
 
 /* ---- forecast ----------------------------------------------------------------------- */
@@ -454,12 +603,12 @@ forecast_all(struct script *x)
     pbsc_success_params sp;
 
     for (k = 0; k < n; k++)
-        forecast_counts(x, pbsc_course_day(x->course, k)->day, level);
+        forecast_counts(x, pbsc_course_day(x->course, k), level);
     forecast_counts(x, 0, level);
     read_params(x->s, &sp);
     success(x, 0, &sp);
     if (n > 1)
-        success(x, pbsc_course_day(x->course, fuzz_u8(x->s) % n)->day, &sp);
+        success(x, pbsc_course_day(x->course, fuzz_u8(x->s) % n), &sp);
 }
 
 /* ---- GITMO -------------------------------------------------------------------------- */
@@ -479,7 +628,7 @@ gitmo_all(struct script *x)
     for (i = 0; i < 6; i++)
         *f[i] = (int)(fuzz_u8(x->s) % 5) - 2;
     for (k = 0; k <= n; k++) {
-        long day = k < n ? pbsc_course_day(x->course, k)->day : 0;
+        long day = k < n ? pbsc_course_day(x->course, k) : 0;
         pbsc_gitmo result = (pbsc_gitmo)0x5A5A5A5A;
         const char *why = (const char *)(uintptr_t)0xA5A5A5A5u;
         pbsc_diag diag;
@@ -604,7 +753,8 @@ conversions(fuzz_src *s)
     CONVERSION(pbsc_cd34_from_percent(v / 100.0, w, &out, &diag));
     CONVERSION(pbsc_lb_to_kg(v, &out, &diag));
     CONVERSION(pbsc_tbv_nadler(v, w, (pbsc_sex)fuzz_enum(s, 3), &out, &diag));
-    CONVERSION(pbsc_tbv_per_kg(w, (pbsc_band)fuzz_enum(s, 3), &out, &diag));
+    /* PBSC_BAND_AUTO and PBSC_BAND_NADLER are a person's, not a mL/kg band: refused */
+    CONVERSION(pbsc_tbv_per_kg(w, (pbsc_band)fuzz_enum(s, 5), &out, &diag));
     CONVERSION(pbsc_plerixafor_dose(w, v, (int)(fuzz_u8(s) % 3), &out, &warnings, &diag));
 #undef CONVERSION
     rc = pbsc_check((pbsc_quantity)fuzz_enum(s, PBSC_Q_COUNT_), v, NULL);
@@ -621,6 +771,8 @@ PBSC_FUZZ_TARGET(api)
     if (new_course(&x)) {
         pick_ce(&x);
         new_model(&x);
+        ce_model(&x);
+        choose_band(&x);
         add_days(&x);
         decide_all(&x);
         forecast_all(&x);
@@ -630,6 +782,7 @@ PBSC_FUZZ_TARGET(api)
     }
     session_all(&x);
     conversions(&s);
+    pbsc_model_free(x.ce_model);
     pbsc_model_free(x.model);
     pbsc_course_free(x.course);
     return 0;

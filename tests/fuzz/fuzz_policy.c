@@ -39,19 +39,28 @@ formatted_long(const char *text, const char *key)
     return at == NULL ? -1 : strtol(at + strlen(pattern), NULL, 10);
 }
 
-/* Decides every day of the fixed courses; the forecast engine only with few draws (its
- * cost is draws x days, and a site may ask for a million). */
+/* The policy runs the model-based engine. */
+static int
+forecast_on(const char *text)
+{
+    return strstr(text, "\nforecast = yes\n") != NULL;
+}
+
+/* Decides both moments of every day of the fixed courses and replays them (fuzz.h); the
+ * forecast engine runs a Monte Carlo estimate at every point a walk passes, so with few
+ * draws only: the last day and the replay up to 500 draws, the replay alone up to 2,000. */
 static void
 decide_fixed(const pbsc_policy *p, const char *text)
 {
-    pbsc_course *const *courses = fuzz_courses();
-    int forecast = strstr(text, "\nforecast = yes\n") != NULL;
+    const struct fuzz_case *courses = fuzz_courses();
+    int forecast = forecast_on(text);
+    long draws = formatted_long(text, "forecast_draws");
     size_t i;
 
-    if (forecast && formatted_long(text, "forecast_draws") > 2000)
+    if (forecast && draws > 2000)
         return;
     for (i = 0; i < FUZZ_COURSES; i++)
-        fuzz_decide_course(courses[i], p, pbsc_ce_default(), !forecast);
+        fuzz_decide_course(&courses[i], p, NULL, !forecast ? (size_t)-1 : draws <= 500 ? 1 : 0);
 }
 
 static long
@@ -95,9 +104,17 @@ PBSC_FUZZ_TARGET(policy)
     if (strcmp(text, again) != 0)
         fprintf(stderr, "policy text changed on a round trip:\n%s----\n%s", text, again);
     FUZZ_CHECK(strcmp(text, again) == 0);
+    pbsc_policy_info_init(&a);
+    pbsc_policy_info_init(&b);
     FUZZ_CHECK(pbsc_policy_info_get(p, &a) == PBSC_OK && pbsc_policy_info_get(q, &b) == PBSC_OK);
     FUZZ_CHECK(strcmp(a.id, b.id) == 0 && strcmp(a.version, b.version) == 0 &&
                strcmp(a.source, b.source) == 0 && a.id[0] != '\0');
+    FUZZ_CHECK(a.scope == b.scope && a.regimens == b.regimens && a.model_based == b.model_based);
+    FUZZ_CHECK(a.scope != 0 && (a.scope & ~(PBSC_SCOPE_AUTOLOGOUS | PBSC_SCOPE_DONOR)) == 0);
+    FUZZ_CHECK(a.model_based == forecast_on(text));
+    /* a policy for donors gives no plerixafor and has no forecast (PBSC_E_CONFLICT) */
+    if (a.scope & PBSC_SCOPE_DONOR)
+        FUZZ_CHECK(formatted_long(text, "max_plerixafor_doses") == 0 && !a.model_based);
     decide_fixed(p, text);
     free(again);
     free(text);
