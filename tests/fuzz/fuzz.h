@@ -107,12 +107,10 @@ fuzz_nul_terminated(const char *s, size_t size)
 
 /*
  * PBSC_FUZZ_AVOID="word,word": keep fuzzing past a defect already found and reported, by
- * steering the script around it (README lists the words; forecast-doses-over-10 lets the
- * model-based engine refuse a course with more than 10 plerixafor doses recorded,
- * replay-partial-output lets a failing pbsc_replay() leave the points it decided before the
- * failing one in the caller's array). Unset (as in `make check`), every check is strict, so
- * the kept regression inputs fail until the library is fixed (an open one under
- * regressions/open/ is expected to, by replay).
+ * steering the script around it (README lists the words; replay-partial-output lets a
+ * failing pbsc_replay() leave the points it decided before the failing one in the caller's
+ * array). Unset (as in `make check`), every check is strict, so the kept regression inputs
+ * fail until the library is fixed (one under regressions/open/ is expected to, by replay).
  */
 static inline int
 fuzz_avoid(const char *word)
@@ -629,12 +627,6 @@ fuzz_decide(const struct fuzz_ctx *x, long day, pbsc_moment moment, pbsc_decisio
 static inline void
 fuzz_check_not_in_force(const struct fuzz_ctx *x, int rc, const pbsc_diag *diag)
 {
-    /* PBSC_FUZZ_AVOID=forecast-doses-over-10: the model-based engine passes the doses given
-     * as the success estimate's max_plerixafor_doses, refused above 10 (open finding
-     * regressions/open/fuzz_api/forecast-doses-over-10.bin) */
-    if (rc == PBSC_E_RANGE && x->status == PBSC_OK && x->info.model_based &&
-        strcmp(diag->field, "max_plerixafor_doses") == 0 && fuzz_avoid("forecast-doses-over-10"))
-        return;
     if (rc != x->status)
         fprintf(stderr, "policy %s, model %s: status %d (%s), want %d: field '%.32s' day %ld: "
                 "%.160s\n", x->info.id, x->minfo.id, rc, pbsc_strerror(rc), x->status,
@@ -734,7 +726,8 @@ fuzz_decide_course(const struct fuzz_case *k, const pbsc_policy *policy, const p
         fuzz_check_failure(rc, &diag);
         FUZZ_CHECK(count == (size_t)-1 && all[0].size == sizeof all[0]);
         /* PBSC_FUZZ_AVOID=replay-partial-output: a point failing after others were written
-         * (open finding regressions/open/fuzz_api/replay-partial-output.bin) */
+         * (pbsc_replay() writes as it walks; no input reaches a failing point any more since
+         * regressions/fuzz_api/forecast-doses-over-10.bin was fixed) */
         FUZZ_CHECK(fuzz_untouched((const char *)all + sizeof all[0].size,
                                   bytes - sizeof all[0].size) ||
                    fuzz_avoid("replay-partial-output"));
