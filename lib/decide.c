@@ -31,7 +31,7 @@ struct walk {
     pbsc_decision stop;  /* the first stop decided, when `stopped` */
     int stopped;
     unsigned warnings;   /* deviations found so far */
-    pbsc_decision morning; /* today's morning, for its evening */
+    const pbsc_decision *morning; /* today's morning (the walk's), for its evening */
 };
 
 /* A decision with nothing decided: every number NAN. */
@@ -105,7 +105,7 @@ point(struct walk *w, size_t i, pbsc_moment moment, int light, pbsc_decision *d)
     x.d = d;
     x.diag = w->diag;
     x.light = light;
-    x.morning = &w->morning;
+    x.morning = w->morning;
     if ((rc = pbsc_model_ce(w->m, r->wbc, r->hct, &x.ce, w->diag)) != PBSC_OK ||
         (rc = goal_in_force(w->c, w->p, d, w->diag)) != PBSC_OK ||
         (rc = pbsc_person_tbv(&w->c->person, &d->tbv_l, &d->blood_volume, w->diag)) != PBSC_OK)
@@ -121,12 +121,16 @@ point(struct walk *w, size_t i, pbsc_moment moment, int light, pbsc_decision *d)
     d->warnings = x.h.warnings;
     if (pbsc_person_child(&w->c->person))
         d->warnings |= PBSC_W_CHILD;
-    provenance(&x, d);
-    if (pbsc_rules_common(&x, &rc))
-        return rc;
-    if (moment == PBSC_MORNING)
-        return w->p->forecast ? pbsc_forecast_morning(&x) : pbsc_rules_morning(&x);
-    return w->p->forecast ? pbsc_forecast_evening(&x) : pbsc_rules_evening(&x);
+    if (!pbsc_rules_common(&x, &rc)) {
+        if (moment == PBSC_MORNING)
+            rc = w->p->forecast ? pbsc_forecast_morning(&x) : pbsc_rules_morning(&x);
+        else
+            rc = w->p->forecast ? pbsc_forecast_evening(&x) : pbsc_rules_evening(&x);
+    }
+    /* what a passing point needs is its action; a stop is repeated whole, so it has it all */
+    if (rc == PBSC_OK && (!light || pbsc_is_stop(d->action)))
+        provenance(&x, d);
+    return rc;
 }
 
 /* The evening of a day without a harvest: the morning's advice stands for tonight; a
@@ -134,7 +138,7 @@ point(struct walk *w, size_t i, pbsc_moment moment, int light, pbsc_decision *d)
 static void
 evening_without_harvest(const struct walk *w, pbsc_decision *d)
 {
-    *d = w->morning;
+    *d = *w->morning;
     d->moment = d->decided_moment = PBSC_EVENING;
     if (d->action != PBSC_ACTION_COLLECT)
         return;
@@ -148,7 +152,7 @@ evening_without_harvest(const struct walk *w, pbsc_decision *d)
 
 /* A stop decided earlier, repeated at this point with what this point knows. */
 static void
-repeat_stop(const struct walk *w, size_t i, pbsc_moment moment, pbsc_decision *d)
+repeat_stop(const struct walk *w, size_t i, pbsc_moment moment, int light, pbsc_decision *d)
 {
     const pbsc_decision *s = &w->stop;
     struct history h;
@@ -163,18 +167,13 @@ repeat_stop(const struct walk *w, size_t i, pbsc_moment moment, pbsc_decision *d
     d->plerixafor_doses = h.doses;
     d->cd34 = d->wbc = d->threshold = NAN;
     d->warnings |= h.warnings;
-    snprintf(d->rule, sizeof d->rule, "stopped");
+    memcpy(d->rule, "stopped", sizeof "stopped");
+    pbsc_blank_projection(d);
+    if (light) /* a passing point: only its action matters */
+        return;
     snprintf(d->reason, sizeof d->reason, "%s on day %ld (%s) by %s: %.150s",
              pbsc_action_name(s->action), s->decided_day, pbsc_moment_name(s->decided_moment),
              s->rule, s->reason);
-    pbsc_blank_projection(d);
-}
-
-static int
-is_stop(pbsc_action a)
-{
-    return a == PBSC_ACTION_STOP_GOAL || a == PBSC_ACTION_STOP_MINIMUM ||
-           a == PBSC_ACTION_STOP_FAILED;
 }
 
 /* Decides one point of the walk, remembering a stop. */
@@ -185,7 +184,7 @@ step(struct walk *w, size_t i, pbsc_moment moment, int light, pbsc_decision *d)
     int rc;
 
     if (w->stopped) {
-        repeat_stop(w, i, moment, d);
+        repeat_stop(w, i, moment, light, d);
     } else if (moment == PBSC_EVENING && !PBSC_ROW_APHERESIS(r)) {
         evening_without_harvest(w, d);
     } else if ((rc = point(w, i, moment, light, d)) != PBSC_OK) {
@@ -194,8 +193,8 @@ step(struct walk *w, size_t i, pbsc_moment moment, int light, pbsc_decision *d)
         return rc;
     }
     if (moment == PBSC_MORNING)
-        w->morning = *d;
-    if (!w->stopped && is_stop(d->action)) {
+        w->morning = d;
+    if (!w->stopped && pbsc_is_stop(d->action)) {
         w->stop = *d;
         w->stopped = 1;
     }
@@ -212,8 +211,8 @@ check_apheresis(struct walk *w, size_t i)
         return;
     if (w->stopped)
         w->warnings |= PBSC_W_AFTER_STOP;
-    else if (w->morning.action != PBSC_ACTION_COLLECT &&
-             w->morning.action != PBSC_ACTION_OUTSIDE_POLICY) /* no advice to deviate from */
+    else if (w->morning->action != PBSC_ACTION_COLLECT &&
+             w->morning->action != PBSC_ACTION_OUTSIDE_POLICY) /* no advice to deviate from */
         w->warnings |= PBSC_W_APHERESIS_UNADVISED;
 }
 
@@ -249,8 +248,8 @@ walk(struct walk *w, size_t last, pbsc_moment moment, int all, emit_fn emit, voi
         int evening = PBSC_ROW_APHERESIS(&w->c->days[i]) ||
                       (!all && target && moment == PBSC_EVENING);
 
-        if ((rc = step(w, i, PBSC_MORNING, !all && !(target && moment == PBSC_MORNING), &m)) !=
-            PBSC_OK)
+        /* the target day's morning is decided whole: its evening may repeat it */
+        if ((rc = step(w, i, PBSC_MORNING, !all && !target, &m)) != PBSC_OK)
             return rc;
         m.warnings |= w->warnings;
         if ((all || (target && moment == PBSC_MORNING)) && (rc = emit(ctx, &m)) != PBSC_OK)

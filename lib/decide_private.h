@@ -41,6 +41,7 @@ struct ctx {
 void pbsc_read_history(const pbsc_course *c, const pbsc_policy *p, size_t today,
                        pbsc_moment moment, struct history *h);
 int pbsc_reached(double collected, double target); /* within PBSC_DOSE_TOLERANCE */
+int pbsc_is_stop(pbsc_action action);
 void pbsc_blank_projection(pbsc_decision *d);
 int pbsc_say(struct ctx *x, pbsc_action action, const char *rule, const char *fmt, ...)
     PBSC_PRINTF(4, 5);

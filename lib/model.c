@@ -24,27 +24,30 @@
  * - every spread no source gives (G-CSF, chemotherapy, after apheresis): sigma 0.5, wide on
  *   purpose (a 95% ratio range of x0.37 to x2.7) [ours]; a site fits its own.
  */
-static const pbsc_model_params defaults = {
-    .size = sizeof(pbsc_model_params),
-    .ce = {"generic-auto", "1", "mixed devices", "autologous patients", 0.46, 0.5108088028,
-           "Gidron A et al., BMT 2005;35:243"},
-    .ce_wbc_slope = 0.0,
-    .ce_wbc_ref = 20.0,
-    .ce_hct_slope = 0.0,
-    .ce_hct_ref = 35.0,
-    .gcsf_ratio = {1.0, 1.0, 1.0, 2.1087314662, 0.8359375, 0.8359375, 0.8359375, 0.8359375},
-    .gcsf_sigma = 0.5,
-    .chemo_ratio = 1.0,
-    .chemo_sigma = 0.5,
-    .apheresis_ratio = 0.7,
-    .apheresis_sigma = 0.5,
-    .plerixafor_fold = 3.1,
-    .plerixafor_sigma = 0.5304795245,
-    .plerixafor2_fold = 1.2,
-    .plerixafor2_sigma = 0.7846508868,
-    .motixafortide_fold = 7.5,
-    .motixafortide_sigma = 0.5304795245,
-};
+/* One list for both constants below (a const object is not a constant initializer in C). */
+#define DEFAULT_PARAMS \
+    { \
+    .size = sizeof(pbsc_model_params), \
+    .ce = {"generic-auto", "1", "mixed devices", "autologous patients", 0.46, 0.5108088028, \
+    "Gidron A et al., BMT 2005;35:243"}, \
+    .ce_wbc_slope = 0.0, \
+    .ce_wbc_ref = 20.0, \
+    .ce_hct_slope = 0.0, \
+    .ce_hct_ref = 35.0, \
+    .gcsf_ratio = {1.0, 1.0, 1.0, 2.1087314662, 0.8359375, 0.8359375, 0.8359375, 0.8359375}, \
+    .gcsf_sigma = 0.5, \
+    .chemo_ratio = 1.0, \
+    .chemo_sigma = 0.5, \
+    .apheresis_ratio = 0.7, \
+    .apheresis_sigma = 0.5, \
+    .plerixafor_fold = 3.1, \
+    .plerixafor_sigma = 0.5304795245, \
+    .plerixafor2_fold = 1.2, \
+    .plerixafor2_sigma = 0.7846508868, \
+    .motixafortide_fold = 7.5, \
+    .motixafortide_sigma = 0.5304795245 \
+    }
+static const pbsc_model_params defaults = DEFAULT_PARAMS;
 
 /* Points the params' CE strings at the model's own copies. */
 static void
@@ -91,7 +94,7 @@ pbsc_model_rehash(pbsc_model *m)
  * it, so a changed default cannot keep a stale hash. */
 #define DEFAULTS_HASH "02074cf38ac3dc4e"
 static const pbsc_model default_model = {
-    .p = defaults,
+    .p = DEFAULT_PARAMS,
     .id = "defaults",
     .version = "1",
     .fitted = 0,

@@ -69,13 +69,27 @@ pbsc_blank_projection(pbsc_decision *d)
     p->volume_l = p->tbv_l = p->sigma = NAN;
 }
 
-/* The action, the rule that fired and the reason sentence. */
+int
+pbsc_is_stop(pbsc_action a)
+{
+    return a == PBSC_ACTION_STOP_GOAL || a == PBSC_ACTION_STOP_MINIMUM ||
+           a == PBSC_ACTION_STOP_FAILED;
+}
+
+/* The action, the rule that fired and the reason sentence. A point on the way to the one
+ * asked for needs its sentence only when it stops (later points repeat it). */
 static void
 vsay(struct ctx *x, pbsc_action action, const char *rule, const char *fmt, va_list ap)
 {
+    size_t n = strlen(rule);
+
     x->d->action = action;
-    snprintf(x->d->rule, sizeof x->d->rule, "%s", rule);
-    vsnprintf(x->d->reason, sizeof x->d->reason, fmt, ap);
+    if (n >= sizeof x->d->rule)
+        n = sizeof x->d->rule - 1;
+    memcpy(x->d->rule, rule, n);
+    x->d->rule[n] = '\0';
+    if (!x->light || pbsc_is_stop(action))
+        vsnprintf(x->d->reason, sizeof x->d->reason, fmt, ap);
 }
 
 int
