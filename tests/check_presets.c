@@ -7,57 +7,12 @@
 #include <string.h>
 
 #include "pbsc_test.h"
+#include "decide_test.h"
 
-/*
- * Conventions of this file. The person is 70 kg, height, sex and age unknown (TBV 70 mL/kg =
- * 4.9 L, session cap 3 x TBV = 14.7 L), CrCl 90 mL/min (normal renal function, so no dose
- * warning) unless a test says otherwise; the model is the literature one (model NULL), whose
- * CE is generic-auto (median 0.46, sigma 0.5108088028). One session at the cap then projects
- * a median of
- *   cd34 x 14.7 L x 0.46 / 70 kg = cd34 x 0.0966 x10^6/kg
- * and a plerixafor dose is 0.24 mg/kg x 70 kg = 16.8 mg (no preset uses the fixed dose).
- * MO and EV are the two decision points of a day.
- */
-#define KG 70.0
-#define CRCL 90.0
-#define MG (0.24 * KG)              /* 16.8 mg */
-#define PER_CD34 (14.7 * 0.46 / KG) /* x10^6/kg per cell/uL for one capped session */
-#define SKIP (-1.0)                 /* a threshold not asserted */
-#define MO PBSC_MORNING
-#define EV PBSC_EVENING
-
-typedef struct pbsc_test_row row;
+/* Conventions: tests/decide_test.h (no preset uses the fixed dose). */
+#define SKIP (-1.0) /* a threshold not asserted */
 
 /* ---- helpers -------------------------------------------------------------------------- */
-
-/* Courses made by a test, freed by the fixture's teardown. */
-#define MAX_COURSES 256
-static pbsc_course *made[MAX_COURSES];
-static size_t nmade;
-
-static void
-teardown(void)
-{
-    while (nmade > 0)
-        pbsc_course_free(made[--nmade]);
-}
-
-static pbsc_course *
-keep(pbsc_course *c)
-{
-    ck_assert(nmade < MAX_COURSES);
-    made[nmade++] = c;
-    return c;
-}
-
-/* The standard person (70 kg, CrCl 90) on G-CSF alone, freed by the teardown. */
-static pbsc_course *
-gcsf(double goal, double minimum, const row *rows, size_t n)
-{
-    pbsc_person p = pbsc_test_person(KG, CRCL);
-
-    return keep(pbsc_test_course(&p, PBSC_REGIMEN_GCSF, goal, minimum, rows, n));
-}
 
 /* A healthy donor of 70 kg for a recipient of `recipient` kg, on G-CSF alone. */
 static pbsc_course *
@@ -69,115 +24,16 @@ donor(double recipient, double goal, double minimum, const row *rows, size_t n)
     return keep(pbsc_test_course(&p, PBSC_REGIMEN_GCSF, goal, minimum, rows, n));
 }
 
-static const pbsc_policy *
-policy(const char *id)
-{
-    const pbsc_policy *p = NULL;
-
-    ck_assert_msg(pbsc_policy_find(id, &p, NULL) == PBSC_OK, "no preset %s", id);
-    return p;
-}
-
-static pbsc_policy *
-parse(const char *text)
-{
-    pbsc_policy *p = NULL;
-    pbsc_diag diag;
-
-    ck_assert_msg(pbsc_policy_parse(text, strlen(text), &p, &diag) == PBSC_OK, "line %ld: %s",
-                  diag.line, diag.text);
-    return p;
-}
-
 static const char *
 policy_id(const pbsc_policy *p)
 {
-    pbsc_policy_info info;
-
-    pbsc_policy_info_init(&info);
-    ck_assert_int_eq(pbsc_policy_info_get(p, &info), PBSC_OK);
-    return info.id;
+    return policy_info(p).id;
 }
 
 static unsigned
 policy_scope(const pbsc_policy *p)
 {
-    pbsc_policy_info info;
-
-    pbsc_policy_info_init(&info);
-    ck_assert_int_eq(pbsc_policy_info_get(p, &info), PBSC_OK);
-    return info.scope;
-}
-
-/* One decision point (the literature model). */
-static pbsc_decision
-decide_p(const pbsc_policy *p, const pbsc_course *c, long day, pbsc_moment moment)
-{
-    pbsc_decision d = pbsc_test_decision();
-    pbsc_diag diag;
-    int rc;
-
-    pbsc_diag_clear(&diag);
-    rc = pbsc_decide(c, p, NULL, day, moment, &d, &diag);
-    ck_assert_msg(rc == PBSC_OK, "pbsc_decide(day %ld %s): %s: %s", day, pbsc_moment_name(moment),
-                  pbsc_strerror(rc), diag.text);
-    ck_assert_int_eq(d.day, day > 0 ? day : d.day);
-    ck_assert_int_eq(d.moment, moment);
-    return d;
-}
-
-static pbsc_decision
-decide(const char *id, const pbsc_course *c, long day, pbsc_moment moment)
-{
-    return decide_p(policy(id), c, day, moment);
-}
-
-/* Every point of a course, in order (each morning, the evening of each apheresis). */
-static size_t
-replay(const pbsc_policy *p, const pbsc_course *c, pbsc_decision *out, size_t cap)
-{
-    pbsc_diag diag;
-    size_t n = 0;
-    int rc;
-
-    out[0] = pbsc_test_decision();
-    rc = pbsc_replay(c, p, NULL, out, cap, &n, &diag);
-    ck_assert_msg(rc == PBSC_OK, "replay: %s", diag.text);
-    return n;
-}
-
-/* The action and the rule id. */
-#define ck_assert_decision(d, act, rule_)                                                          \
-    do {                                                                                           \
-        ck_assert_msg((d).action == (act) && strcmp((d).rule, (rule_)) == 0,                       \
-                      "day %ld %s: %s/%s (%s), want %s/%s", (d).day, pbsc_moment_name((d).moment), \
-                      pbsc_action_name((d).action), (d).rule, (d).reason, pbsc_action_name(act),   \
-                      (rule_));                                                                    \
-    } while (0)
-
-/* A decision with no session today: volume and projection are NAN. */
-static void
-assert_no_session(const pbsc_decision *d)
-{
-    ck_assert_msg(isnan(d->volume_l), "%s: volume %g", d->rule, d->volume_l);
-    ck_assert(
-        isnan(d->projection.median) && isnan(d->projection.lower) && isnan(d->projection.upper) &&
-        isnan(d->projection.dose) && isnan(d->projection.p_dose) && isnan(d->projection.volume_l) &&
-        isnan(d->projection.tbv_l) && isnan(d->projection.sigma) && isnan(d->projection.level));
-}
-
-/* No dose tonight: drug none, mg NAN, the rest 0. */
-static void
-assert_no_dose(const pbsc_decision *d)
-{
-    ck_assert_msg(d->tonight.drug == PBSC_DRUG_NONE, "day %ld %s %s: tonight %s %g mg", d->day,
-                  pbsc_moment_name(d->moment), d->rule, pbsc_drug_name(d->tonight.drug),
-                  d->tonight.mg);
-    ck_assert(isnan(d->tonight.mg));
-    ck_assert_int_eq(d->tonight.number, 0);
-    ck_assert_int_eq(d->tonight.apheresis_day, 0);
-    ck_assert_int_eq(d->tonight.salvage, 0);
-    ck_assert_int_eq(d->tonight.basis, PBSC_DOSE_NONE);
+    return policy_info(p).scope;
 }
 
 /* Tonight's plerixafor for the standard person: 16.8 mg per kg, for tomorrow's apheresis. */
@@ -960,7 +816,7 @@ START_TEST(donor_outside_every_autologous_preset)
         if (policy_scope(p) & PBSC_SCOPE_DONOR)
             continue;
         autologous++;
-        n = replay(p, c, all, 16);
+        n = replay_m(p, NULL, c, all, 16);
         ck_assert_uint_eq(n, NROWS(rows) + 2);
         for (k = 0; k < n; k++) {
             ck_assert_msg(all[k].action == PBSC_ACTION_OUTSIDE_POLICY &&
@@ -1120,7 +976,7 @@ START_TEST(donor_d5_is_for_donors_only)
 
     ck_assert_int_eq(pbsc_course_donor(c), 0);
     ck_assert_uint_eq(policy_scope(policy("donor-d5")), PBSC_SCOPE_DONOR);
-    n = replay(policy("donor-d5"), c, all, 8);
+    n = replay_m(policy("donor-d5"), NULL, c, all, 8);
     ck_assert_uint_eq(n, 4);
     for (k = 0; k < n; k++) {
         ck_assert_decision(all[k], PBSC_ACTION_OUTSIDE_POLICY, "outside.scope");
