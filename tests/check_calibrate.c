@@ -494,6 +494,7 @@ fit_recorded(size_t wbc, size_t hct, pbsc_fit_report *rep, pbsc_model_params *p)
     pbsc_model *m = NULL;
 
     ck_assert_int_eq(pbsc_calibrate(h, &m, rep, NULL), PBSC_OK);
+    pbsc_model_params_init(p);
     ck_assert_int_eq(pbsc_model_get(m, p), PBSC_OK);
     snprintf(source, sizeof source, "%s", p->ce.source);
     memset(&p->ce, 0, sizeof p->ce);
