@@ -1,0 +1,96 @@
+/* SPDX-License-Identifier: MIT */
+/* pbsc-decide's private header: the options, the course rows and the result its files share. */
+#ifndef PBSC_DECIDE_H
+#define PBSC_DECIDE_H
+
+#include <math.h>
+#include <stddef.h>
+
+#include <pbsc.h>
+
+#include "cli.h"
+
+/* NAN is a float constant; DNAN keeps the arithmetic double (-Wdouble-promotion). */
+#define DNAN ((double)NAN)
+
+extern const char prog[];
+
+/* --regimen words, in pbsc_regimen order. */
+extern const char *const regimens[];
+
+/* The course CSV's columns, in the order of the COL_ indices, the required ones, and the
+ * quantity each sets with pbsc_course_set() (pbsc-decide.c). */
+extern const char *const columns[];
+extern const char *const required_columns[];
+enum {
+    COL_DAY,
+    COL_CD34,
+    COL_WBC,
+    COL_PLT,
+    COL_HCT,
+    COL_PLERIXAFOR,
+    COL_MOTIXAFORTIDE,
+    COL_PROCESSED,
+    COL_COLLECTED,
+    NCOLS
+};
+extern const pbsc_quantity column_quantity[NCOLS];
+
+/* What the user asked for; NAN / NULL / 0 = not given. */
+typedef struct opts {
+    const char *policy;
+    double goal, minimum;
+    const char *target;
+    double weight, weight_lb, height, age, crcl, recipient;
+    pbsc_sex sex;
+    int regimen;
+    const char *device;
+    double ce, ce_sigma;
+    const char *model; /* a pbsc-model(5) file */
+    long day;          /* 0: the whole course */
+    int list_policies;
+    cli_format format;
+    const char *path;
+} opts;
+
+/* One course row as the file gives it (v[COL_DAY] unused), and its line. */
+typedef struct row {
+    long day;
+    long line;
+    double v[NCOLS];
+} row;
+
+/* Everything printed, computed before anything is printed. */
+typedef struct result {
+    const opts *o;
+    const pbsc_policy *policy;
+    pbsc_policy *owned; /* a policy read from a file */
+    pbsc_policy_info info;
+    pbsc_model *model; /* --model, or --device/--ce as a model; NULL: the literature model */
+    const pbsc_target *target;
+    double weight_kg; /* --weight, or --weight-lb converted */
+    pbsc_course *course;
+    char path[256]; /* the course file as messages name it */
+    row *rows;
+    size_t nrows, cap; /* rows read */
+    size_t shown;      /* rows shown: the whole course, or up to --day */
+    pbsc_decision *points;
+    size_t npoints; /* decision points shown */
+    const pbsc_decision *final;
+} result;
+
+/* decide-course.c: load the policy, the model and the course, and replay it; CLI_EXIT_* */
+int compute(const opts *o, result *r);
+void result_free(result *r);
+/* A recorded value of point i's line, or NAN when the line does not show it. */
+double fact(const result *r, size_t i, size_t column);
+
+/* decide-text.c: the table of points and the recommendation; 0, or -1 out of memory. */
+int print_text(const result *r);
+
+/* decide-json.c */
+void print_json(const result *r);
+void print_tsv(const result *r);
+int list_policies(const opts *o);
+
+#endif
