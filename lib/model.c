@@ -289,7 +289,7 @@ PBSC_API int
 pbsc_model_from_ce(const pbsc_ce_model *ce, pbsc_model **model, pbsc_diag *diag)
 {
     pbsc_model_params p = defaults;
-    pbsc_model *m;
+    pbsc_model *m = NULL;
     int rc;
 
     if (ce == NULL || model == NULL)
