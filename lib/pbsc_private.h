@@ -27,6 +27,10 @@ int pbsc_optional(pbsc_quantity q, double value, const char *field, pbsc_diag *d
  * N counted events (lib/yield.c; also the forecast's counting error). */
 int pbsc_count_variance(const pbsc_session *s, double *var, pbsc_diag *diag);
 
+/* The label's plerixafor dose (lib/plerixafor.c) and how it was worked out. */
+int pbsc_plerixafor_label(double weight_kg, double crcl_ml_min, int fixed_dose, double *mg,
+                          pbsc_dose_basis *basis, unsigned *warnings, pbsc_diag *diag);
+
 /* All heap allocation goes through these (lib/alloc.c), so a test can make them fail. */
 void *pbsc_alloc(size_t size);
 void *pbsc_realloc(void *p, size_t size);

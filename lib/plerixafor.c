@@ -13,31 +13,53 @@
 #define RENAL_CRCL 50.0
 #define RENAL_LABEL_MAX_KG 160.0
 
-PBSC_API int
-pbsc_plerixafor_dose(double weight_kg, double crcl_ml_min, int fixed_dose, double *mg,
-                     unsigned *warnings, pbsc_diag *diag)
+int
+pbsc_plerixafor_label(double weight_kg, double crcl_ml_min, int fixed_dose, double *mg,
+                      pbsc_dose_basis *basis, unsigned *warnings, pbsc_diag *diag)
 {
     unsigned w = 0;
-    double dose;
+    double per_kg, fixed, max;
     int renal, rc;
 
-    if (mg == NULL)
-        return pbsc_fail(diag, PBSC_E_INVAL, "mg", NAN, "output pointer is NULL");
     if ((rc = pbsc_need(PBSC_Q_WEIGHT_KG, weight_kg, NULL, diag)) != PBSC_OK ||
         (rc = pbsc_optional(PBSC_Q_CRCL, crcl_ml_min, NULL, diag)) != PBSC_OK)
         return rc;
     if (isnan(crcl_ml_min))
         w |= PBSC_W_CRCL_UNKNOWN; /* dosed as for normal renal function */
     renal = crcl_ml_min <= RENAL_CRCL;
-    if (renal) {
-        dose = fixed_dose && weight_kg <= FIXED_WEIGHT_KG ? 13.0 : 0.16 * weight_kg;
-        dose = fmin(dose, 27.0);
-        if (weight_kg >= RENAL_LABEL_MAX_KG)
-            w |= PBSC_W_OFF_LABEL_DOSE;
+    per_kg = renal ? 0.16 : 0.24;
+    fixed = renal ? 13.0 : 20.0;
+    max = renal ? 27.0 : 40.0;
+    if (renal && weight_kg >= RENAL_LABEL_MAX_KG)
+        w |= PBSC_W_OFF_LABEL_DOSE;
+    if (fixed_dose && weight_kg <= FIXED_WEIGHT_KG) {
+        *mg = fixed;
+        *basis = renal ? PBSC_DOSE_RENAL_FIXED : PBSC_DOSE_FIXED;
+    } else if (per_kg * weight_kg > max) {
+        *mg = max;
+        *basis = PBSC_DOSE_CAPPED;
     } else {
-        dose = fixed_dose && weight_kg <= FIXED_WEIGHT_KG ? 20.0 : 0.24 * weight_kg;
-        dose = fmin(dose, 40.0);
+        *mg = per_kg * weight_kg;
+        *basis = renal ? PBSC_DOSE_RENAL_PER_KG : PBSC_DOSE_PER_KG;
     }
+    *warnings = w;
+    return PBSC_OK;
+}
+
+PBSC_API int
+pbsc_plerixafor_dose(double weight_kg, double crcl_ml_min, int fixed_dose, double *mg,
+                     unsigned *warnings, pbsc_diag *diag)
+{
+    pbsc_dose_basis basis;
+    unsigned w;
+    double dose;
+    int rc;
+
+    if (mg == NULL)
+        return pbsc_fail(diag, PBSC_E_INVAL, "mg", NAN, "output pointer is NULL");
+    if ((rc = pbsc_plerixafor_label(weight_kg, crcl_ml_min, fixed_dose, &dose, &basis, &w,
+                                    diag)) != PBSC_OK)
+        return rc;
     *mg = dose;
     if (warnings != NULL)
         *warnings = w;

@@ -211,19 +211,6 @@ pbsc_sessions_left(const struct ctx *x, long from_day)
     return by_count < by_day ? by_count : by_day;
 }
 
-/* How the label's dose was worked out (lib/plerixafor.c has the numbers). */
-static pbsc_dose_basis
-basis(double weight, double crcl, int fixed, double mg)
-{
-    int renal = crcl <= 50.0;
-
-    if (mg == (renal ? 27.0 : 40.0) && weight * (renal ? 0.16 : 0.24) > mg)
-        return PBSC_DOSE_CAPPED;
-    if (fixed && weight <= 83.0)
-        return renal ? PBSC_DOSE_RENAL_FIXED : PBSC_DOSE_FIXED;
-    return renal ? PBSC_DOSE_RENAL_PER_KG : PBSC_DOSE_PER_KG;
-}
-
 /* Tonight's plerixafor dose and the apheresis it prepares. The fixed 20 mg (13 mg) dose is
  * an adult option: a site's fixed-dose setting applies only to a person known to be 18 or
  * over; a child, or a person of unknown age, is dosed per kg (always on-label <= 83 kg). */
@@ -238,7 +225,8 @@ pbsc_tonight(struct ctx *x, int salvage)
 
     if (x->p->plerixafor_fixed_dose && !fixed)
         x->d->warnings |= isnan(p->age_years) ? PBSC_W_AGE_UNKNOWN : PBSC_W_CHILD;
-    rc = pbsc_plerixafor_dose(p->weight_kg, p->crcl_ml_min, fixed, &t->mg, &w, x->diag);
+    rc = pbsc_plerixafor_label(p->weight_kg, p->crcl_ml_min, fixed, &t->mg, &t->basis, &w,
+                               x->diag);
     if (rc != PBSC_OK)
         return rc;
     x->d->warnings |= w;
@@ -246,7 +234,6 @@ pbsc_tonight(struct ctx *x, int salvage)
     t->number = (int)x->h.doses + 1;
     t->apheresis_day = x->h.today->day + 1;
     t->salvage = salvage;
-    t->basis = basis(p->weight_kg, p->crcl_ml_min, fixed, t->mg);
     return PBSC_OK;
 }
 
