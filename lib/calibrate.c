@@ -516,14 +516,14 @@ ce_store(const pbsc_history *h, const struct ce *c, pbsc_model *m, pbsc_diag *di
     if ((rc = pbsc_model_check(&p, diag)) != PBSC_OK)
         return rc;
     m->p = p; /* its CE strings already point at the model's own, filled below */
-    snprintf(m->ce_id, sizeof m->ce_id, "site");
-    snprintf(m->ce_device, sizeof m->ce_device, "fitted");
-    snprintf(m->ce_setting, sizeof m->ce_setting, "site history");
-    snprintf(m->ce_source, sizeof m->ce_source, "pbsc_calibrate: %zu sessions, ln CE %s", c->n,
+    pbsc_fmt(m->ce_id, sizeof m->ce_id, "site");
+    pbsc_fmt(m->ce_device, sizeof m->ce_device, "fitted");
+    pbsc_fmt(m->ce_setting, sizeof m->ce_setting, "site history");
+    pbsc_fmt(m->ce_source, sizeof m->ce_source, "pbsc_calibrate: %zu sessions, ln CE %s", c->n,
              on[c->wbc][c->hct]);
     if (c->zero > 0 || lacking > 0) {
         size_t len = strlen(m->ce_source);
-        snprintf(m->ce_source + len, sizeof m->ce_source - len,
+        pbsc_fmt(m->ce_source + len, sizeof m->ce_source - len,
                  "; left out: %zu with collected 0, %zu without the regressors", c->zero, lacking);
     }
     return PBSC_OK;
@@ -777,7 +777,7 @@ fold_text(char *buf, size_t size, size_t hold)
     if (hold == NO_FOLD)
         buf[0] = '\0';
     else
-        snprintf(buf, size, " (cross-validation fold %zu)", hold);
+        pbsc_fmt(buf, size, " (cross-validation fold %zu)", hold);
 }
 
 /* Diverging coefficients: the outcome is separated by the covariates (or they are not
@@ -957,12 +957,12 @@ risk_fit(const pbsc_history *h, struct risk *r, pbsc_model *m, struct scored *s,
         (rc = risk_cv(h, r, s, &rep->auc_cv, &rep->brier_cv, diag)) != PBSC_OK)
         return rc;
     m->terms = r->p;
-    snprintf(m->name[0], sizeof m->name[0], "intercept");
+    pbsc_fmt(m->name[0], sizeof m->name[0], "intercept");
     m->coef[0] = beta[0];
     m->mean[0] = 0.0;
     m->scale[0] = 1.0;
     for (j = 1; j < r->p; j++) {
-        snprintf(m->name[j], sizeof m->name[j], "%s", h->name[j - 1]);
+        pbsc_fmt(m->name[j], sizeof m->name[j], "%s", h->name[j - 1]);
         m->coef[j] = beta[j];
         m->mean[j] = r->mean[j - 1];
         m->scale[j] = r->scale[j - 1];
@@ -1043,7 +1043,7 @@ pbsc_calibrate(const pbsc_history *history, pbsc_model **model, pbsc_fit_report 
         return rc;
     }
     /* a fitted model names itself; the site gives it a version when it adopts it */
-    snprintf(m->id, sizeof m->id, "site");
+    pbsc_fmt(m->id, sizeof m->id, "site");
     m->version[0] = '\0';
     m->fitted = 1;
     pbsc_model_rehash(m);

@@ -78,14 +78,14 @@ goal_in_force(const pbsc_course *c, const pbsc_policy *p, pbsc_decision *d, pbsc
 static void
 provenance(const struct ctx *x, pbsc_decision *d)
 {
-    snprintf(d->policy_id, sizeof d->policy_id, "%s", x->p->id);
-    snprintf(d->policy_version, sizeof d->policy_version, "%s", x->p->version);
-    snprintf(d->library_version, sizeof d->library_version, "%s", pbsc_version_string());
-    snprintf(d->model_id, sizeof d->model_id, "%s", x->m->id);
-    snprintf(d->model_version, sizeof d->model_version, "%s", x->m->version);
+    pbsc_fmt(d->policy_id, sizeof d->policy_id, "%s", x->p->id);
+    pbsc_fmt(d->policy_version, sizeof d->policy_version, "%s", x->p->version);
+    pbsc_fmt(d->library_version, sizeof d->library_version, "%s", pbsc_version_string());
+    pbsc_fmt(d->model_id, sizeof d->model_id, "%s", x->m->id);
+    pbsc_fmt(d->model_version, sizeof d->model_version, "%s", x->m->version);
     d->model_fitted = x->m->fitted;
     memcpy(d->model_hash, x->m->hash, sizeof d->model_hash);
-    snprintf(d->ce_id, sizeof d->ce_id, "%s", x->ce.id != NULL ? x->ce.id : "");
+    pbsc_fmt(d->ce_id, sizeof d->ce_id, "%s", x->ce.id != NULL ? x->ce.id : "");
     d->ce_median = x->ce.median;
     d->ce_sigma = x->ce.sigma;
 }
@@ -143,8 +143,8 @@ evening_without_harvest(const struct walk *w, pbsc_decision *d)
     if (d->action != PBSC_ACTION_COLLECT)
         return;
     d->action = PBSC_ACTION_NEED_COUNT;
-    snprintf(d->rule, sizeof d->rule, "need.harvest");
-    snprintf(d->reason, sizeof d->reason,
+    pbsc_fmt(d->rule, sizeof d->rule, "need.harvest");
+    pbsc_fmt(d->reason, sizeof d->reason,
              "day %ld: an apheresis was advised this morning; record its volume and product",
              d->day);
     pbsc_blank_projection(d);
@@ -171,7 +171,7 @@ repeat_stop(const struct walk *w, size_t i, pbsc_moment moment, int light, pbsc_
     pbsc_blank_projection(d);
     if (light) /* a passing point: only its action matters */
         return;
-    snprintf(d->reason, sizeof d->reason, "%s on day %ld (%s) by %s: %.150s",
+    pbsc_fmt(d->reason, sizeof d->reason, "%s on day %ld (%s) by %s: %.150s",
              pbsc_action_name(s->action), s->decided_day, pbsc_moment_name(s->decided_moment),
              s->rule, s->reason);
 }

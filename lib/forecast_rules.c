@@ -182,7 +182,7 @@ pbsc_forecast_morning(struct ctx *x)
     pbsc_blank_projection(x->d);
     if (helps(x, &o)) {
         char why[120];
-        snprintf(why, sizeof why, "day %ld: P(goal) %.2f without plerixafor < %.2f, %.2f with it",
+        pbsc_fmt(why, sizeof why, "day %ld: P(goal) %.2f without plerixafor < %.2f, %.2f with it",
                  t->day, o.p_no, p->forecast_p_below, o.p_yes);
         return pbsc_plerixafor(x, "forecast.plerixafor", x->h.aphereses > 0, why);
     }

@@ -86,7 +86,7 @@ pbsc_kv_number(const char *v, size_t n, double *out)
     if (!pbsc_kv_copy(buf, sizeof buf, v, n))
         return 0;
     errno = 0;
-    x = strtod(buf, &end);
+    x = pbsc_strtod(buf, &end);
     /* plain decimals only: no hex, no nan or inf words, no trailing text; ERANGE is refused
      * for overflow and for an underflow to 0, kept for a denormal (it is what was written) */
     if (end == buf || *end != '\0' || !isfinite(x) || (errno == ERANGE && x == 0.0) ||
@@ -146,11 +146,11 @@ pbsc_put(pbsc_out *o, const char *fmt, ...)
 
     va_start(ap, fmt);
     if (o->hashing) { /* a hash of the text, with no buffer for it */
-        n = vsnprintf(chunk, sizeof chunk, fmt, ap);
+        n = pbsc_vfmt(chunk, sizeof chunk, fmt, ap);
         for (i = 0; i < n && i < (int)sizeof chunk - 1; i++)
             o->hash = (o->hash ^ (unsigned char)chunk[i]) * FNV_PRIME;
     } else {
-        n = vsnprintf(room ? o->buf + o->len : NULL, room ? o->size - o->len : 0, fmt, ap);
+        n = pbsc_vfmt(room ? o->buf + o->len : NULL, room ? o->size - o->len : 0, fmt, ap);
     }
     va_end(ap);
     if (n > 0)
@@ -163,7 +163,7 @@ pbsc_hash_text(void (*write)(const void *obj, pbsc_out *o), const void *obj, cha
     pbsc_out o = {NULL, 0, 0, 1, FNV_BASIS};
 
     write(obj, &o);
-    snprintf(hex, 17, "%016llx", o.hash);
+    pbsc_fmt(hex, 17, "%016llx", o.hash);
 }
 
 /* The shortest of 15, 16 or 17 significant digits that reads back as the same double
@@ -175,8 +175,8 @@ pbsc_put_number(pbsc_out *o, double x)
     int prec;
 
     for (prec = 15; prec < 17; prec++) {
-        snprintf(b, sizeof b, "%.*g", prec, x);
-        if (strtod(b, NULL) == x)
+        pbsc_fmt(b, sizeof b, "%.*g", prec, x);
+        if (pbsc_strtod(b, NULL) == x)
             break;
     }
     pbsc_put(o, "%.*g", prec, x);

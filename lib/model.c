@@ -66,10 +66,10 @@ set_strings(pbsc_model *m, const pbsc_ce_model *ce)
 {
     pbsc_model tmp;
 
-    snprintf(tmp.ce_id, sizeof tmp.ce_id, "%s", ce->id != NULL ? ce->id : "");
-    snprintf(tmp.ce_device, sizeof tmp.ce_device, "%s", ce->device != NULL ? ce->device : "");
-    snprintf(tmp.ce_setting, sizeof tmp.ce_setting, "%s", ce->setting != NULL ? ce->setting : "");
-    snprintf(tmp.ce_source, sizeof tmp.ce_source, "%s", ce->source != NULL ? ce->source : "");
+    pbsc_fmt(tmp.ce_id, sizeof tmp.ce_id, "%s", ce->id != NULL ? ce->id : "");
+    pbsc_fmt(tmp.ce_device, sizeof tmp.ce_device, "%s", ce->device != NULL ? ce->device : "");
+    pbsc_fmt(tmp.ce_setting, sizeof tmp.ce_setting, "%s", ce->setting != NULL ? ce->setting : "");
+    pbsc_fmt(tmp.ce_source, sizeof tmp.ce_source, "%s", ce->source != NULL ? ce->source : "");
     memcpy(m->ce_id, tmp.ce_id, sizeof m->ce_id);
     memcpy(m->ce_device, tmp.ce_device, sizeof m->ce_device);
     memcpy(m->ce_setting, tmp.ce_setting, sizeof m->ce_setting);
@@ -218,7 +218,7 @@ pbsc_model_check(const pbsc_model_params *p, pbsc_diag *diag)
                           diag)) != PBSC_OK)
         return rc;
     for (d = 0; d < PBSC_GCSF_DAYS; d++) {
-        snprintf(name, sizeof name, "gcsf_ratio[%d]", d);
+        pbsc_fmt(name, sizeof name, "gcsf_ratio[%d]", d);
         if ((rc = check_lognormal(p->gcsf_ratio[d], p->gcsf_sigma, name, "gcsf_sigma", diag)) !=
             PBSC_OK)
             return rc;
@@ -278,7 +278,7 @@ pbsc_model_set(pbsc_model *model, const pbsc_model_params *params, pbsc_diag *di
     pbsc_model_rehash(model);
     /* changed parameters are no longer the literature model: never recorded as "defaults" */
     if (strcmp(model->id, "defaults") == 0 && strcmp(model->hash, DEFAULTS_HASH) != 0) {
-        snprintf(model->id, sizeof model->id, "user");
+        pbsc_fmt(model->id, sizeof model->id, "user");
         model->version[0] = '\0';
         pbsc_model_rehash(model); /* the id is part of the text */
     }
@@ -302,8 +302,8 @@ pbsc_model_from_ce(const pbsc_ce_model *ce, pbsc_model **model, pbsc_diag *diag)
         return rc;
     }
     /* the literature model with this CE: named after the CE preset it carries */
-    snprintf(m->id, sizeof m->id, "ce:%.28s", ce->id != NULL ? ce->id : "");
-    snprintf(m->version, sizeof m->version, "%.15s",
+    pbsc_fmt(m->id, sizeof m->id, "ce:%.28s", ce->id != NULL ? ce->id : "");
+    pbsc_fmt(m->version, sizeof m->version, "%.15s",
              ce->version != NULL && ce->version[0] != '\0' ? ce->version : "1");
     pbsc_model_rehash(m);
     *model = m;
@@ -622,7 +622,7 @@ pbsc_model_parse(const char *text, size_t length, pbsc_model **model, pbsc_diag 
         own_strings(mp.m);
         rc = pbsc_model_check(&mp.m->p, diag);
         if (!mp.seen[0]) /* a file that does not name itself is not the literature model */
-            snprintf(mp.m->id, sizeof mp.m->id, "site");
+            pbsc_fmt(mp.m->id, sizeof mp.m->id, "site");
         if (!mp.seen[1])
             mp.m->version[0] = '\0';
         pbsc_model_rehash(mp.m);

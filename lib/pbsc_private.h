@@ -6,12 +6,22 @@
 #include "pbsc.h"
 
 #include <math.h>
+#include <stdarg.h>
+#include <stddef.h>
 
 #if defined(__GNUC__)
 #define PBSC_PRINTF(f, a) __attribute__((format(printf, f, a)))
 #else
 #define PBSC_PRINTF(f, a)
 #endif
+
+/* printf and strtod in the C locale whatever the host's (lib/cnum.c): the library formats
+ * and parses numbers only through these. pbsc_num() writes the shortest round-trip form
+ * (at least 6 digits, never "-0") into buf and returns buf. */
+int pbsc_vfmt(char *buf, size_t size, const char *fmt, va_list ap);
+int pbsc_fmt(char *buf, size_t size, const char *fmt, ...) PBSC_PRINTF(3, 4);
+double pbsc_strtod(const char *s, char **end);
+const char *pbsc_num(char buf[32], double x);
 
 /* Fills diag (if not NULL) and returns status, so a caller can `return pbsc_fail(...)`. */
 int pbsc_fail(pbsc_diag *diag, int status, const char *field, double value, const char *fmt, ...)

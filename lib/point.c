@@ -89,7 +89,7 @@ vsay(struct ctx *x, pbsc_action action, const char *rule, const char *fmt, va_li
     memcpy(x->d->rule, rule, n);
     x->d->rule[n] = '\0';
     if (!x->light || pbsc_is_stop(action))
-        vsnprintf(x->d->reason, sizeof x->d->reason, fmt, ap);
+        pbsc_vfmt(x->d->reason, sizeof x->d->reason, fmt, ap);
 }
 
 int

@@ -190,7 +190,7 @@ assess_today(struct ctx *x, long first_collect)
                         t->cd34, thr);
     case V_PLERIXAFOR:
         x->d->wbc = t->wbc;
-        snprintf(why, sizeof why, "day %ld PB CD34 %g/uL %s %g/uL", t->day, t->cd34,
+        pbsc_fmt(why, sizeof why, "day %ld PB CD34 %g/uL %s %g/uL", t->day, t->cd34,
                  x->p->plerixafor_inclusive ? "<=" : "<", thr);
         return pbsc_plerixafor(x, "assess.plerixafor", 0, why);
     case V_WAIT_WBC:
@@ -232,7 +232,7 @@ band_end(struct ctx *x)
     x->d->threshold = below;
     if (t->cd34 < below) {
         char why[96];
-        snprintf(why, sizeof why, "day %ld PB CD34 %g/uL < %g/uL after the extra day", t->day,
+        pbsc_fmt(why, sizeof why, "day %ld PB CD34 %g/uL < %g/uL after the extra day", t->day,
                  t->cd34, below);
         return pbsc_plerixafor(x, "band.plerixafor", 0, why);
     }
@@ -398,7 +398,7 @@ salvage(struct ctx *x, int *rc)
     if ((long)h->doses >= p->max_plerixafor_doses || !(y < below))
         return 0;
     x->d->threshold = below;
-    snprintf(why, sizeof why, "day %ld %s %g < %g x10^6/kg", h->today->day,
+    pbsc_fmt(why, sizeof why, "day %ld %s %g < %g x10^6/kg", h->today->day,
              h->aphereses == 1 ? "first yield" : "yield", y, below);
     *rc = pbsc_plerixafor(x, h->aphereses == 1 ? "salvage.y1" : "salvage.yd", 1, why);
     return 1;

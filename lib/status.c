@@ -58,9 +58,9 @@ pbsc_fail(pbsc_diag *diag, int status, const char *field, double value, const ch
     diag->status = status;
     diag->value = value;
     if (field != NULL)
-        snprintf(diag->field, sizeof diag->field, "%s", field);
+        pbsc_fmt(diag->field, sizeof diag->field, "%s", field);
     va_start(ap, fmt);
-    vsnprintf(diag->text, sizeof diag->text, fmt, ap);
+    pbsc_vfmt(diag->text, sizeof diag->text, fmt, ap);
     va_end(ap);
     return status;
 }

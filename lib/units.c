@@ -57,6 +57,7 @@ static int
 check_value(pbsc_quantity q, double v, const char *field, pbsc_diag *diag)
 {
     const pbsc_limits *l = &limits[q];
+    char a[32], lo[32], hi[32];
 
     if (field == NULL)
         field = l->name;
@@ -66,12 +67,12 @@ check_value(pbsc_quantity q, double v, const char *field, pbsc_diag *diag)
     if (isinf(v))
         return pbsc_fail(diag, PBSC_E_NOTFINITE, field, v, "%s is infinite", field);
     if (v < 0.0 && l->min >= 0.0)
-        return pbsc_fail(diag, PBSC_E_NEGATIVE, field, v, "%s is negative (%g%s%s)", field, v,
-                         *l->unit ? " " : "", l->unit);
+        return pbsc_fail(diag, PBSC_E_NEGATIVE, field, v, "%s is negative (%s%s%s)", field,
+                         pbsc_num(a, v), *l->unit ? " " : "", l->unit);
     if (v < l->min || v > l->max || (l->min_open && v == l->min) || (l->max_open && v == l->max))
-        return pbsc_fail(diag, PBSC_E_RANGE, field, v, "%s %g%s%s is outside %s%g, %g%s", field, v,
-                         *l->unit ? " " : "", l->unit, l->min_open ? "(" : "[", l->min, l->max,
-                         l->max_open ? ")" : "]");
+        return pbsc_fail(diag, PBSC_E_RANGE, field, v, "%s %s%s%s is outside %s%s, %s%s", field,
+                         pbsc_num(a, v), *l->unit ? " " : "", l->unit, l->min_open ? "(" : "[",
+                         pbsc_num(lo, l->min), pbsc_num(hi, l->max), l->max_open ? ")" : "]");
     return PBSC_OK;
 }
 
@@ -100,6 +101,7 @@ PBSC_API int
 pbsc_lb_to_kg(double lb, double *kg, pbsc_diag *diag)
 {
     double v = lb * 0.45359237;
+    char a[32], b[32], lo[32], hi[32];
     int rc;
 
     if (kg == NULL)
@@ -111,14 +113,13 @@ pbsc_lb_to_kg(double lb, double *kg, pbsc_diag *diag)
     if (isinf(lb))
         return pbsc_fail(diag, PBSC_E_NOTFINITE, "weight_lb", lb, "weight_lb is infinite");
     if (lb < 0.0)
-        return pbsc_fail(diag, PBSC_E_NEGATIVE, "weight_lb", lb, "weight_lb is negative (%g lb)",
-                         lb);
+        return pbsc_fail(diag, PBSC_E_NEGATIVE, "weight_lb", lb, "weight_lb is negative (%s lb)",
+                         pbsc_num(a, lb));
     rc = check_value(PBSC_Q_WEIGHT_KG, v, "weight_lb", NULL);
     if (rc != PBSC_OK)
-        return pbsc_fail(diag, rc, "weight_lb", lb,
-                         "weight_lb %g lb (%g kg) is outside "
-                         "[%g, %g] kg",
-                         lb, v, limits[PBSC_Q_WEIGHT_KG].min, limits[PBSC_Q_WEIGHT_KG].max);
+        return pbsc_fail(diag, rc, "weight_lb", lb, "weight_lb %s lb (%s kg) is outside [%s, %s] kg",
+                         pbsc_num(a, lb), pbsc_num(b, v), pbsc_num(lo, limits[PBSC_Q_WEIGHT_KG].min),
+                         pbsc_num(hi, limits[PBSC_Q_WEIGHT_KG].max));
     *kg = v;
     return PBSC_OK;
 }
@@ -127,6 +128,7 @@ pbsc_lb_to_kg(double lb, double *kg, pbsc_diag *diag)
 PBSC_API int
 pbsc_cd34_convert(double value, pbsc_cd34_unit unit, double *cells_ul, pbsc_diag *diag)
 {
+    char a[32], b[32], lo[32], hi[32];
     double v;
     int rc;
 
@@ -153,9 +155,9 @@ pbsc_cd34_convert(double value, pbsc_cd34_unit unit, double *cells_ul, pbsc_diag
     rc = check_value(PBSC_Q_CD34_UL, v, "cd34", NULL);
     if (rc != PBSC_OK)
         return pbsc_fail(diag, PBSC_E_RANGE, "cd34", value,
-                         "cd34 %g (%g cells/uL) is outside "
-                         "[%g, %g] cells/uL",
-                         value, v, limits[PBSC_Q_CD34_UL].min, limits[PBSC_Q_CD34_UL].max);
+                         "cd34 %s (%s cells/uL) is outside [%s, %s] cells/uL", pbsc_num(a, value),
+                         pbsc_num(b, v), pbsc_num(lo, limits[PBSC_Q_CD34_UL].min),
+                         pbsc_num(hi, limits[PBSC_Q_CD34_UL].max));
     *cells_ul = v;
     return PBSC_OK;
 }

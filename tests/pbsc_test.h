@@ -4,6 +4,7 @@
 #define PBSC_TEST_H
 
 #include <check.h>
+#include <locale.h>
 #include <math.h>
 #include <stdlib.h>
 
@@ -100,12 +101,16 @@ pbsc_test_decision(void)
     return d;
 }
 
+/* Runs a suite in the locale of the environment (LC_ALL=de_DE.UTF-8 make check: .ci/run
+ * does), as a host program that calls setlocale(LC_ALL, "") would. */
 static inline int
 pbsc_test_run(Suite *s)
 {
-    SRunner *sr = srunner_create(s);
+    SRunner *sr;
     int failed;
 
+    setlocale(LC_ALL, "");
+    sr = srunner_create(s);
     srunner_run_all(sr, CK_ENV);
     failed = srunner_ntests_failed(sr);
     srunner_free(sr);
