@@ -38,6 +38,7 @@ enum {
     OPT_MAX_TBV_MULTIPLE,
     OPT_MAX_LITRES,
     OPT_MAX_MINUTES,
+    OPT_MAX_SESSIONS,
     OPT_FLOW,
     OPT_LIST_DEVICES,
     OPT_LIST_TARGETS,
@@ -70,6 +71,7 @@ static const struct option options[] = {
     {"max-tbv-multiple", required_argument, NULL, OPT_MAX_TBV_MULTIPLE},
     {"max-litres", required_argument, NULL, OPT_MAX_LITRES},
     {"max-minutes", required_argument, NULL, OPT_MAX_MINUTES},
+    {"max-sessions", required_argument, NULL, OPT_MAX_SESSIONS},
     {"flow", required_argument, NULL, OPT_FLOW},
     {"list-devices", no_argument, NULL, OPT_LIST_DEVICES},
     {"list-targets", no_argument, NULL, OPT_LIST_TARGETS},
@@ -118,8 +120,10 @@ typedef struct result {
     int projected;
     pbsc_projection proj;
     double goal;
-    double vol_goal_median, vol_goal_p;
-    char unreachable[160]; /* why the goal cannot be reached (PB CD34 of 0), or "" */
+    double vol_goal_median, vol_goal_p; /* one session's, or NAN when beyond one session */
+    char why_median[256], why_p[256];   /* why not, or "" */
+    int feasible;                       /* a plan reaches the goal at --probability */
+    char unreachable[256];              /* why no plan does (feasible 0), or "" */
     int have_sessions;
     size_t sessions;
     double litres_per_session;
@@ -161,6 +165,7 @@ usage(void)
          "  --probability P        confidence of the volume for the goal (default 0.90)\n"
          "  --max-tbv-multiple X, --max-litres L, --max-minutes M --flow ML_MIN\n"
          "                         per-session caps: print the sessions the goal needs\n"
+         "  --max-sessions N       at most N sessions for the goal (default 4)\n"
          "Output:\n"
          "  --format=F             text (default), json or tsv\n"
          "  --list-devices, --list-targets   print the presets and their sources\n"
@@ -234,6 +239,8 @@ number_slot(opts *o, int c)
         return &o->caps.litres;
     case OPT_MAX_MINUTES:
         return &o->caps.minutes;
+    case OPT_MAX_SESSIONS:
+        return &o->caps.sessions;
     case OPT_FLOW:
         return &o->caps.flow_ml_min;
     default:
@@ -396,7 +403,24 @@ resolve_inputs(const opts *o, result *r, pbsc_diag *d)
     return pbsc_check(PBSC_Q_LEVEL, o->level, d);
 }
 
-/* The volume for the goal (median and at --probability) and the sessions under the caps. */
+/* One session's volume for the goal at probability p, or NAN and why not: unreachable is an
+ * answer (beyond 5.3 x TBV, a count of 0), not an input error. */
+static int
+goal_volume(const result *r, const pbsc_session *s, double p, double *v, char *why,
+            size_t size, pbsc_diag *d)
+{
+    int rc = pbsc_yield_volume(s, r->ce, r->goal, p, v, d);
+
+    if (rc == PBSC_E_UNREACHABLE) {
+        *v = DNAN;
+        snprintf(why, size, "%s", d->text);
+        return PBSC_OK;
+    }
+    return rc;
+}
+
+/* The volume for the goal (median and at --probability) and the sessions under the caps;
+ * feasible when one session (no caps given) or the sessions the caps allow reach the goal. */
 static int
 goal_volumes(const opts *o, result *r, pbsc_diag *d)
 {
@@ -406,24 +430,25 @@ goal_volumes(const opts *o, result *r, pbsc_diag *d)
     /* The volume is the unknown here: the session's own volume must not constrain it. */
     s.volume_l = DNAN;
     s.tbv_multiple = DNAN;
-    rc = pbsc_yield_volume(&s, r->ce, r->goal, 0.5, &r->vol_goal_median, d);
-    if (rc == PBSC_E_UNREACHABLE) { /* an answer, not an input error */
-        snprintf(r->unreachable, sizeof r->unreachable, "%s", d->text);
-        return PBSC_OK;
-    }
-    if (rc != PBSC_OK)
+    if ((rc = goal_volume(r, &s, 0.5, &r->vol_goal_median, r->why_median,
+                          sizeof r->why_median, d)) != PBSC_OK ||
+        (rc = goal_volume(r, &s, o->probability, &r->vol_goal_p, r->why_p, sizeof r->why_p,
+                          d)) != PBSC_OK)
         return rc;
-    if ((rc = pbsc_yield_volume(&s, r->ce, r->goal, o->probability, &r->vol_goal_p, d)) != 0)
-        return rc;
+    r->feasible = !isnan(r->vol_goal_p);
+    snprintf(r->unreachable, sizeof r->unreachable, "%s", r->why_p);
     if (isnan(o->caps.tbv_multiple) && isnan(o->caps.litres) && isnan(o->caps.minutes))
         return PBSC_OK;
     rc = pbsc_yield_sessions(&s, r->ce, &o->caps, r->goal, o->probability, &r->sessions,
                              &r->litres_per_session, d);
     if (rc == PBSC_E_UNREACHABLE) { /* too many sessions: an answer, not an input error */
+        r->feasible = 0;
         snprintf(r->unreachable, sizeof r->unreachable, "%s", d->text);
         return PBSC_OK;
     }
-    r->have_sessions = rc == PBSC_OK;
+    r->have_sessions = r->feasible = rc == PBSC_OK;
+    if (r->feasible)
+        r->unreachable[0] = '\0';
     return rc;
 }
 
@@ -486,6 +511,16 @@ text_model(cli_table *t, const result *r)
                        r->o->model, F(a, 1, p.ce_wbc_ref));
 }
 
+/* An adult's blood volume from weight alone above the weight the rule is trusted for. */
+static int
+weight_only_untrusted(const result *r)
+{
+    int nadler = !isnan(r->s.height_cm) && r->s.sex != PBSC_SEX_UNKNOWN;
+
+    return !nadler && r->s.band == PBSC_BAND_ADULT &&
+           r->s.weight_kg > PBSC_TBV_WEIGHT_ONLY_MAX_KG;
+}
+
 static void
 text_inputs(cli_table *t, const result *r)
 {
@@ -507,7 +542,12 @@ text_inputs(cli_table *t, const result *r)
     cli_table_cell(t, "%s kg%s", F(a, 1, recipient_kg(r)),
                    isnan(r->s.recipient_kg) ? " (autologous)" : "");
     cli_table_cell(t, "blood volume");
-    cli_table_cell(t, "%s L", F(a, 1, r->tbv_l));
+    if (weight_only_untrusted(r))
+        cli_table_cell(t, "%s L: 70 mL/kg from weight alone, not trusted above %g kg; give "
+                          "--height and --sex",
+                       F(a, 1, r->tbv_l), PBSC_TBV_WEIGHT_ONLY_MAX_KG);
+    else
+        cli_table_cell(t, "%s L", F(a, 1, r->tbv_l));
     if (r->projected) {
         cli_table_cell(t, "volume processed");
         cli_table_cell(t, "%s L (%s x TBV)", F(a, 1, r->volume_l), F(b, 2, r->tbv_multiple));
@@ -553,19 +593,25 @@ text_goal(cli_table *t, const result *r)
         cli_table_cell(t, "%s", F(a, 3, r->proj.p_dose));
     }
     cli_table_cell(t, "volume for goal");
-    if (r->unreachable[0] != '\0') {
-        cli_table_cell(t, "unreachable: %s", r->unreachable);
-        return;
-    }
-    cli_table_cell(t, "%s L (%s x TBV) at the median", F(a, 1, r->vol_goal_median),
-                   F(b, 2, r->vol_goal_median / r->tbv_l));
+    if (isnan(r->vol_goal_median))
+        cli_table_cell(t, "beyond one session at the median");
+    else
+        cli_table_cell(t, "%s L (%s x TBV) at the median", F(a, 1, r->vol_goal_median),
+                       F(b, 2, r->vol_goal_median / r->tbv_l));
     cli_table_cell(t, "%s", "");
-    cli_table_cell(t, "%s L (%s x TBV) at P %s", F(a, 1, r->vol_goal_p),
-                   F(b, 2, r->vol_goal_p / r->tbv_l), F(c, 3, o->probability));
+    if (isnan(r->vol_goal_p))
+        cli_table_cell(t, "beyond one session at P %s", F(c, 3, o->probability));
+    else
+        cli_table_cell(t, "%s L (%s x TBV) at P %s", F(a, 1, r->vol_goal_p),
+                       F(b, 2, r->vol_goal_p / r->tbv_l), F(c, 3, o->probability));
     if (r->have_sessions) {
         cli_table_cell(t, "sessions for goal");
         cli_table_cell(t, "%lu (at most %s L each) at P %s", (unsigned long)r->sessions,
                        F(a, 1, r->litres_per_session), F(b, 3, o->probability));
+    }
+    if (!r->feasible) {
+        cli_table_cell(t, "goal unreachable");
+        cli_table_cell(t, "%s", r->unreachable);
     }
 }
 
@@ -615,6 +661,7 @@ print_json(const result *r)
     cli_json_number_member(&j, "weight_kg", r->s.weight_kg);
     cli_json_number_member(&j, "recipient_weight_kg", recipient_kg(r));
     cli_json_number_member(&j, "blood_volume_l", r->tbv_l);
+    cli_json_bool_member(&j, "blood_volume_weight_only_untrusted", weight_only_untrusted(r));
     cli_json_number_member(&j, "volume_l", r->volume_l);
     cli_json_number_member(&j, "tbv_multiple", r->tbv_multiple);
     if (r->projected) {
@@ -639,6 +686,10 @@ print_json(const result *r)
         cli_json_size_member(&j, "sessions_for_goal", r->sessions);
     else
         cli_json_null_member(&j, "sessions_for_goal");
+    if (isnan(r->goal))
+        cli_json_null_member(&j, "feasible");
+    else
+        cli_json_bool_member(&j, "feasible", r->feasible);
     cli_json_number_member(&j, "litres_per_session", r->litres_per_session);
     cli_json_string_member(&j, "goal_unreachable_reason",
                            r->unreachable[0] != '\0' ? r->unreachable : NULL);
@@ -653,7 +704,7 @@ static const char tsv_header[] =
     "cd34_per_ul\tweight_kg\trecipient_weight_kg\tblood_volume_l\tvolume_l\ttbv_multiple\t"
     "yield_median\tyield_lower\tyield_upper\tyield_level\ttarget\tgoal\tprobability_of_goal\t"
     "volume_for_goal_median_l\tvolume_for_goal_l\tvolume_for_goal_probability\t"
-    "sessions_for_goal\tlitres_per_session\tgoal_unreachable_reason\n";
+    "sessions_for_goal\tlitres_per_session\tfeasible\tgoal_unreachable_reason\n";
 
 static void
 tsv_num(int decimals, double v, int last)
@@ -697,6 +748,9 @@ print_tsv(const result *r)
         printf("%lu", (unsigned long)r->sessions);
     fputc('\t', stdout);
     tsv_num(1, r->litres_per_session, 0);
+    if (!isnan(r->goal))
+        fputs(r->feasible ? "yes" : "no", stdout);
+    fputc('\t', stdout);
     cli_tsv_string(stdout, r->unreachable[0] != '\0' ? r->unreachable : NULL);
     fputc('\n', stdout);
 }

@@ -214,12 +214,25 @@ PBSC_API int pbsc_yield_project(const pbsc_session *s, const pbsc_ce_model *ce, 
 PBSC_API int pbsc_yield_volume(const pbsc_session *s, const pbsc_ce_model *ce, double dose,
                                double p, double *litres, pbsc_diag *diag);
 
-/* Per-session limits; NAN = no limit of that kind; at least one must be given. */
+/* The largest volume reported in one session, as a multiple of the total blood volume
+ * (large-volume leukapheresis series, pbsc-sources(7)): beyond it a volume is not a plan. */
+#define PBSC_SESSION_TBV_CEILING 5.3
+
+/* Above this weight an adult's blood volume from weight alone (70 mL/kg) is not trusted:
+ * blood volume per kg falls with obesity and Nadler's formulas were fitted on adults of usual
+ * build; the sources give no cut-off, so this is a stated, conservative default (at 150 kg,
+ * 70 mL/kg gives 10.5 L, more than Nadler gives a 2.10 m, 150 kg man: 8.8 L). Decisions then
+ * carry PBSC_W_TBV_WEIGHT_ONLY; give height and sex. */
+#define PBSC_TBV_WEIGHT_ONLY_MAX_KG 150.0
+
+/* Per-session limits; NAN = no limit of that kind; at least one of the first four must be
+ * given; PBSC_SESSION_TBV_CEILING is always in force. pbsc_caps_init() sets sessions to 4. */
 typedef struct pbsc_caps {
     double tbv_multiple; /* at most this many blood volumes per session */
     double litres;       /* at most this many litres per session */
     double minutes;      /* at most this long per session ... */
     double flow_ml_min;  /* ... at this inlet flow (both or neither) */
+    double sessions;     /* at most this many sessions for the dose (NAN = no limit) */
 } pbsc_caps;
 
 PBSC_API void pbsc_caps_init(pbsc_caps *caps);
@@ -264,6 +277,9 @@ typedef struct pbsc_course pbsc_course;
 #define PBSC_W_APHERESIS_UNADVISED 0x80u /* an apheresis on a day none was advised */
 #define PBSC_W_CHILD 0x100u            /* under 18: weight-based dose, paediatric volume */
 #define PBSC_W_AGE_UNKNOWN 0x200u      /* fixed dose asked for, age unknown: dosed per kg */
+#define PBSC_W_CE_HELD 0x400u          /* the CE at this WBC/Hct was held within [0.01, 1.5] */
+#define PBSC_W_TBV_WEIGHT_ONLY 0x800u  /* an adult's blood volume from weight alone beyond
+                                          the weight the rule is trusted for: give height */
 
 /* The absolute tolerance, x10^6/kg, of every comparison of what was collected with the
  * goal or the minimum: less than this remaining is "reached" (pbsc(3), ARITHMETIC). */

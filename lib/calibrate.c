@@ -457,7 +457,7 @@ inside_interval(const pbsc_model *fm, const pbsc_history_row *r, int *inside, pb
     s.recipient_kg = r->recipient_kg;
     s.volume_l = r->processed_l;
     s.wbc = r->wbc;
-    if ((rc = pbsc_yield_project(&s, &ce, LEVEL, NAN, &pr, diag)) != PBSC_OK)
+    if ((rc = pbsc_yield_project_recorded(&s, &ce, LEVEL, NAN, &pr, diag)) != PBSC_OK)
         return rc;
     *inside = pr.lower <= r->collected && r->collected <= pr.upper;
     return PBSC_OK;

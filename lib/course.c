@@ -346,7 +346,7 @@ pbsc_warning_name(unsigned warning)
         "plerixafor-before-day-4", "crcl-unknown",   "off-label-dose",
         "day-gap",                 "after-stop",     "dose-not-given",
         "dose-unadvised",          "apheresis-unadvised", "child",
-        "age-unknown-per-kg-dose",
+        "age-unknown-per-kg-dose", "ce-held",        "tbv-weight-only",
     };
     size_t i;
 

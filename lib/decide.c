@@ -96,7 +96,7 @@ point(struct walk *w, size_t i, pbsc_moment moment, int light, pbsc_decision *d)
 {
     const pbsc_row *r = &w->c->days[i];
     struct ctx x;
-    int rc;
+    int rc, held = 0;
 
     blank(d);
     x.c = w->c;
@@ -106,7 +106,7 @@ point(struct walk *w, size_t i, pbsc_moment moment, int light, pbsc_decision *d)
     x.diag = w->diag;
     x.light = light;
     x.morning = w->morning;
-    if ((rc = pbsc_model_ce(w->m, r->wbc, r->hct, &x.ce, w->diag)) != PBSC_OK ||
+    if ((rc = pbsc_model_ce_held(w->m, r->wbc, r->hct, &x.ce, &held, w->diag)) != PBSC_OK ||
         (rc = goal_in_force(w->c, w->p, d, w->diag)) != PBSC_OK ||
         (rc = pbsc_person_tbv(&w->c->person, &d->tbv_l, &d->blood_volume, w->diag)) != PBSC_OK)
         return rc;
@@ -121,6 +121,10 @@ point(struct walk *w, size_t i, pbsc_moment moment, int light, pbsc_decision *d)
     d->warnings = x.h.warnings;
     if (pbsc_person_child(&w->c->person))
         d->warnings |= PBSC_W_CHILD;
+    if (held)
+        d->warnings |= PBSC_W_CE_HELD;
+    if (d->blood_volume == PBSC_BAND_ADULT && w->c->person.weight_kg > PBSC_TBV_WEIGHT_ONLY_MAX_KG)
+        d->warnings |= PBSC_W_TBV_WEIGHT_ONLY;
     if (!pbsc_rules_common(&x, &rc)) {
         if (moment == PBSC_MORNING)
             rc = w->p->forecast ? pbsc_forecast_morning(&x) : pbsc_rules_morning(&x);

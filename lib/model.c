@@ -207,11 +207,16 @@ check_slope(double slope, double ref, const char *s_name, const char *r_name, do
 int
 pbsc_model_check(const pbsc_model_params *p, pbsc_diag *diag)
 {
-    char name[24];
+    char name[24], a[32], b[32];
     int rc, d;
 
-    if ((rc = pbsc_need(PBSC_Q_CE, p->ce.median, "ce_median", diag)) != PBSC_OK ||
-        (rc = pbsc_need(PBSC_Q_CE_SIGMA, p->ce.sigma, "ce_sigma", diag)) != PBSC_OK ||
+    if ((rc = pbsc_need(PBSC_Q_CE, p->ce.median, "ce_median", diag)) != PBSC_OK)
+        return rc;
+    if (p->ce.median < PBSC_CE_MIN) /* used as is, never raised behind the file's back */
+        return pbsc_fail(diag, PBSC_E_RANGE, "ce_median", p->ce.median,
+                         "ce_median %s is below %s, the smallest CE the model uses",
+                         pbsc_num(a, p->ce.median), pbsc_num(b, PBSC_CE_MIN));
+    if ((rc = pbsc_need(PBSC_Q_CE_SIGMA, p->ce.sigma, "ce_sigma", diag)) != PBSC_OK ||
         (rc = check_slope(p->ce_wbc_slope, p->ce_wbc_ref, "ce_wbc_slope", "ce_wbc_ref", 500.0,
                           diag)) != PBSC_OK ||
         (rc = check_slope(p->ce_hct_slope, p->ce_hct_ref, "ce_hct_slope", "ce_hct_ref", 100.0,
@@ -310,9 +315,11 @@ pbsc_model_from_ce(const pbsc_ce_model *ce, pbsc_model **model, pbsc_diag *diag)
     return PBSC_OK;
 }
 
-/* CE at this WBC and Hct: ln median shifts by the slopes; NAN inputs use the references. */
-PBSC_API int
-pbsc_model_ce(const pbsc_model *model, double wbc, double hct, pbsc_ce_model *ce, pbsc_diag *diag)
+/* CE at this WBC and Hct: ln median shifts by the slopes; NAN inputs use the references.
+ * *held (if not NULL) tells whether the shifted median was held within the CE range. */
+int
+pbsc_model_ce_held(const pbsc_model *model, double wbc, double hct, pbsc_ce_model *ce, int *held,
+                   pbsc_diag *diag)
 {
     const pbsc_model_params *p;
     double shift = 0.0, median;
@@ -331,11 +338,20 @@ pbsc_model_ce(const pbsc_model *model, double wbc, double hct, pbsc_ce_model *ce
     if (!isnan(hct) && p->ce_hct_slope != 0.0)
         shift += p->ce_hct_slope * (hct - p->ce_hct_ref);
     median = p->ce.median * exp(shift);
-    /* a fitted slope extrapolated far from the site's data stays within the CE range */
-    median = fmin(fmax(median, 0.01), 1.5);
+    /* a fitted slope extrapolated far from the site's data stays within the CE range; the
+     * caller learns it (decisions set PBSC_W_CE_HELD) */
+    if (held != NULL)
+        *held = !(median >= PBSC_CE_MIN && median <= PBSC_CE_MAX);
+    median = fmin(fmax(median, PBSC_CE_MIN), PBSC_CE_MAX);
     *ce = p->ce;
     ce->median = median;
     return PBSC_OK;
+}
+
+PBSC_API int
+pbsc_model_ce(const pbsc_model *model, double wbc, double hct, pbsc_ce_model *ce, pbsc_diag *diag)
+{
+    return pbsc_model_ce_held(model, wbc, hct, ce, NULL, diag);
 }
 
 PBSC_API size_t
@@ -387,6 +403,10 @@ pbsc_model_risk(const pbsc_model *model, const double *values, size_t count, dou
                              model->name[i]);
         eta += model->coef[i] * (x - model->mean[i]) / model->scale[i];
     }
+    if (!isfinite(eta))
+        return pbsc_fail(diag, PBSC_E_RANGE, "risk", eta,
+                         "the risk model's linear predictor is not finite at these values "
+                         "(a value far outside the model's scale)");
     *probability = 1.0 / (1.0 + exp(-eta));
     return PBSC_OK;
 }
@@ -468,6 +488,30 @@ bad_number(const char *key, const char *w, size_t wn, pbsc_diag *diag)
                      (int)(wn > 30 ? 30 : wn), w);
 }
 
+/*
+ * A risk term's numbers: a coefficient per SD within +-RISK_BETA_LIMIT (calibration calls a
+ * fit beyond it diverging: lib/calibrate.c BETA_LIMIT), a finite mean and a scale in
+ * (0, RISK_SCALE_MAX]. Numerical sanity, not clinical limits; pbsc_model_risk() still refuses
+ * a linear predictor that is not finite, so no value gives PBSC_OK with NaN.
+ */
+#define RISK_BETA_LIMIT 30.0
+#define RISK_SCALE_MAX 1e6
+
+static int
+check_term(const char *name, const double x[3], pbsc_diag *diag)
+{
+    char a[32];
+
+    if (!(fabs(x[0]) <= RISK_BETA_LIMIT))
+        return pbsc_fail(diag, PBSC_E_RANGE, "risk", x[0],
+                         "risk: %s's coefficient %s is outside [-30, 30] per SD", name,
+                         pbsc_num(a, x[0]));
+    if (!(x[2] > 0.0 && x[2] <= RISK_SCALE_MAX))
+        return pbsc_fail(diag, PBSC_E_RANGE, "risk", x[2],
+                         "risk: %s's scale %s is outside (0, 1e6]", name, pbsc_num(a, x[2]));
+    return PBSC_OK;
+}
+
 /* `risk = NAME COEFFICIENT MEAN SCALE`, the intercept first. */
 static int
 parse_risk(pbsc_model *m, const char *v, size_t n, pbsc_diag *diag)
@@ -475,7 +519,7 @@ parse_risk(pbsc_model *m, const char *v, size_t n, pbsc_diag *diag)
     const char *w;
     size_t wn, t = m->terms;
     double x[3];
-    int i;
+    int i, rc;
 
     if (t == PBSC_MAX_TERMS)
         return pbsc_fail(diag, PBSC_E_RANGE, "risk", NAN, "more than %d risk terms",
@@ -493,8 +537,8 @@ parse_risk(pbsc_model *m, const char *v, size_t n, pbsc_diag *diag)
     }
     if (next_word(&v, &n, &w, &wn))
         return pbsc_fail(diag, PBSC_E_PARSE, "risk", NAN, "risk: more than 4 fields");
-    if (!(x[2] > 0.0))
-        return pbsc_fail(diag, PBSC_E_RANGE, "risk", x[2], "risk: scale %g must be > 0", x[2]);
+    if ((rc = check_term(m->name[t], x, diag)) != PBSC_OK)
+        return rc;
     m->coef[t] = x[0];
     m->mean[t] = x[1];
     m->scale[t] = x[2];

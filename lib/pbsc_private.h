@@ -23,6 +23,19 @@ int pbsc_fmt(char *buf, size_t size, const char *fmt, ...) PBSC_PRINTF(3, 4);
 double pbsc_strtod(const char *s, char **end);
 const char *pbsc_num(char buf[32], double x);
 
+/* The CE range the model uses: a median shifted by fitted WBC/Hct slopes is held within it
+ * (decisions then carry PBSC_W_CE_HELD), and a model's ce_median must lie within it. 0.01
+ * is below the smallest CE reported (1.7%, CS-3000 Plus large-volume: Mehta, BMT 2001;
+ * 28:597); 1.5 is the CE quantity's upper limit (lib/units.c). */
+#define PBSC_CE_MIN 0.01
+#define PBSC_CE_MAX 1.5
+int pbsc_model_ce_held(const pbsc_model *model, double wbc, double hct, pbsc_ce_model *ce,
+                       int *held, pbsc_diag *diag);
+
+/* pbsc_yield_project() of a recorded session: its volume is not held to the ceiling. */
+int pbsc_yield_project_recorded(const pbsc_session *s, const pbsc_ce_model *ce, double level,
+                                double dose, pbsc_projection *out, pbsc_diag *diag);
+
 /* Fills diag (if not NULL) and returns status, so a caller can `return pbsc_fail(...)`. */
 int pbsc_fail(pbsc_diag *diag, int status, const char *field, double value, const char *fmt, ...)
     PBSC_PRINTF(5, 6);

@@ -286,7 +286,7 @@ static const struct key keys[] = {
     CNT(max_plerixafor_doses, 0, 10),
     CNT(max_sessions, 1, 20),
     DAY(max_day, 0, 0),
-    NUM(session_tbv_multiple, 0.1, 10, 0),
+    NUM(session_tbv_multiple, 0.1, PBSC_SESSION_TBV_CEILING, 0),
     NUM(session_litres, 0.1, 60, 1),
     NUM(volume_probability, 0.01, 0.99, 0),
     NUM(level, 0.01, 0.99, 0),

@@ -11,7 +11,8 @@
  * The others are set wide on purpose: height 30-250 cm spans neonates to the tallest adults;
  * WBC up to 500 x10^9/L and platelets up to 2000 x10^9/L admit leukocytosis and
  * thrombocytosis; 60 L processed exceeds 5.3 x TBV (the largest LVL in DOMAIN.md section 4)
- * for a 10 L blood volume; 10 x TBV per session; doses from 0.001 (1,000 cells/kg: far below
+ * for a 10 L blood volume; at most PBSC_SESSION_TBV_CEILING (5.3) x TBV per session, the
+ * largest volume reported in one session (large-volume series, pbsc-sources(7)); doses from 0.001 (1,000 cells/kg: far below
  * any target, and a volume for less underflows) up to 100 x10^6/kg; a session of at
  * most 24 h at an inlet flow of at most 300 mL/min; a course of at most a year of days; age
  * 0-120 years; creatinine clearance up to 300 mL/min. Plerixafor at most 40 mg in a day is
@@ -25,7 +26,7 @@ static const pbsc_limits limits[PBSC_Q_COUNT_] = {
     [PBSC_Q_WBC] = {"wbc", "x10^9/L", 0.0, 500.0, 0, 0},
     [PBSC_Q_PLT] = {"plt", "x10^9/L", 0.0, 2000.0, 0, 0},
     [PBSC_Q_VOLUME_L] = {"volume_l", "L", 0.0, 60.0, 1, 0},
-    [PBSC_Q_TBV_MULTIPLE] = {"tbv_multiple", "x TBV", 0.0, 10.0, 1, 0},
+    [PBSC_Q_TBV_MULTIPLE] = {"tbv_multiple", "x TBV", 0.0, PBSC_SESSION_TBV_CEILING, 1, 0},
     [PBSC_Q_CE] = {"ce", "fraction", 0.0, 1.5, 1, 0},
     [PBSC_Q_CE_SIGMA] = {"ce_sigma", "SD of ln CE", 0.0, 2.0, 0, 0},
     [PBSC_Q_DOSE] = {"dose", "x10^6/kg", 0.001, 100.0, 0, 0},

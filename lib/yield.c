@@ -30,8 +30,10 @@
 #define STAINED_UL 100.0
 #define DEFAULT_WBC 50.0
 
-/* No projection asks for more sessions than this: beyond it the dose is unreachable. */
-#define MAX_SESSIONS 1e9
+/* The sessions pbsc_caps_init() allows for a dose: the pivotal plerixafor trials collected
+ * daily for up to 4 days (DiPersio JF et al., J Clin Oncol 2009;27:4767 and Blood 2009;113:
+ * 5720). A caller sets its own count, or NAN for none. */
+#define DEFAULT_SESSIONS 4.0
 
 struct model {
     double median; /* median yield, x10^6/kg recipient */
@@ -66,6 +68,7 @@ pbsc_caps_init(pbsc_caps *caps)
     caps->litres = NAN;
     caps->minutes = NAN;
     caps->flow_ml_min = NAN;
+    caps->sessions = DEFAULT_SESSIONS;
 }
 
 /* Nadler when height and sex are known for an adult, else the band's mL/kg rule. */
@@ -146,7 +149,7 @@ check_person(const pbsc_session *s, double *recipient, double *tbv, pbsc_diag *d
 
 /* The volume of the session from litres or a TBV multiple (exactly one of them). */
 static int
-session_volume(const pbsc_session *s, double tbv, double *volume, pbsc_diag *diag)
+session_volume(const pbsc_session *s, double tbv, int recorded, double *volume, pbsc_diag *diag)
 {
     int rc;
 
@@ -157,8 +160,16 @@ session_volume(const pbsc_session *s, double tbv, double *volume, pbsc_diag *dia
         return pbsc_fail(diag, PBSC_E_MISSING, "volume_l", NAN,
                          "volume_l or tbv_multiple is required");
     if (!isnan(s->volume_l)) {
+        char a[32];
+
         if ((rc = pbsc_need(PBSC_Q_VOLUME_L, s->volume_l, NULL, diag)) != PBSC_OK)
             return rc;
+        if (!recorded && s->volume_l > PBSC_SESSION_TBV_CEILING * tbv)
+            return pbsc_fail(diag, PBSC_E_RANGE, "volume_l", s->volume_l,
+                             "volume_l %s L is %.1f x the %.2f L blood volume: beyond the "
+                             "%.1f x reported in one session",
+                             pbsc_num(a, s->volume_l), s->volume_l / tbv, tbv,
+                             PBSC_SESSION_TBV_CEILING);
         *volume = s->volume_l;
         return PBSC_OK;
     }
@@ -198,9 +209,9 @@ prob_at_least(double median, double sigma, double dose)
     return gsl_cdf_ugaussian_Q(log(dose / median) / sigma);
 }
 
-PBSC_API int
-pbsc_yield_project(const pbsc_session *s, const pbsc_ce_model *ce, double level, double dose,
-                   pbsc_projection *out, pbsc_diag *diag)
+static int
+project(const pbsc_session *s, const pbsc_ce_model *ce, double level, double dose, int recorded,
+        pbsc_projection *out, pbsc_diag *diag)
 {
     struct model m;
     double z, spread;
@@ -209,7 +220,7 @@ pbsc_yield_project(const pbsc_session *s, const pbsc_ce_model *ce, double level,
     if (out == NULL)
         return pbsc_fail(diag, PBSC_E_INVAL, "out", NAN, "output pointer is NULL");
     if ((rc = per_litre(s, ce, &m, diag)) != PBSC_OK ||
-        (rc = session_volume(s, m.tbv_l, &m.volume_l, diag)) != PBSC_OK ||
+        (rc = session_volume(s, m.tbv_l, recorded, &m.volume_l, diag)) != PBSC_OK ||
         (rc = pbsc_need(PBSC_Q_LEVEL, level, "level", diag)) != PBSC_OK ||
         (rc = pbsc_optional(PBSC_Q_DOSE, dose, "dose", diag)) != PBSC_OK)
         return rc;
@@ -229,6 +240,22 @@ pbsc_yield_project(const pbsc_session *s, const pbsc_ce_model *ce, double level,
     return PBSC_OK;
 }
 
+/* A session as recorded (calibration's held-out rows): the volume processed is a fact, even
+ * beyond the ceiling for a blood volume estimated from weight alone. */
+int
+pbsc_yield_project_recorded(const pbsc_session *s, const pbsc_ce_model *ce, double level,
+                            double dose, pbsc_projection *out, pbsc_diag *diag)
+{
+    return project(s, ce, level, dose, 1, out, diag);
+}
+
+PBSC_API int
+pbsc_yield_project(const pbsc_session *s, const pbsc_ce_model *ce, double level, double dose,
+                   pbsc_projection *out, pbsc_diag *diag)
+{
+    return project(s, ce, level, dose, 0, out, diag);
+}
+
 /* Litres so that P(yield >= dose) = p: dose / (median per litre) x exp(z_p sigma). */
 static int
 volume_for(const struct model *m, double dose, double p, double *litres, pbsc_diag *diag)
@@ -242,6 +269,25 @@ volume_for(const struct model *m, double dose, double p, double *litres, pbsc_di
     if (!isfinite(v))
         return pbsc_fail(diag, PBSC_E_UNREACHABLE, "dose", dose,
                          "the volume for %g x10^6/kg is not finite", dose);
+    *litres = v;
+    return PBSC_OK;
+}
+
+/* One session's volume for the dose: unreachable beyond the ceiling, never a plan. */
+static int
+session_volume_for(const struct model *m, double dose, double p, double *litres,
+                   pbsc_diag *diag)
+{
+    double v;
+    int rc;
+
+    if ((rc = volume_for(m, dose, p, &v, diag)) != PBSC_OK)
+        return rc;
+    if (v > PBSC_SESSION_TBV_CEILING * m->tbv_l)
+        return pbsc_fail(diag, PBSC_E_UNREACHABLE, "dose", dose,
+                         "%g x10^6/kg at P %g needs %.1f L, %.1f x the %.2f L blood volume: "
+                         "beyond the %.1f x reported in one session",
+                         dose, p, v, v / m->tbv_l, m->tbv_l, PBSC_SESSION_TBV_CEILING);
     *litres = v;
     return PBSC_OK;
 }
@@ -268,7 +314,7 @@ pbsc_yield_volume(const pbsc_session *s, const pbsc_ce_model *ce, double dose, d
     if ((rc = per_litre(s, ce, &m, diag)) != PBSC_OK ||
         (rc = check_dose_p(dose, p, diag)) != PBSC_OK)
         return rc;
-    return volume_for(&m, dose, p, litres, diag);
+    return session_volume_for(&m, dose, p, litres, diag);
 }
 
 /* The litres one session may process: the smallest of the caps given. */
@@ -287,6 +333,10 @@ cap_litres(const pbsc_caps *caps, double tbv, double *litres, pbsc_diag *diag)
         (rc = pbsc_optional(PBSC_Q_FLOW_ML_MIN, caps->flow_ml_min, "caps.flow_ml_min", diag)) !=
             PBSC_OK)
         return rc;
+    if (!isnan(caps->sessions) &&
+        !(caps->sessions >= 1.0 && caps->sessions <= 100.0 && caps->sessions == floor(caps->sessions)))
+        return pbsc_fail(diag, PBSC_E_RANGE, "caps.sessions", caps->sessions,
+                         "caps.sessions must be a whole number in [1, 100] or NAN");
     if (isnan(caps->minutes) != isnan(caps->flow_ml_min))
         return pbsc_fail(diag, PBSC_E_MISSING,
                          isnan(caps->minutes) ? "caps.minutes" : "caps.flow_ml_min", NAN,
@@ -300,7 +350,7 @@ cap_litres(const pbsc_caps *caps, double tbv, double *litres, pbsc_diag *diag)
     if (isinf(cap))
         return pbsc_fail(diag, PBSC_E_MISSING, "caps", NAN,
                          "at least one per-session cap is required");
-    *litres = cap;
+    *litres = fmin(cap, PBSC_SESSION_TBV_CEILING * tbv);
     return PBSC_OK;
 }
 
@@ -326,10 +376,14 @@ pbsc_yield_sessions(const pbsc_session *s, const pbsc_ce_model *ce, const pbsc_c
         (rc = volume_for(&m, dose, p, &need, diag)) != PBSC_OK)
         return rc;
     n = fmax(1.0, ceil(need / cap)); /* a positive dose takes at least one session */
-    if (n > MAX_SESSIONS)
+    if (n > caps->sessions)
         return pbsc_fail(diag, PBSC_E_UNREACHABLE, "dose", dose,
-                         "%g x10^6/kg needs more than %g sessions of %.1f L", dose, MAX_SESSIONS,
-                         cap);
+                         "%g x10^6/kg at P %g needs %.0f sessions of %.1f L, more than the %g "
+                         "allowed",
+                         dose, p, n, cap, caps->sessions);
+    if (n > 1e9)
+        return pbsc_fail(diag, PBSC_E_UNREACHABLE, "dose", dose,
+                         "%g x10^6/kg needs more than 1e9 sessions of %.1f L", dose, cap);
     *sessions = (size_t)n;
     if (litres_per_session != NULL)
         *litres_per_session = cap;

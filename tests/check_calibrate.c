@@ -312,7 +312,9 @@ START_TEST(coverage_is_honest)
 
         pbsc_session_init(&s);
         s.cd34 = r->cd34;
-        s.volume_l = r->processed_l;
+        /* sigma does not depend on the volume; a recorded volume may exceed 5.3 x a blood
+         * volume from weight alone, which pbsc_yield_project refuses as a plan */
+        s.tbv_multiple = 1.0;
         s.weight_kg = r->weight_kg;
         s.recipient_kg = r->recipient_kg;
         s.wbc = r->wbc;

@@ -754,17 +754,19 @@ START_TEST(warning_names)
         {PBSC_W_APHERESIS_UNADVISED, "apheresis-unadvised"},
         {PBSC_W_CHILD, "child"},
         {PBSC_W_AGE_UNKNOWN, "age-unknown-per-kg-dose"},
+        {PBSC_W_CE_HELD, "ce-held"},
+        {PBSC_W_TBV_WEIGHT_ONLY, "tbv-weight-only"},
     };
     static const unsigned unknown[] = {0u,
-                                       0x400u,
-                                       0x800u,
+                                       0x1000u,
+                                       0x2000u,
                                        0x80000000u,
                                        ~0u,
                                        PBSC_W_DAY_GAP | PBSC_W_CRCL_UNKNOWN,
                                        PBSC_W_CHILD | PBSC_W_AGE_UNKNOWN};
     size_t i, j;
 
-    /* the bits are the ten lowest, each named once */
+    /* the bits are the twelve lowest, each named once */
     for (i = 0; i < NROWS(names); i++) {
         ck_assert_uint_eq(names[i].bit, 1u << i);
         ck_assert_str_eq(pbsc_warning_name(names[i].bit), names[i].name);

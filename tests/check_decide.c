@@ -331,15 +331,15 @@ static const struct dcase {
     {1, 83, 51, 40, 20, PBSC_DOSE_FIXED, 0},                      /* 83 is still <= 83 */
     {1, 84, 90, 40, 20.16, PBSC_DOSE_PER_KG, 0},                  /* > 83 kg: per kg */
     {1, 84, 50, 40, 13.44, PBSC_DOSE_RENAL_PER_KG, 0},            /* CrCl 50 is impaired */
-    {1, 200, 90, 40, 40, PBSC_DOSE_CAPPED, 0},                    /* 48 capped at 40 */
+    {1, 200, 90, 40, 40, PBSC_DOSE_CAPPED, PBSC_W_TBV_WEIGHT_ONLY},                    /* 48 capped at 40 */
     {1, 70, NA, 40, 20, PBSC_DOSE_FIXED, PBSC_W_CRCL_UNKNOWN},
     {0, 3, 90, 2, 0.72, PBSC_DOSE_PER_KG, PBSC_W_CHILD},          /* no fixed dose asked */
     {0, 70, 90, NA, 16.8, PBSC_DOSE_PER_KG, 0},                   /* ... no age warning */
     {0, 70, 40, NA, 11.2, PBSC_DOSE_RENAL_PER_KG, 0},
-    {0, 166, 51, NA, 39.84, PBSC_DOSE_PER_KG, 0},                 /* under the cap */
-    {0, 167, 51, NA, 40, PBSC_DOSE_CAPPED, 0},                    /* 40.08 capped */
-    {0, 168, 50, NA, 26.88, PBSC_DOSE_RENAL_PER_KG, PBSC_W_OFF_LABEL_DOSE},
-    {0, 169, 50, NA, 27, PBSC_DOSE_CAPPED, PBSC_W_OFF_LABEL_DOSE}, /* 27.04 capped */
+    {0, 166, 51, NA, 39.84, PBSC_DOSE_PER_KG, PBSC_W_TBV_WEIGHT_ONLY},                 /* under the cap */
+    {0, 167, 51, NA, 40, PBSC_DOSE_CAPPED, PBSC_W_TBV_WEIGHT_ONLY},                    /* 40.08 capped */
+    {0, 168, 50, NA, 26.88, PBSC_DOSE_RENAL_PER_KG, PBSC_W_OFF_LABEL_DOSE | PBSC_W_TBV_WEIGHT_ONLY},
+    {0, 169, 50, NA, 27, PBSC_DOSE_CAPPED, PBSC_W_OFF_LABEL_DOSE | PBSC_W_TBV_WEIGHT_ONLY}, /* 27.04 capped */
     {0, 60, NA, NA, 14.4, PBSC_DOSE_PER_KG, PBSC_W_CRCL_UNKNOWN}};
 
 START_TEST(dose_through_decision)
@@ -374,7 +374,8 @@ START_TEST(dose_through_decision)
     before = decide_p(p, c, day - 1, MO);
     ck_assert_decision(before, PBSC_ACTION_WAIT, "wait.gcsf");
     assert_no_dose(&before);
-    ck_assert_uint_eq(before.warnings, k->age < 18 ? PBSC_W_CHILD : 0u);
+    ck_assert_uint_eq(before.warnings, (k->age < 18 ? PBSC_W_CHILD : 0u) |
+                                           (k->warnings & PBSC_W_TBV_WEIGHT_ONLY));
     ck_assert_str_eq(d.policy_id, k->fixed ? "site-fixed" : "chen2012");
     pbsc_policy_free(fixed);
 }
@@ -388,6 +389,32 @@ END_TEST
  * = 5.3190608 L; female 0.3561 h^3 + 0.03308 w + 0.1833: 165 cm, 60 kg: 0.3561 x 4.492125
  * + 1.9848 + 0.1833 = 3.76774571 L.
  */
+/* A fitted WBC slope far outside the site's data: the CE used is held within [0.01, 1.5]
+ * and the decision says so (issue 9: no parameter silently changed between file and use).
+ * Slope 10 at reference 20: WBC 40 gives 0.46 x 2^10, held at 1.5; WBC 20 gives 0.46. */
+START_TEST(ce_held_is_reported)
+{
+    const row at40[] = {{4, 30, 40, NA, NA, NA}}, at20[] = {{4, 30, 20, NA, NA, NA}};
+    pbsc_model *m = NULL;
+    pbsc_model_params mp;
+    pbsc_decision d;
+
+    ck_assert_int_eq(pbsc_model_new(&m, NULL), PBSC_OK);
+    pbsc_model_params_init(&mp);
+    ck_assert_int_eq(pbsc_model_get(m, &mp), PBSC_OK);
+    mp.ce_wbc_slope = 10.0;
+    mp.ce_wbc_ref = 20.0;
+    ck_assert_int_eq(pbsc_model_set(m, &mp, NULL), PBSC_OK);
+    d = decide_m(policy("mayo2013-p2"), m, gcsf(5, 2, at40, 1), 4, MO);
+    ck_assert(d.ce_median == 1.5);
+    ck_assert_uint_eq(d.warnings & PBSC_W_CE_HELD, PBSC_W_CE_HELD);
+    d = decide_m(policy("mayo2013-p2"), m, gcsf(5, 2, at20, 1), 4, MO);
+    ck_assert_rel(d.ce_median, mp.ce.median, 1e-12);
+    ck_assert_uint_eq(d.warnings & PBSC_W_CE_HELD, 0);
+    pbsc_model_free(m);
+}
+END_TEST
+
 START_TEST(blood_volume)
 {
     static const struct {
@@ -412,7 +439,16 @@ START_TEST(blood_volume)
              {60, NA, 16, PBSC_SEX_UNKNOWN, PBSC_BAND_AUTO, PBSC_BAND_CHILD, 5.1, PBSC_W_CHILD},
              {60, NA, 40, PBSC_SEX_UNKNOWN, PBSC_BAND_CHILD, PBSC_BAND_CHILD, 5.1, 0},
              /* band ADULT with height and sex: Nadler */
-             {80, 180, 40, PBSC_SEX_MALE, PBSC_BAND_ADULT, PBSC_BAND_NADLER, 5.3190608, 0}};
+             {80, 180, 40, PBSC_SEX_MALE, PBSC_BAND_ADULT, PBSC_BAND_NADLER, 5.3190608, 0},
+             /* issue 9: 70 mL/kg from weight alone is not trusted above 150 kg (a warning,
+              * the volume still shown); with height and sex, Nadler: 0.3669 x 1.8^3 +
+              * 0.03219 x 250 + 0.6041 = 10.7913608 L, no warning */
+             {150, NA, 40, PBSC_SEX_UNKNOWN, PBSC_BAND_AUTO, PBSC_BAND_ADULT, 10.5, 0},
+             {150.5, NA, 40, PBSC_SEX_UNKNOWN, PBSC_BAND_AUTO, PBSC_BAND_ADULT, 10.535,
+              PBSC_W_TBV_WEIGHT_ONLY},
+             {250, NA, 40, PBSC_SEX_MALE, PBSC_BAND_AUTO, PBSC_BAND_ADULT, 17.5,
+              PBSC_W_TBV_WEIGHT_ONLY},
+             {250, 180, 40, PBSC_SEX_MALE, PBSC_BAND_AUTO, PBSC_BAND_NADLER, 10.7913608, 0}};
     const row rows[] = {{4, NA, NA, NA, NA, NA}};
     size_t i;
 
@@ -1623,6 +1659,7 @@ suite(void)
     tcase_add_checked_fixture(person, NULL, teardown);
     tcase_add_loop_test(person, dose_through_decision, 0, (int)NROWS(dcases));
     tcase_add_test(person, blood_volume);
+    tcase_add_test(person, ce_held_is_reported);
     tcase_add_test(person, child_session_cap);
     suite_add_tcase(s, person);
 

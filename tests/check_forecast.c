@@ -907,7 +907,7 @@ BAD(doses_low, sp->max_plerixafor_doses = -1)
 BAD(doses_high, sp->max_plerixafor_doses = 11)
 BAD(tbv_nan, sp->session_tbv_multiple = NA)
 BAD(tbv_zero, sp->session_tbv_multiple = 0.0)
-BAD(tbv_high, sp->session_tbv_multiple = 10.5)
+BAD(tbv_high, sp->session_tbv_multiple = 5.31) /* beyond the 5.3 x TBV ceiling */
 BAD(tbv_inf, sp->session_tbv_multiple = INF)
 BAD(tbv_neg, sp->session_tbv_multiple = -1.0)
 BAD(litres_zero, sp->session_litres = 0.0)
@@ -982,7 +982,7 @@ START_TEST(success_accepts_the_ends)
     sp.max_sessions = 1;
     sp.last_day = 366;
     sp.max_plerixafor_doses = 0;
-    sp.session_tbv_multiple = 10.0;
+    sp.session_tbv_multiple = 5.3;
     sp.session_litres = 60.0;
     sp.goal = 100.0;
     sp.minimum = 0.01;

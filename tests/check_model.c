@@ -836,7 +836,7 @@ START_TEST(set_accepts_the_ends_of_each_range)
     p.apheresis_sigma = 3.0;
     p.plerixafor_sigma = p.plerixafor2_sigma = p.motixafortide_sigma = 0.0;
     ck_assert_int_eq(pbsc_model_set(m, &p, NULL), PBSC_OK);
-    p.ce.median = 1e-9;
+    p.ce.median = 0.01; /* PBSC_CE_MIN: below it the model would raise it (issue 9) */
     p.ce.sigma = 2.0;
     p.ce_wbc_slope = -10.0;
     p.ce_hct_slope = 10.0;
@@ -927,6 +927,46 @@ START_TEST(ce_is_clamped)
     m = sloped(-10.0);
     ck_assert(ce_at(m, 40.0, NA) == 0.01);
     ck_assert(ce_at(m, 10.0, NA) == 1.5);
+    pbsc_model_free(m);
+}
+END_TEST
+
+/* The ends of the range are accepted as written; beyond them the file is refused, so a
+ * model's ce_median is the CE it uses at its reference WBC and Hct. */
+START_TEST(ce_median_used_as_written)
+{
+    pbsc_model *lo = parsed(HEAD "ce_median = 0.01\n"), *hi = parsed(HEAD "ce_median = 1.5\n");
+    pbsc_model_params p;
+    pbsc_ce_model ce;
+
+    ck_assert_int_eq(pbsc_model_ce(lo, NA, NA, &ce, NULL), PBSC_OK);
+    ck_assert(ce.median == 0.01);
+    ck_assert_int_eq(pbsc_model_ce(hi, NA, NA, &ce, NULL), PBSC_OK);
+    ck_assert(ce.median == 1.5);
+    pbsc_model_params_init(&p);
+    ck_assert_int_eq(pbsc_model_get(lo, &p), PBSC_OK);
+    p.ce.median = 0.00999;
+    ck_assert_int_eq(pbsc_model_set(lo, &p, NULL), PBSC_E_RANGE);
+    pbsc_model_free(lo);
+    pbsc_model_free(hi);
+}
+END_TEST
+
+/* Before issue 9 this returned PBSC_OK with p = NaN: 30 x (1e10 - 0) / 1e-300 overflows to
+ * +inf on one term and -inf on the other, and inf - inf is NaN. */
+START_TEST(risk_never_nan)
+{
+    pbsc_model *m = parsed(HEAD "risk = intercept 0 0 1\nrisk = a 30 0 1e-300\n"
+                                "risk = b -30 0 1e-300\n");
+    const double x[] = {1e10, 1e10}, small[] = {1e-290, 1e-290};
+    double p = 0.25;
+    pbsc_diag diag;
+
+    ck_assert_fails(pbsc_model_risk(m, x, 2, &p, &diag), PBSC_E_RANGE, "risk");
+    ck_assert(p == 0.25); /* untouched */
+    /* 30 x 1e10 - 30 x 1e10 = 0: finite, P = 1/2 */
+    ck_assert_int_eq(pbsc_model_risk(m, small, 2, &p, &diag), PBSC_OK);
+    ck_assert(p == 0.5);
     pbsc_model_free(m);
 }
 END_TEST
@@ -1198,6 +1238,11 @@ static const struct parse_case parse_cases[] = {
     {T(HEAD "ce_wbc_slope = 11\n"), PBSC_E_RANGE, "ce_wbc_slope", 2, 11.0},
     {T(HEAD "ce_hct_ref = 0\n"), PBSC_E_RANGE, "ce_hct_ref", 2, 0.0},
     {T(HEAD "motixafortide_fold = 120\n"), PBSC_E_RANGE, "motixafortide_fold", 2, 120.0},
+    /* issue 9: no parameter changed between the file and its use; no NaN from PBSC_OK */
+    {T(HEAD "ce_median = 0.005\n"), PBSC_E_RANGE, "ce_median", 2, 0.005},
+    {T(HEAD "risk = intercept 31 0 1\n"), PBSC_E_RANGE, "risk", 2, 31.0},
+    {T(HEAD "risk = intercept 0 0 1\nrisk = age -30.5 55 10\n"), PBSC_E_RANGE, "risk", 3, -30.5},
+    {T(HEAD "risk = intercept 0 0 1\nrisk = age 0.8 55 2e6\n"), PBSC_E_RANGE, "risk", 3, 2e6},
 };
 
 /* The text with every "\n" made "\r\n", malloc'd. */
@@ -1659,10 +1704,12 @@ suite(void)
     suite_add_tcase(s, params);
     tcase_add_test(ce, ce_follows_wbc_and_hct);
     tcase_add_test(ce, ce_is_clamped);
+    tcase_add_test(ce, ce_median_used_as_written);
     tcase_add_test(ce, ce_errors);
     suite_add_tcase(s, ce);
     tcase_add_test(risk, risk_by_hand);
     tcase_add_test(risk, risk_errors);
+    tcase_add_test(risk, risk_never_nan);
     suite_add_tcase(s, risk);
     tcase_add_test(file, round_trip_defaults);
     tcase_add_test(file, round_trip_risk_and_site);

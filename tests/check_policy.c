@@ -842,7 +842,7 @@ START_TEST(parse_accepts_values)
                                 "plerixafor_inclusive = false\nfail_gitmo = no\n"
                                 "plerixafor_fixed_dose = 0\n"
                                 "max_plerixafor_doses = 0\nmax_sessions = 20\n"
-                                "session_tbv_multiple = 10\nsession_litres = 0.1\n"
+                                "session_tbv_multiple = 5.3\nsession_litres = 0.1\n"
                                 "volume_probability = 0.01\nlevel = 0.99\n";
     static const char nones[] = REQ "goal = none\nassess_last_day = none\n"
                                     "session_litres = none\nmax_day = 14.0\n";

@@ -76,7 +76,9 @@ START_TEST(hand_interval_with_spread)
      * 75 kg: median 20 x 15 x 0.46 / 75 = 1.84; sigma = sqrt(0.5108088^2 + 0.01) = 0.520505;
      * 90%: 1.84 / exp(1.6448536 x 0.520505) = 0.781618 .. 4.331528;
      * P(>= 2) = Q(ln(2/1.84) / 0.520505) = 0.436364;
-     * volume for 5 at p 0.9: 5 x 75 / (20 x 0.46) x exp(1.2815516 x 0.520505) = 79.4221 L. */
+     * volume for 5 at p 0.9: 5 x 75 / (20 x 0.46) x exp(1.2815516 x 0.520505) = 79.4221 L,
+     * 15.1 x the 5.25 L blood volume (75 kg x 70 mL/kg): beyond 5.3 x, unreachable in one
+     * session; for 1 at p 0.9: 79.4221 / 5 = 15.88442 L (3.03 x), a plan. */
     pbsc_session s = session(20.0, 75.0, 15.0);
     pbsc_projection p;
     double v;
@@ -88,8 +90,12 @@ START_TEST(hand_interval_with_spread)
     ck_assert_rel(p.lower, 0.781617923496662, 1e-8);
     ck_assert_rel(p.upper, 4.331528101164966, 1e-8);
     ck_assert_rel(p.p_dose, 0.43636427646079223, 1e-8);
-    ck_assert_int_eq(pbsc_yield_volume(&s, pbsc_ce_default(), 5.0, 0.9, &v, NULL), PBSC_OK);
-    ck_assert_rel(v, 79.4221072754075, 1e-8);
+    v = -1.0;
+    ck_assert_int_eq(pbsc_yield_volume(&s, pbsc_ce_default(), 5.0, 0.9, &v, NULL),
+                     PBSC_E_UNREACHABLE);
+    ck_assert(v == -1.0); /* untouched */
+    ck_assert_int_eq(pbsc_yield_volume(&s, pbsc_ce_default(), 1.0, 0.9, &v, NULL), PBSC_OK);
+    ck_assert_rel(v, 79.4221072754075 / 5.0, 1e-8);
 }
 END_TEST
 
@@ -176,16 +182,18 @@ START_TEST(sessions_under_caps)
                      PBSC_OK);
     ck_assert_uint_eq(n, 3);
     ck_assert_rel(per, 14.4, 1e-12);
-    c.minutes = 1440.0; /* 86.4 L: one session suffices */
-    ck_assert_int_eq(pbsc_yield_sessions(&s, pbsc_ce_default(), &c, 5.0, 0.5, &n, NULL, NULL),
+    c.minutes = 1440.0; /* 86.4 L, held at 5.3 x 4.9 = 25.97 L: 38.04 / 25.97 = 1.46 -> 2 */
+    ck_assert_int_eq(pbsc_yield_sessions(&s, pbsc_ce_default(), &c, 5.0, 0.5, &n, &per, NULL),
                      PBSC_OK);
-    ck_assert_uint_eq(n, 1);
+    ck_assert_uint_eq(n, 2);
+    ck_assert_rel(per, 5.3 * 4.9, 1e-12);
     /* more confidence never means fewer sessions */
     {
         size_t prev = 0;
         double p;
         pbsc_caps_init(&c);
         c.litres = 15.0;
+        c.sessions = NAN; /* no limit on the count here */
         for (p = 0.05; p < 0.99; p += 0.05) {
             ck_assert_int_eq(pbsc_yield_sessions(&s, pbsc_ce_default(), &c, 5.0, p, &n, NULL, NULL),
                              PBSC_OK);
@@ -212,8 +220,16 @@ START_TEST(monotone_and_invariant)
             for (i = 0; i < sizeof counts / sizeof counts[0]; i++) {
                 pbsc_session s = session(counts[i], 70.0, 15.0);
                 double v;
+                int rc;
                 ck_assert_int_eq(pbsc_yield_project(&s, m, 0.9, doses[j], &cur, NULL), PBSC_OK);
-                ck_assert_int_eq(pbsc_yield_volume(&s, m, doses[j], 0.9, &v, NULL), PBSC_OK);
+                /* one session's volume: a plan within 5.3 x the 4.9 L blood volume, or
+                 * unreachable (taken as an infinite volume) */
+                rc = pbsc_yield_volume(&s, m, doses[j], 0.9, &v, NULL);
+                ck_assert(rc == PBSC_OK || rc == PBSC_E_UNREACHABLE);
+                if (rc == PBSC_OK)
+                    ck_assert(v <= PBSC_SESSION_TBV_CEILING * 4.9);
+                else
+                    v = INFINITY;
                 if (i > 0) {
                     ck_assert(cur.median > prev.median);
                     ck_assert(cur.lower > prev.lower);
@@ -222,7 +238,7 @@ START_TEST(monotone_and_invariant)
                     ck_assert_msg(cur.p_dose >= prev.p_dose || prev.p_dose < 1e-5,
                                   "%s dose %g count %g: P %g < %g", m->id, doses[j], counts[i],
                                   cur.p_dose, prev.p_dose);
-                    ck_assert(v < pv);
+                    ck_assert(v < pv || (isinf(v) && isinf(pv)));
                 }
                 ck_assert(cur.lower < cur.median && cur.median < cur.upper);
                 prev = cur;
@@ -256,13 +272,17 @@ START_TEST(monotone_in_ce_dose_p)
         ck_assert(pa.p_dose < prev);
         prev = pa.p_dose;
     }
-    /* the volume for a dose rises with p */
+    /* the volume for a dose rises with p, until it is beyond one session (5.3 x the 5.6 L
+     * blood volume: 2 x 80 / (25 x 0.4) = 16 L at the median) and stays so */
     prev = 0.0;
     for (p = 0.01; p < 0.995; p += 0.01) {
-        ck_assert_int_eq(pbsc_yield_volume(&s, &a, 5.0, p, &v, NULL), PBSC_OK);
-        ck_assert(v > prev);
+        int rc = pbsc_yield_volume(&s, &a, 2.0, p, &v, NULL);
+        ck_assert(rc == PBSC_OK || (rc == PBSC_E_UNREACHABLE && p > 0.5));
+        v = rc == PBSC_OK ? v : INFINITY;
+        ck_assert(v > prev || (isinf(v) && isinf(prev)));
         prev = v;
     }
+    ck_assert(isinf(prev));
     /* a wider level gives a wider interval */
     ck_assert_int_eq(pbsc_yield_project(&s, &a, 0.5, NAN, &pa, NULL), PBSC_OK);
     ck_assert_int_eq(pbsc_yield_project(&s, &a, 0.95, NAN, &pb, NULL), PBSC_OK);
@@ -428,9 +448,15 @@ START_TEST(project_errors)
     ck_assert_fails(pbsc_yield_project(&t, &ce40, 0.9, 5, &p, &diag), PBSC_E_RANGE, "volume_l");
     t = s, t.volume_l = NAN, t.tbv_multiple = 11;
     ck_assert_fails(pbsc_yield_project(&t, &ce40, 0.9, 5, &p, &diag), PBSC_E_RANGE, "tbv_multiple");
-    /* 9.5 x TBV of a 350 kg person (24.5 L) = 232.75 L: over the 60 L per session */
-    t = s, t.volume_l = NAN, t.tbv_multiple = 9.5, t.weight_kg = 350;
+    /* 5 x TBV of a 350 kg person (24.5 L) = 122.5 L: over the 60 L per session */
+    t = s, t.volume_l = NAN, t.tbv_multiple = 5, t.weight_kg = 350;
     ck_assert_fails(pbsc_yield_project(&t, &ce40, 0.9, 5, &p, &diag), PBSC_E_RANGE, "volume_l");
+    /* issue 9: beyond 5.3 x TBV is not a session: 5.31 x, and 60 L for 3 kg (0.21 L, 285.7 x) */
+    t = s, t.volume_l = NAN, t.tbv_multiple = 5.31;
+    ck_assert_fails(pbsc_yield_project(&t, &ce40, 0.9, 5, &p, &diag), PBSC_E_RANGE, "tbv_multiple");
+    t = s, t.volume_l = 60.0, t.weight_kg = 3.0;
+    ck_assert_fails(pbsc_yield_project(&t, &ce40, 0.9, 5, &p, &diag), PBSC_E_RANGE, "volume_l");
+    ck_assert_msg(strstr(diag.text, "285.7 x") != NULL, "%s", diag.text);
     t = s, t.wbc = -3;
     ck_assert_fails(pbsc_yield_project(&t, &ce40, 0.9, 5, &p, &diag), PBSC_E_NEGATIVE, "wbc");
     t = s, t.cd34_events = INFINITY;
@@ -450,7 +476,10 @@ START_TEST(project_errors)
     ck_assert_fails(pbsc_yield_project(&s, &ce40, 0.9, INFINITY, &p, &diag), PBSC_E_NOTFINITE,
                     "dose");
     ck_assert(memcmp(&p, &keep, sizeof p) == 0);
+    t = s, t.volume_l = 5.3 * 0.21, t.weight_kg = 3.0; /* the ceiling itself is a session */
+    ck_assert_int_eq(pbsc_yield_project(&t, &ce40, 0.9, 5, &p, NULL), PBSC_OK);
     ck_assert_int_eq(pbsc_yield_project(&s, &ce40, 0.9, 5, &p, NULL), PBSC_OK); /* NULL diag */
+    t = s, t.cd34_events = 0.5;
     ck_assert_int_eq(pbsc_yield_project(&t, &ce40, 0.9, 5, &p, NULL), PBSC_E_CONFLICT);
 }
 END_TEST
@@ -476,7 +505,7 @@ START_TEST(volume_errors)
     ck_assert(v == 3.25);
     /* the session's own volume fields are ignored: both set is no conflict here */
     t = s, t.volume_l = 10.0, t.tbv_multiple = 2.0;
-    ck_assert_int_eq(pbsc_yield_volume(&t, &ce40, 5, 0.9, &v, NULL), PBSC_OK);
+    ck_assert_int_eq(pbsc_yield_volume(&t, &ce40, 1, 0.9, &v, NULL), PBSC_OK);
 }
 END_TEST
 
@@ -532,6 +561,27 @@ START_TEST(sessions_errors)
     ck_assert_fails(pbsc_yield_sessions(&t, &ce40, &c, 100, 0.9, &n, &per, &diag),
                     PBSC_E_UNREACHABLE, "dose");
     ck_assert(n == 77 && per == 1.5);
+    /* issue 9: 0.1/uL, 70 kg, goal 5 at P 0.9 (pbsc-yield printed "1284 sessions"): more than
+     * the 4 sessions pbsc_caps_init allows -> unreachable, the count in the reason */
+    t = s, t.cd34 = 0.1;
+    d = c, d.tbv_multiple = 5.0;
+    ck_assert_fails(pbsc_yield_sessions(&t, &ce40, &d, 5, 0.9, &n, &per, &diag),
+                    PBSC_E_UNREACHABLE, "dose");
+    ck_assert_msg(strstr(diag.text, "more than the 4 allowed") != NULL, "%s", diag.text);
+    ck_assert(n == 77 && per == 1.5);
+    d.sessions = NAN; /* no limit on the count: the caller's explicit choice */
+    ck_assert_int_eq(pbsc_yield_sessions(&t, &ce40, &d, 5, 0.9, &n, &per, NULL), PBSC_OK);
+    ck_assert(n > 1000);
+    d = c, d.sessions = 0;
+    ck_assert_fails(pbsc_yield_sessions(&s, &ce40, &d, 5, 0.9, &n, &per, &diag), PBSC_E_RANGE,
+                    "caps.sessions");
+    d = c, d.sessions = 2.5;
+    ck_assert_fails(pbsc_yield_sessions(&s, &ce40, &d, 5, 0.9, &n, &per, &diag), PBSC_E_RANGE,
+                    "caps.sessions");
+    d = c, d.sessions = 101;
+    ck_assert_fails(pbsc_yield_sessions(&s, &ce40, &d, 5, 0.9, &n, &per, &diag), PBSC_E_RANGE,
+                    "caps.sessions");
+    n = 77;
     /* a vanishing dose still takes one session, never zero */
     {
         pbsc_ce_model wide;
@@ -554,7 +604,7 @@ START_TEST(extremes_do_not_reach_gsl)
     for (i = 0; i < sizeof counts / sizeof counts[0]; i++)
         for (l = 0; l < sizeof levels / sizeof levels[0]; l++)
             for (e = 0; e < sizeof events / sizeof events[0]; e++) {
-                pbsc_session s = session(counts[i], 2.0, 60.0);
+                pbsc_session s = session(counts[i], 2.0, 0.7); /* 5 x the 0.14 L */
                 pbsc_projection p;
                 pbsc_ce_model wide;
                 double v;
