@@ -124,6 +124,7 @@ json_point(cli_json *j, const char *key, const pbsc_decision *f)
     cli_json_number_member(j, "tbv_l", f->tbv_l);
     cli_json_string_member(j, "policy_id", f->policy_id);
     cli_json_string_member(j, "policy_version", f->policy_version);
+    cli_json_string_member(j, "policy_hash", f->policy_hash);
     cli_json_string_member(j, "library_version", f->library_version);
     cli_json_string_member(j, "model_id", f->model_id);
     cli_json_string_member(j, "model_version", f->model_version);

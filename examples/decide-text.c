@@ -360,7 +360,8 @@ text_decision(cli_table *t, const result *r)
     cli_table_cell(t, "warnings");
     cli_table_cell(t, "%s", w);
     cli_table_cell(t, "policy");
-    cli_table_cell(t, "%s version %s: %s", f->policy_id, f->policy_version, r->info.source);
+    cli_table_cell(t, "%s version %s (hash %s): %s", f->policy_id, f->policy_version,
+                   f->policy_hash, r->info.source);
     text_model(t, r, f);
     cli_table_cell(t, "library");
     cli_table_cell(t, "libpbsc %s", f->library_version);

@@ -325,6 +325,11 @@ check_combinations(const opts *o)
         (!isnan(o->caps.tbv_multiple) || !isnan(o->caps.litres) || !isnan(o->caps.minutes)))
         return cli_usage_error(prog, "--max-tbv-multiple, --max-litres, --max-minutes: "
                                      "need a --goal (or --target)");
+    /* 4 is pbsc_caps_init()'s: any other count was given, and means nothing without a cap */
+    if ((o->caps.sessions != 4.0 || isnan(o->caps.sessions)) && isnan(o->caps.tbv_multiple) &&
+        isnan(o->caps.litres) && isnan(o->caps.minutes))
+        return cli_usage_error(prog, "--max-sessions: needs a per-session cap (--max-tbv-multiple, "
+                                     "--max-litres or --max-minutes)");
     return CLI_EXIT_OK;
 }
 

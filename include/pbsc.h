@@ -214,8 +214,9 @@ PBSC_API int pbsc_yield_project(const pbsc_session *s, const pbsc_ce_model *ce, 
 PBSC_API int pbsc_yield_volume(const pbsc_session *s, const pbsc_ce_model *ce, double dose,
                                double p, double *litres, pbsc_diag *diag);
 
-/* The largest volume reported in one session, as a multiple of the total blood volume
- * (large-volume leukapheresis series, pbsc-sources(7)): beyond it a volume is not a plan. */
+/* The largest volume reported in one session, as a multiple of the total blood volume: 82
+ * large-volume runs processed 4.0-5.3 x TBV (Abrahamsen JF et al., Transfusion 2005;45:248).
+ * Beyond it a volume is not a plan. */
 #define PBSC_SESSION_TBV_CEILING 5.3
 
 /* Above this weight an adult's blood volume from weight alone (70 mL/kg) is not trusted:
@@ -352,6 +353,7 @@ typedef struct pbsc_policy_info {
     unsigned scope;         /* PBSC_SCOPE_* bits */
     unsigned regimens;      /* 1 << pbsc_regimen of each regimen covered */
     int model_based;        /* 1: decides from the model's forecast, 0: published rules */
+    const char *hash;       /* 16 hex digits: FNV-1a 64 of its pbsc-policy(5) text */
 } pbsc_policy_info;
 
 /* Size-tagged: the size is the caller's sizeof, taken where the caller is compiled. */
@@ -454,6 +456,7 @@ typedef struct pbsc_decision {
     /* provenance: with the course, these name every input of the decision */
     char policy_id[32];
     char policy_version[16];
+    char policy_hash[17];   /* 16 hex digits: FNV-1a 64 of the policy's pbsc-policy(5) text */
     char library_version[16];
     char model_id[32];      /* "defaults": the literature model */
     char model_version[16];

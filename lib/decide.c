@@ -80,6 +80,7 @@ provenance(const struct ctx *x, pbsc_decision *d)
 {
     pbsc_fmt(d->policy_id, sizeof d->policy_id, "%s", x->p->id);
     pbsc_fmt(d->policy_version, sizeof d->policy_version, "%s", x->p->version);
+    memcpy(d->policy_hash, x->p->hash, sizeof d->policy_hash);
     pbsc_fmt(d->library_version, sizeof d->library_version, "%s", pbsc_version_string());
     pbsc_fmt(d->model_id, sizeof d->model_id, "%s", x->m->id);
     pbsc_fmt(d->model_version, sizeof d->model_version, "%s", x->m->version);
@@ -123,7 +124,8 @@ point(struct walk *w, size_t i, pbsc_moment moment, int light, pbsc_decision *d)
         d->warnings |= PBSC_W_CHILD;
     if (held)
         d->warnings |= PBSC_W_CE_HELD;
-    if (d->blood_volume == PBSC_BAND_ADULT && w->c->person.weight_kg > PBSC_TBV_WEIGHT_ONLY_MAX_KG)
+    if (d->blood_volume == PBSC_BAND_ADULT &&
+        w->c->person.weight_kg > PBSC_TBV_WEIGHT_ONLY_MAX_KG)
         d->warnings |= PBSC_W_TBV_WEIGHT_ONLY;
     if (!pbsc_rules_common(&x, &rc)) {
         if (moment == PBSC_MORNING)

@@ -203,6 +203,11 @@ struct pbsc_policy {
     double forecast_futile_below; /* stop when P(minimum) < this with and without it */
     long forecast_draws;         /* Monte Carlo draws per estimate */
     long forecast_seed;          /* the generator's seed: decisions are reproducible */
+    char hash[17]; /* FNV-1a 64 of its pbsc-policy(5) text: pinned for presets, computed by
+                      pbsc_policy_parse() (tests/check_presets.c recomputes the pinned ones) */
 };
+
+/* The hash of a policy's pbsc-policy(5) text (the writer's comment line aside). */
+void pbsc_policy_hash(const pbsc_policy *p, char hex[17]);
 
 #endif /* PBSC_PRIVATE_H */

@@ -66,17 +66,20 @@
 #endif
 static const pbsc_policy presets[] = {
     {GENERAL_DEFAULTS, RULES_OFF, .id = "chen2012", .version = "1",
+     .hash = "87af9bdae7fe04e9",
      .name = "OHSU: day-4 CD34 >15 G-CSF alone, 5-15 plerixafor; collect day 5",
      .source = "Chen AI et al., Bone Marrow Transplant 2012;47:1526-9",
      .provenance = ABSTRACT "; below 5/uL the source defines nothing: outside policy",
      .regimens = GCSF, .minimum = 2.0, .assess_day = 4, .assess_last_day = 4, .collect_day = 5,
      .plerixafor_below = 15.0, .plerixafor_inclusive = 1, .undefined_below = 5.0},
     {GENERAL_DEFAULTS, RULES_OFF, .id = "mayo2013-p1", .version = "1",
+     .hash = "910ddc827466b414",
      .name = "Mayo risk-adapted 1: day-4 or day-5 CD34 <10 plerixafor; any yield <0.5 salvage",
      .source = "Biol Blood Marrow Transplant 2013;19:87-93 (PMID 22922211)", .provenance = ABSTRACT,
      .regimens = GCSF, .assess_day = 4, .assess_last_day = 5, .collect_day = 5,
      .plerixafor_below = 10.0, .y1_salvage_below = 0.5, .yd_salvage_below = 0.5},
     {GENERAL_DEFAULTS, RULES_OFF, .id = "mayo2013-p2", .version = "1",
+     .hash = "1172efe6fa806d8a",
      .name = "Mayo risk-adapted 2: day-4 CD34 <10 (<20 for several transplants) plerixafor; "
              "Y1 <1.5, later <0.5 salvage",
      .source = "Biol Blood Marrow Transplant 2013;19:87-93 (PMID 22922211)",
@@ -85,18 +88,21 @@ static const pbsc_policy presets[] = {
      .plerixafor_below = 10.0, .plerixafor_below_multi = 20.0, .multi_goal_above = 5.0,
      .y1_salvage_below = 1.5, .yd_salvage_below = 0.5},
     {GENERAL_DEFAULTS, RULES_OFF, .id = "d5-2012", .version = "1",
+     .hash = "68d26c6109bbf816",
      .name = "Day-5 CD34 <7 or Y1 <1.3: plerixafor, up to 2 more doses",
      .source = "Bone Marrow Transplant 2012;47:1051-5 (PMID 22080963)",
      .provenance = ABSTRACT "; 'up to 2 more doses' read as 3 doses in all [interp]",
      .regimens = GCSF, .assess_day = 5, .assess_last_day = 5, .collect_day = 5,
      .plerixafor_below = 7.0, .y1_salvage_below = 1.3, .max_plerixafor_doses = 3},
     {GENERAL_DEFAULTS, RULES_OFF, .id = "jit2011", .version = "1",
+     .hash = "114d39677dfddb8c",
      .name = "Just in time: from day 5, CD34 <15 with WBC >10 plerixafor",
      .source = "Transfusion 2011;51:2175 (PMID 21492180)",
      .provenance = ABSTRACT "; CD34 <15 with WBC <=10 read as: continue G-CSF [interp]",
      .regimens = GCSF, .assess_day = 5, .assess_last_day = 0, .collect_day = 5,
      .plerixafor_below = 15.0, .plerixafor_wbc_above = 10.0},
     {GENERAL_DEFAULTS, RULES_OFF, .id = "uk2018", .version = "1",
+     .hash = "fc0a4b986d0d8f1c",
      .name = "UK consensus: CD34 <15 after 4 days of G-CSF or at count recovery plerixafor; "
              "Y1 <1.0 salvage",
      .source = "Douglas KW et al., J Clin Apher 2018;33:46-59",
@@ -105,6 +111,7 @@ static const pbsc_policy presets[] = {
      .regimens = GCSF | CHEMO, .assess_day = 4, .assess_last_day = 4, .collect_day = 5,
      .plerixafor_below = 15.0, .y1_salvage_below = 1.0},
     {GENERAL_DEFAULTS, RULES_OFF, .id = "tandem2013", .version = "1",
+     .hash = "565e96ed384943e1",
      .name = "Day-5 CD34 >20 collect, <10 plerixafor, 10-20 one more G-CSF day then "
              "plerixafor if <20; <10 after plerixafor failed",
      .source = "BMT Tandem Meetings 2013, abstract 2724",
@@ -113,6 +120,7 @@ static const pbsc_policy presets[] = {
      .collect_day = 5, .plerixafor_below = 10.0, .band_low = 10.0, .band_high = 20.0,
      .band_days = 1, .band_plerixafor_below = 20.0, .fail_after_plerixafor_below = 10.0},
     {GENERAL_DEFAULTS, RULES_OFF, .id = "d5-20-2022", .version = "1",
+     .hash = "d8e21484c6bab93d",
      .name = "Day-5 CD34 <20: plerixafor, collect day 6",
      .source = "Transfus Apher Sci 2022;61:103303 (PMID 34801430)", .provenance = ABSTRACT,
      .regimens = GCSF, .assess_day = 5, .assess_last_day = 5, .collect_day = 5,
@@ -122,6 +130,7 @@ static const pbsc_policy presets[] = {
      * recipient's dose (Kayser, Transfus Med Hemother 2023;50:396: 49 of 588 donors); no
      * plerixafor (not licensed for healthy donors). Two aphereses at most [interp]. */
     {GENERAL_DEFAULTS, RULES_OFF, .id = "donor-d5", .version = "1",
+     .hash = "3a8233eb40ae3124",
      .name = "Healthy donor: G-CSF 5 days, apheresis day 5, a second on day 6 if short; no "
              "plerixafor",
      .source = "Pulsipher MA et al., Blood 2008;112:2092; Kayser S et al., Transfus Med "
@@ -132,6 +141,7 @@ static const pbsc_policy presets[] = {
      .regimens = GCSF, .scope = DONOR, .assess_day = 5, .assess_last_day = 5, .collect_day = 5,
      .max_plerixafor_doses = 0, .max_sessions = 2},
     {GENERAL_DEFAULTS, RULES_OFF, .id = "forecast", .version = "1",
+     .hash = "3a895e08dd81e995",
      .name = "Model-based: plerixafor when P(goal within the limits without it) < 0.80; "
              "collect when today's median yield >= 0.5",
      .source = "libpbsc: pbsc_success_estimate(3) with the site model (pbsc_model_new(3))",
@@ -183,7 +193,7 @@ pbsc_policy_find(const char *id, const pbsc_policy **policy, pbsc_diag *diag)
 }
 
 /* The 1.0 layout of pbsc_policy_info ends with `model_based`. */
-#define INFO_MIN (offsetof(pbsc_policy_info, model_based) + sizeof(int))
+#define INFO_MIN (offsetof(pbsc_policy_info, hash) + sizeof(const char *))
 
 PBSC_API void
 pbsc_policy_info_init_sized(pbsc_policy_info *info, size_t size)
@@ -210,6 +220,7 @@ pbsc_policy_info_get(const pbsc_policy *policy, pbsc_policy_info *info)
     full.scope = policy->scope;
     full.regimens = policy->regimens;
     full.model_based = policy->forecast;
+    full.hash = policy->hash;
     return pbsc_sized_out(info, &full, sizeof full, INFO_MIN);
 }
 
@@ -554,6 +565,45 @@ check_required(const unsigned char *seen, long lines, pbsc_diag *diag)
     return PBSC_OK;
 }
 
+/* A site policy cannot take a shipped preset's id: its decisions would be recorded as the
+ * preset's. A file that is the preset itself (the same text: pbsc_policy_format() of the
+ * preset read back) is the preset and keeps its id. */
+static int
+check_identity(const pbsc_policy *p, pbsc_diag *diag)
+{
+    size_t i;
+
+    for (i = 0; i < NPRESETS; i++)
+        if (strcmp(p->id, presets[i].id) == 0 && strcmp(p->hash, presets[i].hash) != 0)
+            return pbsc_fail(diag, PBSC_E_CONFLICT, "id", NAN,
+                             "id '%s' is a shipped preset's and this policy differs from it: "
+                             "give the site's policy its own id",
+                             p->id);
+    return PBSC_OK;
+}
+
+/* The line of the (last) `key = ...` line of a policy text, or 0. */
+static long
+key_line(const char *text, size_t length, const char *key)
+{
+    size_t at = 0, n = strlen(key);
+    long line = 0, found = 0;
+
+    while (at < length) {
+        const char *s = text + at, *nl = memchr(s, '\n', length - at);
+        size_t len = nl != NULL ? (size_t)(nl - s) : length - at, i = 0;
+
+        line++;
+        while (i < len && (s[i] == ' ' || s[i] == '\t'))
+            i++;
+        if (len - i > n && memcmp(s + i, key, n) == 0 &&
+            (s[i + n] == ' ' || s[i + n] == '\t' || s[i + n] == '='))
+            found = line;
+        at += len + (nl != NULL);
+    }
+    return found;
+}
+
 PBSC_API int
 pbsc_policy_parse(const char *text, size_t length, pbsc_policy **policy, pbsc_diag *diag)
 {
@@ -573,6 +623,11 @@ pbsc_policy_parse(const char *text, size_t length, pbsc_policy **policy, pbsc_di
     if (rc == PBSC_OK && (rc = check_required(ps.seen, lines, diag)) == PBSC_OK &&
         (rc = check_relations(ps.p, diag)) != PBSC_OK && diag != NULL)
         diag->line = lines;
+    if (rc == PBSC_OK) {
+        pbsc_policy_hash(ps.p, ps.p->hash);
+        if ((rc = check_identity(ps.p, diag)) != PBSC_OK && diag != NULL)
+            diag->line = key_line(text, length, "id");
+    }
     if (rc != PBSC_OK) {
         pbsc_dealloc(ps.p);
         return rc;
@@ -647,7 +702,8 @@ format_into(const void *obj, pbsc_out *o)
     const pbsc_policy *p = obj;
     size_t i;
 
-    pbsc_put(o, "# pbsc-policy(5) file written by libpbsc %s\n", pbsc_version_string());
+    if (!o->hashing) /* the hash is of the policy, not of the library that wrote it */
+        pbsc_put(o, "# pbsc-policy(5) file written by libpbsc %s\n", pbsc_version_string());
     for (i = 0; i < NKEYS; i++) {
         if (keys[i].kind == K_STRING && ((const char *)p + keys[i].offset)[0] == '\0')
             continue; /* an empty optional string: omitted, as a site file would */
@@ -655,6 +711,12 @@ format_into(const void *obj, pbsc_out *o)
         put_value(o, p, &keys[i]);
         pbsc_put(o, "\n");
     }
+}
+
+void
+pbsc_policy_hash(const pbsc_policy *p, char hex[17])
+{
+    pbsc_hash_text(format_into, p, hex);
 }
 
 PBSC_API int

@@ -5,18 +5,18 @@
 #include <math.h>
 
 /*
- * Input sanity limits (not clinical thresholds): a value outside them is almost surely a
- * unit or typing error. Weight 2-350 kg, PB CD34 0-5000/uL and CE (0, 1.5] are DESIGN.md
- * section 3; CE above 1 happens (DOMAIN.md section 3: recruitment during long procedures).
- * The others are set wide on purpose: height 30-250 cm spans neonates to the tallest adults;
- * WBC up to 500 x10^9/L and platelets up to 2000 x10^9/L admit leukocytosis and
- * thrombocytosis; 60 L processed exceeds 5.3 x TBV (the largest LVL in DOMAIN.md section 4)
- * for a 10 L blood volume; at most PBSC_SESSION_TBV_CEILING (5.3) x TBV per session, the
- * largest volume reported in one session (large-volume series, pbsc-sources(7)); doses from 0.001 (1,000 cells/kg: far below
- * any target, and a volume for less underflows) up to 100 x10^6/kg; a session of at
- * most 24 h at an inlet flow of at most 300 mL/min; a course of at most a year of days; age
- * 0-120 years; creatinine clearance up to 300 mL/min. Plerixafor at most 40 mg in a day is
- * the label's maximum daily dose (DOMAIN.md section 6), so more is a typing error.
+ * Input sanity limits (not clinical thresholds): a value outside them is almost surely a unit
+ * or typing error. Weight 2-350 kg, PB CD34 0-5000/uL and CE (0, 1.5] are DESIGN.md section 3;
+ * CE above 1 happens (DOMAIN.md section 3: recruitment during long procedures). The others are
+ * set wide on purpose: height 30-250 cm spans neonates to the tallest adults; WBC up to 500
+ * x10^9/L and platelets up to 2000 x10^9/L admit leukocytosis and thrombocytosis; 60 L
+ * processed exceeds 5.3 x TBV (the largest LVL in DOMAIN.md section 4) for a 10 L blood volume;
+ * at most PBSC_SESSION_TBV_CEILING (5.3) x TBV per session, the largest volume reported in one
+ * session (Abrahamsen, Transfusion 2005;45:248); doses from 0.001 (1,000 cells/kg: far below
+ * any target, and a volume for less underflows) up to 100 x10^6/kg; a session of at most 24 h
+ * at an inlet flow of at most 300 mL/min; a course of at most a year of days; age 0-120 years;
+ * creatinine clearance up to 300 mL/min. Plerixafor at most 40 mg in a day is the label's
+ * maximum daily dose (DOMAIN.md section 6), so more is a typing error.
  */
 static const pbsc_limits limits[PBSC_Q_COUNT_] = {
     [PBSC_Q_WEIGHT_KG] = {"weight_kg", "kg", 2.0, 350.0, 0, 0},
@@ -118,8 +118,9 @@ pbsc_lb_to_kg(double lb, double *kg, pbsc_diag *diag)
                          pbsc_num(a, lb));
     rc = check_value(PBSC_Q_WEIGHT_KG, v, "weight_lb", NULL);
     if (rc != PBSC_OK)
-        return pbsc_fail(diag, rc, "weight_lb", lb, "weight_lb %s lb (%s kg) is outside [%s, %s] kg",
-                         pbsc_num(a, lb), pbsc_num(b, v), pbsc_num(lo, limits[PBSC_Q_WEIGHT_KG].min),
+        return pbsc_fail(diag, rc, "weight_lb", lb,
+                         "weight_lb %s lb (%s kg) is outside [%s, %s] kg", pbsc_num(a, lb),
+                         pbsc_num(b, v), pbsc_num(lo, limits[PBSC_Q_WEIGHT_KG].min),
                          pbsc_num(hi, limits[PBSC_Q_WEIGHT_KG].max));
     *kg = v;
     return PBSC_OK;

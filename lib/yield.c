@@ -334,7 +334,8 @@ cap_litres(const pbsc_caps *caps, double tbv, double *litres, pbsc_diag *diag)
             PBSC_OK)
         return rc;
     if (!isnan(caps->sessions) &&
-        !(caps->sessions >= 1.0 && caps->sessions <= 100.0 && caps->sessions == floor(caps->sessions)))
+        !(caps->sessions >= 1.0 && caps->sessions <= 100.0 &&
+          caps->sessions == floor(caps->sessions)))
         return pbsc_fail(diag, PBSC_E_RANGE, "caps.sessions", caps->sessions,
                          "caps.sessions must be a whole number in [1, 100] or NAN");
     if (isnan(caps->minutes) != isnan(caps->flow_ml_min))

@@ -207,12 +207,107 @@ START_TEST(round_trip_every_preset)
         ck_assert_uint_eq(a.scope, b.scope);
         ck_assert_uint_eq(a.regimens, b.regimens);
         ck_assert_int_eq(a.model_based, b.model_based);
+        ck_assert_str_eq(a.hash, b.hash); /* the preset itself: its identity is kept */
         /* the text names the library that wrote it */
         ck_assert(strncmp(first, "# ", 2) == 0 && strstr(first, pbsc_version_string()) != NULL);
         pbsc_policy_free(copy);
         free(first);
         free(second);
     }
+}
+END_TEST
+
+/* FNV-1a 64 (offset basis 0xcbf29ce484222325, prime 0x100000001b3) of a policy's text after
+ * its first line (the comment naming the library): written here independently of lib/kv.c. */
+static void
+fnv_after_comment(const char *text, char hex[17])
+{
+    unsigned long long h = 0xcbf29ce484222325ULL;
+    const char *c = strchr(text, '\n');
+
+    ck_assert_ptr_nonnull(c);
+    for (c++; *c != '\0'; c++)
+        h = (h ^ (unsigned char)*c) * 0x100000001b3ULL;
+    snprintf(hex, 17, "%016llx", h);
+}
+
+/* Each preset's hash is pinned in lib/policy.c: a changed preset cannot keep a stale one
+ * (update the pin to the value this test prints), and no two presets share one. */
+START_TEST(preset_hashes_are_their_text)
+{
+    char hex[NPRESETS][17];
+    size_t i, j;
+
+    for (i = 0; i < NPRESETS; i++) {
+        char *text = format(pbsc_policy_get(i));
+        pbsc_policy_info in = info_of(pbsc_policy_get(i));
+
+        fnv_after_comment(text, hex[i]);
+        ck_assert_msg(strcmp(in.hash, hex[i]) == 0, "%s: pinned hash %s, its text hashes to %s",
+                      preset_ids[i], in.hash, hex[i]);
+        for (j = 0; j < i; j++)
+            ck_assert_str_ne(hex[i], hex[j]);
+        free(text);
+    }
+}
+END_TEST
+
+/* Issue 9: a site file that takes a preset's id and changes one threshold was recorded as
+ * "mayo2013-p2 version 1"; now it is refused on the id's line. Line 1 is the writer's
+ * comment, line 2 `id = ...`. */
+START_TEST(preset_id_cannot_be_borrowed)
+{
+    const pbsc_policy *preset;
+    pbsc_policy *p = NULL;
+    char *text, *at;
+    pbsc_diag diag;
+
+    ck_assert_int_eq(pbsc_policy_find("mayo2013-p2", &preset, NULL), PBSC_OK);
+    text = format(preset);
+    at = strstr(text, "\nplerixafor_below = 10\n");
+    ck_assert_ptr_nonnull(at);
+    memcpy(at, "\nplerixafor_below = 12\n", 23);
+    ck_assert_fails(pbsc_policy_parse(text, strlen(text), &p, &diag), PBSC_E_CONFLICT, "id");
+    ck_assert_int_eq(diag.line, 2);
+    ck_assert_ptr_null(p);
+    ck_assert_msg(strstr(diag.text, "mayo2013-p2") != NULL, "%s", diag.text);
+    /* the same text under its own id is a site policy like any other */
+    memcpy(text + strlen("# pbsc-policy(5) file written by libpbsc ") +
+               strlen(pbsc_version_string()) + strlen("\nid = "),
+           "site-p2", 7); /* "mayo201" -> "site-p2": id = site-p23-p2 */
+    p = parse_ok(text, strlen(text));
+    ck_assert_str_eq(info_of(p).id, "site-p23-p2");
+    ck_assert_str_ne(info_of(p).hash, info_of(preset).hash);
+    pbsc_policy_free(p);
+    free(text);
+}
+END_TEST
+
+/* Every decision carries the hash of the policy it applied: two policies that differ in one
+ * threshold, with the same id and version, never look alike in an audit. */
+START_TEST(decisions_carry_the_policy_hash)
+{
+    static const char a_text[] = "id = site\nversion = 1\nsource = SOP\nregimens = gcsf\n"
+                                 "assess_day = 4\ncollect_day = 5\nplerixafor_below = 10\n";
+    static const char b_text[] = "id = site\nversion = 1\nsource = SOP\nregimens = gcsf\n"
+                                 "assess_day = 4\ncollect_day = 5\nplerixafor_below = 12\n";
+    const struct pbsc_test_row rows[] = {{4, 30, NA, NA, NA, NA}};
+    pbsc_policy *a = parse_ok(a_text, strlen(a_text)), *b = parse_ok(b_text, strlen(b_text));
+    pbsc_person pe = pbsc_test_person(70, 90);
+    pbsc_course *c = pbsc_test_course(&pe, PBSC_REGIMEN_GCSF, 5, 2, rows, NROWS(rows));
+    pbsc_decision da = pbsc_test_decision(), db = pbsc_test_decision();
+
+    ck_assert_int_eq(pbsc_decide(c, a, NULL, 4, PBSC_MORNING, &da, NULL), PBSC_OK);
+    ck_assert_int_eq(pbsc_decide(c, b, NULL, 4, PBSC_MORNING, &db, NULL), PBSC_OK);
+    ck_assert_str_eq(da.policy_id, db.policy_id);
+    ck_assert_str_eq(da.policy_version, db.policy_version);
+    ck_assert_str_eq(da.policy_hash, info_of(a).hash);
+    ck_assert_str_eq(db.policy_hash, info_of(b).hash);
+    ck_assert_str_ne(da.policy_hash, db.policy_hash);
+    ck_assert_uint_eq(strlen(da.policy_hash), 16);
+    pbsc_course_free(c);
+    pbsc_policy_free(a);
+    pbsc_policy_free(b);
 }
 END_TEST
 
@@ -1229,6 +1324,9 @@ suite(void)
     suite_add_tcase(s, presets);
     tcase_add_test(writer, round_trip_every_preset);
     tcase_add_test(writer, format_sizes);
+    tcase_add_test(presets, preset_hashes_are_their_text);
+    tcase_add_test(presets, preset_id_cannot_be_borrowed);
+    tcase_add_test(decisions, decisions_carry_the_policy_hash);
     suite_add_tcase(s, writer);
     tcase_add_test(decisions, same_decisions_as_preset);
     suite_add_tcase(s, decisions);
