@@ -610,6 +610,90 @@ calibrate_too_few(unsigned char *out, pbsc_diag *d)
     return rc;
 }
 
+/* ---- issue 9: any locale, no absurd plan, no borrowed identity, no NaN ----------------- */
+static int
+policy_text_decimal_comma(unsigned char *out, pbsc_diag *d)
+{
+    static const char t[] = "id = x\nversion = 1\nsource = s\nregimens = gcsf\n"
+                            "assess_day = 4\ncollect_day = 5\nplerixafor_below = 12,5\n";
+    return pbsc_policy_parse(t, strlen(t), OUTP(pbsc_policy *), d);
+}
+static int
+policy_text_preset_id(unsigned char *out, pbsc_diag *d)
+{
+    static const char t[] = "id = mayo2013-p2\nversion = 1\nsource = s\nregimens = gcsf\n"
+                            "assess_day = 4\ncollect_day = 5\nplerixafor_below = 12\n";
+    return pbsc_policy_parse(t, strlen(t), OUTP(pbsc_policy *), d);
+}
+static int
+policy_text_tbv_over_ceiling(unsigned char *out, pbsc_diag *d)
+{
+    static const char t[] = "id = x\nversion = 1\nsource = s\nregimens = gcsf\n"
+                            "assess_day = 4\ncollect_day = 5\nsession_tbv_multiple = 6\n";
+    return pbsc_policy_parse(t, strlen(t), OUTP(pbsc_policy *), d);
+}
+static int
+model_text_decimal_comma(unsigned char *out, pbsc_diag *d)
+{
+    static const char t[] = "pbsc-model = 1\nce_median = 0,45\n";
+    return pbsc_model_parse(t, strlen(t), OUTP(pbsc_model *), d);
+}
+static int
+model_text_ce_median_below_use(unsigned char *out, pbsc_diag *d)
+{
+    static const char t[] = "pbsc-model = 1\nce_median = 0.005\n";
+    return pbsc_model_parse(t, strlen(t), OUTP(pbsc_model *), d);
+}
+static int
+model_text_risk_coefficient_31(unsigned char *out, pbsc_diag *d)
+{
+    static const char t[] = "pbsc-model = 1\nrisk = intercept 0 0 1\nrisk = age 31 50 10\n";
+    return pbsc_model_parse(t, strlen(t), OUTP(pbsc_model *), d);
+}
+static int
+project_volume_285_tbv(unsigned char *out, pbsc_diag *d)
+{
+    pbsc_session s = session();
+    s.weight_kg = 3.0;
+    s.volume_l = 60.0; /* 285.7 x the 0.21 L blood volume */
+    return pbsc_yield_project(&s, pbsc_ce_default(), 0.9, 5.0, OUTP(pbsc_projection), d);
+}
+static int
+project_tbv_multiple_over_ceiling(unsigned char *out, pbsc_diag *d)
+{
+    pbsc_session s = session();
+    s.volume_l = NAN;
+    s.tbv_multiple = 5.31;
+    return pbsc_yield_project(&s, pbsc_ce_default(), 0.9, 5.0, OUTP(pbsc_projection), d);
+}
+static int
+volume_beyond_one_session(unsigned char *out, pbsc_diag *d)
+{
+    pbsc_session s = session();
+    s.cd34 = 0.1; /* 7608.7 L at the median for 5 x10^6/kg */
+    return pbsc_yield_volume(&s, pbsc_ce_default(), 5.0, 0.5, OUTP(double), d);
+}
+static int
+sessions_beyond_four(unsigned char *out, pbsc_diag *d)
+{
+    pbsc_session s = session();
+    pbsc_caps c;
+    pbsc_caps_init(&c);
+    c.tbv_multiple = 5.0;
+    s.cd34 = 0.1; /* 1310 sessions of 24.5 L at P 0.9 */
+    return pbsc_yield_sessions(&s, pbsc_ce_default(), &c, 5.0, 0.9, OUTP(size_t), NULL, d);
+}
+static int
+sessions_cap_fractional(unsigned char *out, pbsc_diag *d)
+{
+    pbsc_session s = session();
+    pbsc_caps c;
+    pbsc_caps_init(&c);
+    c.litres = 20.0;
+    c.sessions = 2.5;
+    return pbsc_yield_sessions(&s, pbsc_ce_default(), &c, 5.0, 0.9, OUTP(size_t), NULL, d);
+}
+
 static const struct row rows[] = {
     {"weight in lb: NAN", lb_nan, PBSC_E_MISSING, "weight_lb", NULL},
     {"weight in lb: 1e6", lb_huge, PBSC_E_RANGE, "weight_lb", NULL},
@@ -693,6 +777,23 @@ static const struct row rows[] = {
     {"history: Hct 0", history_hct_zero, PBSC_E_RANGE, "hct", NULL},
     {"history: infinite covariate", history_covariate_inf, PBSC_E_NOTFINITE, "age", NULL},
     {"calibrate: no rows", calibrate_too_few, PBSC_E_TOOFEW, "history", NULL},
+    {"policy file: a decimal comma", policy_text_decimal_comma, PBSC_E_PARSE, "plerixafor_below",
+     NULL},
+    {"policy file: a preset's id, other rules", policy_text_preset_id, PBSC_E_CONFLICT, "id",
+     NULL},
+    {"policy file: 6 x TBV a session", policy_text_tbv_over_ceiling, PBSC_E_RANGE,
+     "session_tbv_multiple", NULL},
+    {"model file: a decimal comma", model_text_decimal_comma, PBSC_E_PARSE, "ce_median", NULL},
+    {"model file: ce_median 0.005", model_text_ce_median_below_use, PBSC_E_RANGE, "ce_median",
+     NULL},
+    {"model file: risk coefficient 31", model_text_risk_coefficient_31, PBSC_E_RANGE, "risk",
+     NULL},
+    {"project: 60 L for 3 kg", project_volume_285_tbv, PBSC_E_RANGE, "volume_l", NULL},
+    {"project: 5.31 x TBV", project_tbv_multiple_over_ceiling, PBSC_E_RANGE, "tbv_multiple",
+     NULL},
+    {"volume: beyond one session", volume_beyond_one_session, PBSC_E_UNREACHABLE, "dose", NULL},
+    {"sessions: more than 4", sessions_beyond_four, PBSC_E_UNREACHABLE, "dose", NULL},
+    {"sessions: cap of 2.5", sessions_cap_fractional, PBSC_E_RANGE, "caps.sessions", NULL},
 };
 
 static void
