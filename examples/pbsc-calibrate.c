@@ -81,6 +81,7 @@ typedef struct result {
     input in;
     pbsc_model *model;
     pbsc_model_params params;
+    pbsc_model_info info; /* what was fitted, what was floored, and the notes of each part */
     pbsc_fit_report rep;
 } result;
 
@@ -347,6 +348,8 @@ fit(result *r)
     }
     pbsc_model_params_init(&r->params); /* size-tagged: the size first */
     pbsc_model_get(r->model, &r->params);
+    pbsc_model_info_init(&r->info);
+    pbsc_model_info_get(r->model, &r->info);
     return CLI_EXIT_OK;
 }
 
@@ -498,17 +501,31 @@ hct_fitted(const result *r)
     return r->rep.ce_hct_slope != 0.0;
 }
 
-/* "not recorded", or recorded in too few sessions (or constant) for the fit to use it. */
+/* "not recorded", or recorded and not fitted: the library's CE note says why (one value,
+ * too few sessions, collinear), on the "CE fit" line. */
 static void
 not_fitted(cli_table *t, const char *column, size_t rows)
 {
     if (rows == 0)
         cli_table_cell(t, "not recorded (no %s values)", column);
     else
-        cli_table_cell(t,
-                       "not fitted: %s in %lu sessions (pbsc_calibrate(3) gives the "
-                       "minimum)",
-                       column, (unsigned long)rows);
+        cli_table_cell(t, "not fitted (recorded in %lu sessions): see CE fit", (unsigned long)rows);
+}
+
+/* A part's note as its own line, when the library left one. */
+static void
+note_row(cli_table *t, const char *label, const char *note)
+{
+    if (note == NULL || note[0] == '\0')
+        return;
+    cli_table_cell(t, "%s", label);
+    cli_table_cell(t, "%s", note);
+}
+
+static const char *
+floored_text(const result *r, unsigned part)
+{
+    return (r->info.floored & part) != 0 ? ", raised to its floor" : "";
 }
 
 /* The model file as the report names it, or NULL when none was written. */
@@ -566,8 +583,8 @@ text_ce(cli_table *t, const result *r)
 
     references(r, ref, sizeof ref);
     cli_table_cell(t, "CE model");
-    cli_table_cell(t, "%s: CE2 median %s%s, sigma %s (SD of ln CE2)", r->params.ce.id,
-                   F(a, 3, p->ce_median), ref, F(b, 3, p->ce_sigma));
+    cli_table_cell(t, "%s: CE2 median %s%s, sigma %s (SD of ln CE2%s)", r->params.ce.id,
+                   F(a, 3, p->ce_median), ref, F(b, 3, p->ce_sigma), floored_text(r, PBSC_PART_CE));
     cli_table_cell(t, "CE and WBC");
     if (wbc_fitted(r))
         cli_table_cell(t, "slope %s (d ln CE2 / d ln WBC)", F(a, 3, p->ce_wbc_slope));
@@ -578,6 +595,7 @@ text_ce(cli_table *t, const result *r)
         cli_table_cell(t, "slope %s per Hct %% (d ln CE2 / d Hct)", F(a, 4, p->ce_hct_slope));
     else
         not_fitted(t, "hct", r->in.hct_rows);
+    note_row(t, "CE fit", r->info.ce_note);
     cli_table_cell(t, "yield intervals");
     if (isnan(p->coverage_cv))
         cli_table_cell(t, "coverage not computed");
@@ -602,9 +620,10 @@ text_ratio(cli_table *t, const result *r)
                        (unsigned long)p->ratio_sessions, F(a, 3, r->params.apheresis_ratio),
                        F(b, 3, r->params.apheresis_sigma));
     else
-        cli_table_cell(t, "next morning's PB CD34 x %s (median), sigma %s, from %lu sessions",
+        cli_table_cell(t, "next morning's PB CD34 x %s (median), sigma %s%s, from %lu sessions",
                        F(a, 3, p->apheresis_ratio), F(b, 3, p->apheresis_sigma),
-                       (unsigned long)p->ratio_sessions);
+                       floored_text(r, PBSC_PART_APHERESIS), (unsigned long)p->ratio_sessions);
+    note_row(t, "ratio fit", r->info.apheresis_note);
 }
 
 static void
@@ -614,25 +633,15 @@ text_risk(cli_table *t, const result *r)
     char a[64], b[64], c[64];
 
     cli_table_cell(t, "poor mobilization");
-    if (p->patients == 0) {
+    if (p->patients == 0)
         cli_table_cell(t, "no patient with the outcome (poor) and every covariate recorded");
-        return;
-    }
-    cli_table_cell(t, "%lu poor of %lu patients (%s%%) with the outcome and every covariate",
-                   (unsigned long)p->events, (unsigned long)p->patients,
-                   F(a, 1, 100.0 * (double)p->events / (double)p->patients));
+    else
+        cli_table_cell(t, "%lu poor of %lu patients (%s%%) with the outcome and every covariate",
+                       (unsigned long)p->events, (unsigned long)p->patients,
+                       F(a, 1, 100.0 * (double)p->events / (double)p->patients));
     cli_table_cell(t, "risk model");
-    if (pbsc_model_covariates(r->model) == 0) {
-        /* pbsc_calibrate(3): 10 events per covariate in the smaller class (Peduzzi 1996) */
-        if (r->in.ncov == 0)
-            cli_table_cell(t, "not fitted: no covariate columns");
-        else
-            cli_table_cell(t,
-                           "not fitted: %lu poor, %lu not poor; %lu covariate%s need %lu "
-                           "of each (pbsc_calibrate(3))",
-                           (unsigned long)p->events, (unsigned long)(p->patients - p->events),
-                           (unsigned long)r->in.ncov, r->in.ncov == 1 ? "" : "s",
-                           (unsigned long)(10 * r->in.ncov));
+    if (pbsc_model_covariates(r->model) == 0) { /* the library's note says why */
+        cli_table_cell(t, "not fitted: %s", r->info.risk_note);
         return;
     }
     if (isnan(p->auc_cv))
@@ -702,6 +711,15 @@ print_text(const result *r)
     return rc;
 }
 
+/* "floored" (CE and ratio) and "note", null when the library left none. */
+static void
+json_note(cli_json *j, const result *r, unsigned part, const char *note)
+{
+    if (part != PBSC_PART_RISK)
+        cli_json_bool_member(j, "floored", (r->info.floored & part) != 0);
+    cli_json_string_member(j, "note", note != NULL && note[0] != '\0' ? note : NULL);
+}
+
 static void
 json_risk(cli_json *j, const result *r)
 {
@@ -726,6 +744,8 @@ json_risk(cli_json *j, const result *r)
         cli_json_end_object(j);
     }
     cli_json_end_array(j);
+    cli_json_bool_member(j, "fitted", n > 0);
+    json_note(j, r, PBSC_PART_RISK, r->info.risk_note);
     cli_json_end_object(j);
 }
 
@@ -747,12 +767,15 @@ print_json(const result *r)
     cli_json_number_member(&j, "wbc_ref", wbc_fitted(r) ? r->params.ce_wbc_ref : DNAN);
     cli_json_number_member(&j, "hct_slope", hct_fitted(r) ? p->ce_hct_slope : DNAN);
     cli_json_number_member(&j, "hct_ref", hct_fitted(r) ? r->params.ce_hct_ref : DNAN);
+    json_note(&j, r, PBSC_PART_CE, r->info.ce_note);
     cli_json_end_object(&j);
     cli_json_number_member(&j, "coverage_cv", p->coverage_cv);
     cli_json_begin_object(&j, "apheresis_ratio");
     cli_json_number_member(&j, "median", ratio ? p->apheresis_ratio : DNAN);
     cli_json_number_member(&j, "sigma", ratio ? p->apheresis_sigma : DNAN);
     cli_json_size_member(&j, "sessions", p->ratio_sessions);
+    cli_json_bool_member(&j, "fitted", ratio);
+    json_note(&j, r, PBSC_PART_APHERESIS, r->info.apheresis_note);
     cli_json_end_object(&j);
     json_risk(&j, r);
     cli_json_string_member(&j, "model_file", model_file(r));

@@ -513,6 +513,11 @@ typedef struct pbsc_model_params {
     double motixafortide_sigma;
 } pbsc_model_params;
 
+/* The parts of a model pbsc_calibrate() fits (pbsc_model_info.fitted_parts and .floored). */
+#define PBSC_PART_CE 0x1u        /* CE2: median, sigma, WBC and Hct slopes */
+#define PBSC_PART_APHERESIS 0x2u /* the ratio the morning after an apheresis */
+#define PBSC_PART_RISK 0x4u      /* the logistic risk of poor mobilization */
+
 /* A model's identity; strings borrowed from the model. Size-tagged (pbsc_model_info_init()). */
 typedef struct pbsc_model_info {
     size_t size;         /* sizeof(pbsc_model_info) as the caller was compiled */
@@ -520,6 +525,13 @@ typedef struct pbsc_model_info {
     const char *version; /* a file's `version` */
     int fitted;          /* 1: fitted from a site history */
     const char *hash;    /* 16 hex digits: FNV-1a 64 of its pbsc-model(5) text */
+    /* appended after 0.1.0: what a fit fitted, and what it could not (pbsc_calibrate(3)) */
+    unsigned fitted_parts; /* PBSC_PART_* fitted from the history; the rest are defaults (0:
+                              not fitted, or a file that does not record its parts) */
+    unsigned floored;      /* PBSC_PART_* whose fitted sigma was below its floor, raised to it */
+    const char *ce_note;   /* why the CE fit left something out or floored it; "" if nothing */
+    const char *apheresis_note; /* ... the ratio after an apheresis */
+    const char *risk_note;      /* ... the risk model: why there is none */
 } pbsc_model_info;
 
 /* Size-tagged: the size is the caller's sizeof, taken where the caller is compiled. */

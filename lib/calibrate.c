@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
-/* Calibration: a site's history of aphereses, validated as it is added, and the fit of a
- * site model from it (GSL). */
-#include "pbsc_private.h"
+/* Calibration: the fit of a site model from a site's history of aphereses (GSL). The history
+ * is lib/history.c; what the data cannot give (constant columns, spreads below their floor)
+ * is named by lib/calibrate_checks.c. */
+#include "calibrate_private.h"
 
 #include <gsl/gsl_linalg.h>
 #include <gsl/gsl_matrix.h>
@@ -10,168 +11,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#define MAX_COVARIATES (PBSC_MAX_TERMS - 1)
-
-struct pbsc_history {
-    size_t k;                      /* covariates per row */
-    char name[MAX_COVARIATES][32]; /* their names */
-    pbsc_history_row *rows;
-    double *x; /* n x k covariate values, row-major */
-    size_t n, cap;
-};
-
-PBSC_API void
-pbsc_history_row_init(pbsc_history_row *row)
-{
-    if (row == NULL)
-        return;
-    row->patient = -1;
-    row->cd34 = NAN;
-    row->processed_l = NAN;
-    row->weight_kg = NAN;
-    row->recipient_kg = NAN;
-    row->collected = NAN;
-    row->wbc = NAN;
-    row->hct = NAN;
-    row->next_cd34 = NAN;
-    row->poor = -1;
-}
-
-PBSC_API int
-pbsc_history_new(const char *const *covariates, size_t count, pbsc_history **history,
-                 pbsc_diag *diag)
-{
-    pbsc_history *h;
-    size_t i, j;
-
-    if (history == NULL || (covariates == NULL && count > 0))
-        return pbsc_fail(diag, PBSC_E_INVAL, history == NULL ? "history" : "covariates", NAN,
-                         "NULL argument");
-    if (count > MAX_COVARIATES)
-        return pbsc_fail(diag, PBSC_E_RANGE, "covariates", (double)count,
-                         "%zu covariates: at most %d", count, MAX_COVARIATES);
-    for (i = 0; i < count; i++) {
-        if (covariates[i] == NULL || covariates[i][0] == '\0' || strlen(covariates[i]) > 31 ||
-            strchr(covariates[i], ' ') != NULL || strchr(covariates[i], '\t') != NULL ||
-            strcmp(covariates[i], "intercept") == 0)
-            return pbsc_fail(diag, PBSC_E_INVAL, "covariates", (double)i,
-                             "covariate %zu: a name of 1-31 characters without spaces, not "
-                             "'intercept'",
-                             i);
-        for (j = 0; j < i; j++)
-            if (strcmp(covariates[i], covariates[j]) == 0)
-                return pbsc_fail(diag, PBSC_E_DUPLICATE, "covariates", (double)i,
-                                 "covariate '%s' is named twice", covariates[i]);
-    }
-    h = pbsc_alloc(sizeof *h);
-    if (h == NULL)
-        return pbsc_fail(diag, PBSC_E_NOMEM, "history", NAN, "out of memory");
-    memset(h, 0, sizeof *h);
-    h->k = count;
-    for (i = 0; i < count; i++)
-        pbsc_kv_copy(h->name[i], sizeof h->name[i], covariates[i], strlen(covariates[i]));
-    *history = h;
-    return PBSC_OK;
-}
-
-PBSC_API void
-pbsc_history_free(pbsc_history *history)
-{
-    if (history == NULL)
-        return;
-    pbsc_dealloc(history->rows);
-    pbsc_dealloc(history->x);
-    pbsc_dealloc(history);
-}
-
-PBSC_API size_t
-pbsc_history_length(const pbsc_history *history)
-{
-    return history == NULL ? 0 : history->n;
-}
-
-static int
-check_row(const pbsc_history_row *r, pbsc_diag *diag)
-{
-    int rc;
-
-    if ((rc = pbsc_need(PBSC_Q_CD34_UL, r->cd34, NULL, diag)) != PBSC_OK ||
-        (rc = pbsc_need(PBSC_Q_VOLUME_L, r->processed_l, "processed_l", diag)) != PBSC_OK ||
-        (rc = pbsc_need(PBSC_Q_WEIGHT_KG, r->weight_kg, NULL, diag)) != PBSC_OK ||
-        (rc = pbsc_optional(PBSC_Q_WEIGHT_KG, r->recipient_kg, "recipient_kg", diag)) != PBSC_OK ||
-        (rc = pbsc_need(PBSC_Q_COLLECTED, r->collected, NULL, diag)) != PBSC_OK ||
-        (rc = pbsc_optional(PBSC_Q_WBC, r->wbc, NULL, diag)) != PBSC_OK ||
-        (rc = pbsc_optional(PBSC_Q_CD34_UL, r->next_cd34, "next_cd34", diag)) != PBSC_OK)
-        return rc;
-    if (r->cd34 == 0.0)
-        return pbsc_fail(diag, PBSC_E_RANGE, "cd34", 0.0,
-                         "cd34 0/uL: the collection efficiency is undefined");
-    if (!isnan(r->hct) && !(r->hct > 0.0 && r->hct <= 100.0))
-        return pbsc_fail(diag, isinf(r->hct) ? PBSC_E_NOTFINITE : PBSC_E_RANGE, "hct", r->hct,
-                         "hct %g %% is outside (0, 100]", r->hct);
-    if (r->poor < -1 || r->poor > 1)
-        return pbsc_fail(diag, PBSC_E_INVAL, "poor", (double)r->poor,
-                         "poor must be -1 (not recorded), 0 or 1");
-    if (r->patient < -1)
-        return pbsc_fail(diag, PBSC_E_INVAL, "patient", (double)r->patient,
-                         "patient must be -1 (unknown) or an id >= 0");
-    return PBSC_OK;
-}
-
-PBSC_API int
-pbsc_history_add(pbsc_history *history, const pbsc_history_row *row, const double *covariates,
-                 pbsc_diag *diag)
-{
-    size_t i;
-    int rc;
-
-    if (history == NULL || row == NULL || (covariates == NULL && history->k > 0))
-        return pbsc_fail(diag, PBSC_E_INVAL,
-                         history == NULL ? "history"
-                         : row == NULL   ? "row"
-                                         : "covariates",
-                         NAN, "NULL argument");
-    if ((rc = check_row(row, diag)) != PBSC_OK)
-        goto fail;
-    for (i = 0; i < history->k; i++) {
-        if (isinf(covariates[i])) {
-            rc = pbsc_fail(diag, PBSC_E_NOTFINITE, history->name[i], covariates[i],
-                           "%s is infinite", history->name[i]);
-            goto fail;
-        }
-    }
-    if (history->n == history->cap) {
-        size_t cap = history->cap ? 2 * history->cap : 64;
-        pbsc_history_row *rows = pbsc_realloc(history->rows, cap * sizeof *rows);
-        double *x;
-
-        if (rows == NULL) {
-            rc = pbsc_fail(diag, PBSC_E_NOMEM, "history", NAN, "out of memory");
-            goto fail;
-        }
-        history->rows = rows;
-        if (history->k > 0) {
-            x = pbsc_realloc(history->x, cap * history->k * sizeof *x);
-            if (x == NULL) {
-                rc = pbsc_fail(diag, PBSC_E_NOMEM, "history", NAN, "out of memory");
-                goto fail;
-            }
-            history->x = x;
-        }
-        history->cap = cap;
-    }
-    history->rows[history->n] = *row;
-    for (i = 0; i < history->k; i++)
-        history->x[history->n * history->k + i] = covariates[i];
-    history->n++;
-    return PBSC_OK;
-fail:
-    /* the row's index (0-based) as diag->line: a CSV reader adds its header offset */
-    if (diag != NULL)
-        diag->line = (long)history->n;
-    return rc;
-}
 
 /* ---- the fit --------------------------------------------------------------------------- */
 
@@ -192,10 +31,7 @@ fail:
  *   and not-poor classes (Peduzzi P et al., J Clin Epidemiol 1996;49:1373-9); with fewer
  *   there is no risk model.
  */
-#define MIN_CE_ROWS 30
-#define ROWS_PER_REGRESSOR 10
-#define MIN_RATIO_ROWS 20
-#define EVENTS_PER_COVARIATE 10
+/* (MIN_CE_ROWS, ROWS_PER_REGRESSOR, MIN_RATIO_ROWS, EVENTS_PER_COVARIATE: calibrate_private.h) */
 
 #define FOLDS 5       /* cross-validation: row (or patient) i is in fold i mod 5 */
 #define NO_FOLD FOLDS /* "hold no fold out": i % FOLDS never equals it */
@@ -480,7 +316,7 @@ ce_coverage(const pbsc_history *h, struct ce *c, double *coverage, pbsc_diag *di
                              "cross-validation fold %zu: the residual SD of ln CE, %g, is above 2",
                              f, sigma);
         pbsc_model_defaults(&fm);
-        ce_params(c, coef, sigma, &fm.p);
+        ce_params(c, coef, fmax(sigma, pbsc_calib_ce_floor()), &fm.p); /* as the model will */
         for (i = f; i < c->n; i += FOLDS) {
             int in = 0;
             if ((rc = inside_interval(&fm, &h->rows[c->row[i]], &in, diag)) != PBSC_OK)
@@ -557,6 +393,8 @@ fit_ce(const pbsc_history *h, pbsc_model *m, pbsc_fit_report *rep, pbsc_diag *di
     c.b = c.y + h->n;
     ce_choose(h, &c);
     ce_fit(&c, NO_FOLD, c.coef, &c.sigma);
+    pbsc_calib_ce_regressors(h, c.wbc, c.hct, m->fit.note[PBSC_NOTE_CE]);
+    c.sigma = pbsc_calib_ce_sigma(c.y, c.n, c.sigma, &m->fit);
     if ((rc = ce_store(h, &c, m, diag)) != PBSC_OK ||
         (rc = ce_coverage(h, &c, &rep->coverage_cv, diag)) != PBSC_OK)
         goto done;
@@ -579,6 +417,8 @@ fit_ratio(const pbsc_history *h, pbsc_model *m, pbsc_fit_report *rep, pbsc_diag 
 {
     double mean = 0.0, m2 = 0.0;
     pbsc_model_params p = m->p;
+    struct pbsc_model_fit fit = m->fit; /* the model's only if the ratio is kept */
+    pbsc_diag why;
     size_t i, n = 0;
     int rc;
 
@@ -595,13 +435,23 @@ fit_ratio(const pbsc_history *h, pbsc_model *m, pbsc_fit_report *rep, pbsc_diag 
     rep->ratio_sessions = n;
     rep->apheresis_ratio = NAN;
     rep->apheresis_sigma = NAN;
-    if (n < MIN_RATIO_ROWS)
-        return PBSC_OK; /* the literature default stays */
+    if (n < MIN_RATIO_ROWS) { /* the literature default stays */
+        if (n > 0)
+            pbsc_calib_note(m->fit.note[PBSC_NOTE_APHERESIS],
+                            "%zu sessions with next_cd34: the ratio needs %d", n, MIN_RATIO_ROWS);
+        return PBSC_OK;
+    }
     p.apheresis_ratio = exp(mean);
     p.apheresis_sigma = sqrt(m2 / (double)(n - 1));
-    if ((rc = pbsc_model_check(&p, diag)) != PBSC_OK)
+    if ((rc = pbsc_calib_ratio_sigma(h, &p.apheresis_sigma, &fit, diag)) != PBSC_OK)
         return rc;
+    if (pbsc_model_check(&p, &why) != PBSC_OK) { /* the default stays, and the note says why */
+        pbsc_calib_note(m->fit.note[PBSC_NOTE_APHERESIS], "%s", why.text);
+        return PBSC_OK;
+    }
     m->p = p;
+    m->fit = fit;
+    m->fit.parts |= PBSC_PART_APHERESIS;
     rep->apheresis_ratio = p.apheresis_ratio;
     rep->apheresis_sigma = p.apheresis_sigma;
     return PBSC_OK;
@@ -691,11 +541,9 @@ risk_design(const pbsc_history *h, struct risk *r, pbsc_diag *diag)
         if (!isfinite(mean) || !isfinite(sd))
             return pbsc_fail(diag, PBSC_E_RANGE, h->name[j], NAN,
                              "%s: values too large to standardize", h->name[j]);
-        if (!(sd > 1e-12 * fabs(mean)))
+        if (!(sd > 1e-12 * fabs(mean))) /* as good as one value (pbsc_calib_risk_ready) */
             return pbsc_fail(diag, PBSC_E_RANGE, h->name[j], mean,
-                             "%s takes one value (%g) over the %zu patients of the risk model: "
-                             "it cannot be fitted; leave it out",
-                             h->name[j], mean, r->m);
+                             "%s takes one value (%g) in all %zu patients", h->name[j], mean, r->m);
         r->mean[j] = mean;
         r->scale[j] = sd;
     }
@@ -977,7 +825,8 @@ fit_risk(const pbsc_history *h, pbsc_model *m, pbsc_fit_report *rep, pbsc_diag *
     struct obs *o = NULL;
     struct scored *s = NULL;
     double *mem = NULL;
-    size_t p = h->k + 1, need = EVENTS_PER_COVARIATE * h->k;
+    size_t p = h->k + 1;
+    pbsc_diag why;
     int rc = PBSC_OK;
 
     memset(&r, 0, sizeof r);
@@ -992,8 +841,8 @@ fit_risk(const pbsc_history *h, pbsc_model *m, pbsc_fit_report *rep, pbsc_diag *
     risk_select(h, o, &r);
     rep->patients = r.m;
     rep->events = r.events;
-    /* 10 events per covariate in the smaller class (Peduzzi 1996); else no risk model */
-    if (h->k == 0 || r.events < need || r.m - r.events < need)
+    /* covariates, two outcomes, 10 events per covariate (Peduzzi 1996); else no risk model */
+    if (!pbsc_calib_risk_ready(h, r.row, r.m, r.events, m->fit.note[PBSC_NOTE_RISK]))
         goto done;
     s = pbsc_alloc(r.m * sizeof *s);
     mem = pbsc_alloc((r.m * (2 * p + 2) + 2 * h->k + 3 * p * p + 6 * p) * sizeof *mem);
@@ -1006,7 +855,13 @@ fit_risk(const pbsc_history *h, pbsc_model *m, pbsc_fit_report *rep, pbsc_diag *
     r.mean = r.pred + r.m;
     r.scale = r.mean + h->k;
     r.ws = r.scale + h->k;
-    rc = risk_fit(h, &r, m, s, rep, diag);
+    /* risk_fit allocates nothing: its every failure is the data's, and leaves no risk model,
+     * the CE and the ratio standing and the note saying why */
+    if (risk_fit(h, &r, m, s, rep, &why) != PBSC_OK) {
+        pbsc_calib_note(m->fit.note[PBSC_NOTE_RISK], "%s", why.text);
+        rep->auc_cv = NAN;
+        rep->brier_cv = NAN;
+    }
     goto done;
 nomem:
     rc = pbsc_fail(diag, PBSC_E_NOMEM, "history", NAN, "out of memory");
@@ -1042,6 +897,8 @@ pbsc_calibrate(const pbsc_history *history, pbsc_model **model, pbsc_fit_report 
         pbsc_model_free(m);
         return rc;
     }
+    /* the CE is always fitted (or the call fails); the others say so or have a note */
+    m->fit.parts |= PBSC_PART_CE | (m->terms > 0 ? PBSC_PART_RISK : 0u);
     /* a fitted model names itself; the site gives it a version when it adopts it */
     pbsc_fmt(m->id, sizeof m->id, "site");
     m->version[0] = '\0';

@@ -145,6 +145,11 @@ pbsc_model_info_get(const pbsc_model *model, pbsc_model_info *info)
     full.version = model->version;
     full.fitted = model->fitted;
     full.hash = model->hash;
+    full.fitted_parts = model->fit.parts;
+    full.floored = model->fit.floored;
+    full.ce_note = model->fit.note[PBSC_NOTE_CE];
+    full.apheresis_note = model->fit.note[PBSC_NOTE_APHERESIS];
+    full.risk_note = model->fit.note[PBSC_NOTE_RISK];
     return pbsc_sized_out(info, &full, sizeof full, INFO_MIN);
 }
 
@@ -465,6 +470,7 @@ static const struct mkey mkeys[] = {
 struct mparse {
     pbsc_model *m;
     unsigned char seen[NMKEYS];
+    unsigned fit_seen; /* the fit record's keys (lib/model_fit.c) */
     int versioned;
 };
 
@@ -606,6 +612,8 @@ model_line(void *ctx, const char *k, size_t kn, const char *v, size_t vn, pbsc_d
     }
     if (kn == 4 && strncmp(k, "risk", 4) == 0)
         return parse_risk(mp->m, v, vn, diag);
+    if (pbsc_model_fit_line(mp->m, k, kn, v, vn, &mp->fit_seen, &rc, diag))
+        return rc;
     for (i = 0; i < NMKEYS; i++)
         if (strlen(mkeys[i].name) == kn && strncmp(mkeys[i].name, k, kn) == 0)
             break;
@@ -665,6 +673,8 @@ pbsc_model_parse(const char *text, size_t length, pbsc_model **model, pbsc_diag 
     if (rc == PBSC_OK) {
         own_strings(mp.m);
         rc = pbsc_model_check(&mp.m->p, diag);
+        if (rc == PBSC_OK)
+            rc = pbsc_model_fit_check(mp.m, diag);
         if (!mp.seen[0]) /* a file that does not name itself is not the literature model */
             pbsc_fmt(mp.m->id, sizeof mp.m->id, "site");
         if (!mp.seen[1])
@@ -733,6 +743,8 @@ model_into(const void *obj, pbsc_out *o)
                 pbsc_put_number(o, m->p.gcsf_ratio[d]);
             }
         pbsc_put(o, "\n");
+        if (k->offset == offsetof(pbsc_model, fitted))
+            pbsc_model_fit_put(m, o); /* after `fitted`, only the keys that are set */
     }
     for (i = 0; i < m->terms; i++) {
         pbsc_put(o, "risk = %s ", m->name[i]);

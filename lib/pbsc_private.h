@@ -107,6 +107,17 @@ const char *pbsc_gitmo_harvest(const pbsc_course *c, size_t n);
 /* The site model (lib/model.c): parameters, the CE strings they point to, and the logistic
  * risk model of poor mobilization, term 0 being the intercept. */
 #define PBSC_MAX_TERMS 33
+
+/* What a calibration fitted and what it could not (lib/model_fit.c writes and reads it as the
+ * pbsc-model(5) keys fitted_parts, floored and the notes). Index of each part's note: */
+enum { PBSC_NOTE_CE, PBSC_NOTE_APHERESIS, PBSC_NOTE_RISK, PBSC_NOTES };
+#define PBSC_NOTE_SIZE 320
+struct pbsc_model_fit {
+    unsigned parts;   /* PBSC_PART_* fitted; 0 = not recorded */
+    unsigned floored; /* PBSC_PART_* whose sigma was raised to its floor */
+    char note[PBSC_NOTES][PBSC_NOTE_SIZE];
+};
+
 struct pbsc_model {
     pbsc_model_params p;
     char id[32];      /* "defaults", or a file's `id` */
@@ -120,6 +131,7 @@ struct pbsc_model {
     size_t terms; /* 0 = no risk model; else the intercept and terms - 1 covariates */
     char name[PBSC_MAX_TERMS][32];
     double coef[PBSC_MAX_TERMS], mean[PBSC_MAX_TERMS], scale[PBSC_MAX_TERMS];
+    struct pbsc_model_fit fit; /* all 0 unless fitted by pbsc_calibrate or a file says */
 };
 
 /* The literature defaults of a model (pbsc_model_new(3)); checks a parameter set. */
@@ -154,6 +166,15 @@ void pbsc_put(pbsc_out *o, const char *fmt, ...) PBSC_PRINTF(2, 3);
 void pbsc_put_number(pbsc_out *o, double x);
 int pbsc_format(void (*write)(const void *obj, pbsc_out *o), const void *obj, char *buffer,
                 size_t size, size_t *needed);
+
+/* The fit record's keys in a model file (lib/model_fit.c). pbsc_model_fit_line: 0 when the
+ * key is not one of them, else 1 with *rc the line's status; `seen` tracks duplicates.
+ * pbsc_model_fit_check: after the last line, the record agrees with the model.
+ * pbsc_model_fit_put: writes the keys that are set (none for a model without a record). */
+int pbsc_model_fit_line(pbsc_model *m, const char *k, size_t kn, const char *v, size_t vn,
+                        unsigned *seen, int *rc, pbsc_diag *diag);
+int pbsc_model_fit_check(const pbsc_model *m, pbsc_diag *diag);
+void pbsc_model_fit_put(const pbsc_model *m, pbsc_out *o);
 
 /* Regimen bits of pbsc_policy.regimens. */
 #define PBSC_REGIMEN_BIT(r) (1u << (unsigned)(r))

@@ -535,6 +535,37 @@ model_text_fitted_maybe(unsigned char *out, pbsc_diag *d)
     return pbsc_model_parse(t, strlen(t), OUTP(pbsc_model *), d);
 }
 static int
+model_text_part_unknown(unsigned char *out, pbsc_diag *d)
+{
+    static const char t[] = "pbsc-model = 1\nfitted = yes\nfitted_parts = ce blood\n";
+    return pbsc_model_parse(t, strlen(t), OUTP(pbsc_model *), d);
+}
+static int
+model_text_floored_not_fitted(unsigned char *out, pbsc_diag *d)
+{
+    static const char t[] = "pbsc-model = 1\nfitted = yes\nfitted_parts = ce\n"
+                            "floored = apheresis_sigma\n";
+    return pbsc_model_parse(t, strlen(t), OUTP(pbsc_model *), d);
+}
+static int
+model_text_note_without_parts(unsigned char *out, pbsc_diag *d)
+{
+    static const char t[] = "pbsc-model = 1\nfitted = yes\nce_note = sigma floored\n";
+    return pbsc_model_parse(t, strlen(t), OUTP(pbsc_model *), d);
+}
+static int
+model_text_risk_part_without_terms(unsigned char *out, pbsc_diag *d)
+{
+    static const char t[] = "pbsc-model = 1\nfitted = yes\nfitted_parts = ce risk\n";
+    return pbsc_model_parse(t, strlen(t), OUTP(pbsc_model *), d);
+}
+static int
+model_text_parts_not_fitted(unsigned char *out, pbsc_diag *d)
+{
+    static const char t[] = "pbsc-model = 1\nfitted = no\nfitted_parts = ce\n";
+    return pbsc_model_parse(t, strlen(t), OUTP(pbsc_model *), d);
+}
+static int
 model_risk_wrong_count(unsigned char *out, pbsc_diag *d)
 {
     static const char t[] = "pbsc-model = 1\nrisk = intercept -1 0 1\nrisk = age 0.05 60 10\n";
@@ -607,6 +638,29 @@ calibrate_too_few(unsigned char *out, pbsc_diag *d)
 {
     pbsc_fit_report rep;
     int rc = pbsc_calibrate(history, OUTP(pbsc_model *), &rep, d);
+    return rc;
+}
+static int
+calibrate_no_report(unsigned char *out, pbsc_diag *d)
+{
+    return pbsc_calibrate(history, OUTP(pbsc_model *), NULL, d);
+}
+static int
+calibrate_ce_median_high(unsigned char *out, pbsc_diag *d)
+{
+    /* 30 sessions of CE2 2 (a product per kg of the wrong person, say): a unit error, refused;
+     * a constant CE alone is not an error (its sigma is floored, pbsc_calibrate(3)) */
+    pbsc_history *h = NULL;
+    pbsc_history_row r = hrow();
+    pbsc_fit_report rep;
+    int i, rc;
+
+    r.collected = 20.0 * 15.0 * 2.0 / 70.0;
+    ck_assert_int_eq(pbsc_history_new(NULL, 0, &h, NULL), PBSC_OK);
+    for (i = 0; i < 30; i++)
+        ck_assert_int_eq(pbsc_history_add(h, &r, NULL, NULL), PBSC_OK);
+    rc = pbsc_calibrate(h, OUTP(pbsc_model *), &rep, d);
+    pbsc_history_free(h);
     return rc;
 }
 
@@ -767,6 +821,15 @@ static const struct row rows[] = {
     {"model file: version 2", model_text_version2, PBSC_E_PARSE, "pbsc-model", NULL},
     {"model file: fitted = maybe", model_text_fitted_maybe, PBSC_E_PARSE, "fitted", NULL},
     {"model file: ratio 0", model_text_ratio_zero, PBSC_E_RANGE, "apheresis_ratio", NULL},
+    {"model file: a part named blood", model_text_part_unknown, PBSC_E_PARSE, "fitted_parts", NULL},
+    {"model file: a floor of a part not fitted", model_text_floored_not_fitted, PBSC_E_CONFLICT,
+     "floored", NULL},
+    {"model file: a note without fitted_parts", model_text_note_without_parts, PBSC_E_CONFLICT,
+     "ce_note", NULL},
+    {"model file: risk fitted, no risk lines", model_text_risk_part_without_terms, PBSC_E_CONFLICT,
+     "fitted_parts", NULL},
+    {"model file: parts of a model not fitted", model_text_parts_not_fitted, PBSC_E_CONFLICT,
+     "fitted_parts", NULL},
     {"risk: two values for one covariate", model_risk_wrong_count, PBSC_E_INVAL, "count", NULL},
     {"model CE: Hct 120%", model_ce_hct_over, PBSC_E_RANGE, "hct", NULL},
     {"forecast: no count that day", forecast_no_count, PBSC_E_MISSING, "cd34", NULL},
@@ -794,6 +857,9 @@ static const struct row rows[] = {
     {"volume: beyond one session", volume_beyond_one_session, PBSC_E_UNREACHABLE, "dose", NULL},
     {"sessions: more than 4", sessions_beyond_four, PBSC_E_UNREACHABLE, "dose", NULL},
     {"sessions: cap of 2.5", sessions_cap_fractional, PBSC_E_RANGE, "caps.sessions", NULL},
+    {"calibrate: NULL report", calibrate_no_report, PBSC_E_INVAL, "report", NULL},
+    {"calibrate: CE2 of 2 in every session", calibrate_ce_median_high, PBSC_E_RANGE, "ce_median",
+     NULL},
 };
 
 static void

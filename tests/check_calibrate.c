@@ -156,6 +156,30 @@ auc_pairs(const double *p, const int *poor, size_t n)
     return wins / pairs;
 }
 
+/* A model's identity and fit record (its notes are borrowed from the model). */
+static pbsc_model_info
+info_of(const pbsc_model *m)
+{
+    pbsc_model_info info;
+
+    pbsc_model_info_init(&info);
+    ck_assert_int_eq(pbsc_model_info_get(m, &info), PBSC_OK);
+    return info;
+}
+
+#define ck_assert_note(note, text)                                                                 \
+    ck_assert_msg((note) != NULL && strstr((note), (text)) != NULL, "note '%s' lacks '%s'",        \
+                  (note) != NULL ? (note) : "(null)", (text))
+
+/* The floor of the CE spread from its published source, as lib/calibrate_checks.c states it:
+ * Spectra Optia CMNC in healthy donors, CE2 62.4% (SD 11.6) (Transfusion 2016;56:2824),
+ * moment-matched to a log-normal: sigma = sqrt(ln(1 + (11.6 / 62.4)^2)) = 0.18432. */
+static double
+ce_floor(void)
+{
+    return sqrt(log1p((11.6 / 62.4) * (11.6 / 62.4)));
+}
+
 /* ---- recovery ------------------------------------------------------------------------------ */
 
 static const struct gen recovery_gen = {20261126UL, 2000, 600, 2000, 2000, 2000, 2, -1};
@@ -361,6 +385,14 @@ START_TEST(round_trip)
     ck_assert_int_eq(pbsc_model_parse(text, strlen(text), &back, NULL), PBSC_OK);
     again = format_model(back);
     ck_assert_str_eq(text, again);
+    /* every part fitted, nothing floored, nothing to say */
+    ck_assert_uint_eq(info_of(m).fitted_parts, PBSC_PART_CE | PBSC_PART_APHERESIS | PBSC_PART_RISK);
+    ck_assert_uint_eq(info_of(back).fitted_parts, info_of(m).fitted_parts);
+    ck_assert_uint_eq(info_of(m).floored, 0);
+    ck_assert_str_eq(info_of(m).ce_note, "");
+    ck_assert_str_eq(info_of(m).apheresis_note, "");
+    ck_assert_str_eq(info_of(m).risk_note, "");
+    ck_assert_ptr_nonnull(strstr(text, "\nfitted = yes\nfitted_parts = ce apheresis risk\nce_id"));
     /* the risk, by the documented formula from the model's own terms */
     pbsc_model_covariate(back, 0, &mine, NULL, NULL);
     for (i = 1; i < pbsc_model_covariates(back); i++) {
@@ -486,7 +518,7 @@ END_TEST
 
 /* Fits 100 sessions with WBC on the first `wbc` and Hct on the first `hct`; p's strings are
  * the model's, so the CE source is copied to `source` before the model goes. */
-static char source[160];
+static char source[160], ce_note[512];
 
 static void
 fit_recorded(size_t wbc, size_t hct, pbsc_fit_report *rep, pbsc_model_params *p)
@@ -499,6 +531,7 @@ fit_recorded(size_t wbc, size_t hct, pbsc_fit_report *rep, pbsc_model_params *p)
     pbsc_model_params_init(p);
     ck_assert_int_eq(pbsc_model_get(m, p), PBSC_OK);
     snprintf(source, sizeof source, "%s", p->ce.source);
+    snprintf(ce_note, sizeof ce_note, "%s", info_of(m).ce_note);
     memset(&p->ce, 0, sizeof p->ce);
     pbsc_model_free(m);
     pbsc_history_free(h);
@@ -513,7 +546,9 @@ START_TEST(regressors_need_10_rows_each)
     fit_recorded(39, 0, &rep, &p);
     ck_assert_uint_eq(rep.sessions, 100);
     ck_assert(rep.ce_wbc_slope == 0.0 && p.ce_wbc_slope == 0.0 && p.ce_wbc_ref == 20.0);
+    ck_assert_str_eq(ce_note, "39 sessions record wbc above 0: a slope needs 40");
     fit_recorded(40, 0, &rep, &p);
+    ck_assert_str_eq(ce_note, "");
     ck_assert_uint_eq(rep.sessions, 40);
     ck_assert(rep.ce_wbc_slope != 0.0 && rep.ce_wbc_slope == p.ce_wbc_slope);
     ck_assert(rep.ce_hct_slope == 0.0);
@@ -521,6 +556,8 @@ START_TEST(regressors_need_10_rows_each)
     fit_recorded(49, 49, &rep, &p);
     ck_assert_uint_eq(rep.sessions, 49);
     ck_assert(rep.ce_wbc_slope != 0.0 && rep.ce_hct_slope == 0.0);
+    ck_assert_str_eq(ce_note,
+                     "49 sessions record both wbc and hct: two slopes need 50; ln WBC kept");
     fit_recorded(50, 50, &rep, &p);
     ck_assert_uint_eq(rep.sessions, 50);
     ck_assert(rep.ce_wbc_slope != 0.0 && rep.ce_hct_slope != 0.0);
@@ -532,6 +569,7 @@ START_TEST(regressors_need_10_rows_each)
     ck_assert(rep.ce_wbc_slope == 0.0 && rep.ce_hct_slope != 0.0);
     fit_recorded(0, 39, &rep, &p);
     ck_assert(rep.ce_hct_slope == 0.0 && p.ce_hct_ref == 35.0);
+    ck_assert_str_eq(ce_note, "39 sessions record hct: a slope needs 40");
 }
 END_TEST
 
@@ -599,18 +637,24 @@ START_TEST(degenerate_regressors_dropped)
     ck_assert_int_eq(pbsc_calibrate(h, &m, &rep, NULL), PBSC_OK);
     ck_assert(rep.ce_wbc_slope == 0.0 && rep.ce_hct_slope != 0.0);
     ck_assert_uint_eq(rep.sessions, 60);
+    ck_assert_str_eq(info_of(m).ce_note, "wbc takes one value (20) in all 60 sessions: no slope");
     pbsc_model_free(m);
     pbsc_history_free(h);
     /* Hct a function of ln WBC: WBC kept, Hct dropped */
     h = degenerate(wbc_varying, hct_of_wbc);
     ck_assert_int_eq(pbsc_calibrate(h, &m, &rep, NULL), PBSC_OK);
     ck_assert(rep.ce_wbc_slope != 0.0 && rep.ce_hct_slope == 0.0);
+    ck_assert_str_eq(info_of(m).ce_note,
+                     "hct is collinear with ln wbc over the 60 sessions that record both: ln WBC "
+                     "kept");
     pbsc_model_free(m);
     pbsc_history_free(h);
     /* both constant */
     h = degenerate(wbc_constant, wbc_constant);
     ck_assert_int_eq(pbsc_calibrate(h, &m, &rep, NULL), PBSC_OK);
     ck_assert(rep.ce_wbc_slope == 0.0 && rep.ce_hct_slope == 0.0);
+    ck_assert_str_eq(info_of(m).ce_note, "wbc takes one value (20) in all 60 sessions: no slope; "
+                                         "hct takes one value (20) in all 60 sessions: no slope");
     pbsc_model_free(m);
     pbsc_history_free(h);
     /* a WBC of 0 has no log: those sessions count as without WBC (30 left: too few) */
@@ -618,6 +662,7 @@ START_TEST(degenerate_regressors_dropped)
     ck_assert_int_eq(pbsc_calibrate(h, &m, &rep, NULL), PBSC_OK);
     ck_assert(rep.ce_wbc_slope == 0.0 && rep.ce_hct_slope != 0.0);
     ck_assert_uint_eq(rep.sessions, 60);
+    ck_assert_str_eq(info_of(m).ce_note, "30 sessions record wbc above 0: a slope needs 40");
     pbsc_model_free(m);
     pbsc_history_free(h);
 }
@@ -643,6 +688,8 @@ START_TEST(ratio_needs_20_sessions)
     ck_assert_int_eq(pbsc_calibrate(h, &m, &rep, NULL), PBSC_OK);
     ck_assert_uint_eq(rep.ratio_sessions, 19);
     ck_assert(isnan(rep.apheresis_ratio) && isnan(rep.apheresis_sigma));
+    ck_assert_uint_eq(info_of(m).fitted_parts & PBSC_PART_APHERESIS, 0);
+    ck_assert_str_eq(info_of(m).apheresis_note, "19 sessions with next_cd34: the ratio needs 20");
     pbsc_model_params_init(&p);
     ck_assert_int_eq(pbsc_model_get(m, &p), PBSC_OK);
     ck_assert(p.apheresis_ratio == 0.7 && p.apheresis_sigma == 0.5); /* the defaults */
@@ -656,6 +703,7 @@ START_TEST(ratio_needs_20_sessions)
     ck_assert_int_eq(pbsc_model_get(m, &p), PBSC_OK);
     ck_assert(p.apheresis_ratio == rep.apheresis_ratio && rep.apheresis_ratio != 0.7);
     ck_assert(rep.apheresis_sigma > 0.1 && rep.apheresis_sigma < 0.6);
+    ck_assert_uint_eq(info_of(m).fitted_parts, PBSC_PART_CE | PBSC_PART_APHERESIS);
     pbsc_model_free(m);
     pbsc_history_free(h);
 }
@@ -675,6 +723,7 @@ START_TEST(risk_needs_10_events_per_covariate)
     ck_assert_uint_eq(rep.events, 19);
     ck_assert(isnan(rep.auc_cv) && isnan(rep.brier_cv));
     ck_assert_uint_eq(pbsc_model_covariates(m), 0);
+    ck_assert_str_eq(info_of(m).risk_note, "19 poor and 81 not poor: 2 covariates need 20 of each");
     pbsc_model_free(m);
     pbsc_history_free(h);
     g.events = 20;
@@ -682,6 +731,8 @@ START_TEST(risk_needs_10_events_per_covariate)
     ck_assert_int_eq(pbsc_calibrate(h, &m, &rep, NULL), PBSC_OK);
     ck_assert_uint_eq(rep.events, 20);
     ck_assert_uint_eq(pbsc_model_covariates(m), 3);
+    ck_assert_uint_eq(info_of(m).fitted_parts & PBSC_PART_RISK, PBSC_PART_RISK);
+    ck_assert_str_eq(info_of(m).risk_note, "");
     ck_assert(rep.auc_cv >= 0.0 && rep.auc_cv <= 1.0);
     ck_assert(rep.brier_cv > 0.0 && rep.brier_cv < 0.25);
     pbsc_model_free(m);
@@ -690,6 +741,7 @@ START_TEST(risk_needs_10_events_per_covariate)
     h = simulate(&g, NULL);
     ck_assert_int_eq(pbsc_calibrate(h, &m, &rep, NULL), PBSC_OK);
     ck_assert_uint_eq(pbsc_model_covariates(m), 0);
+    ck_assert_str_eq(info_of(m).risk_note, "81 poor and 19 not poor: 2 covariates need 20 of each");
     pbsc_model_free(m);
     pbsc_history_free(h);
     /* no covariates: no risk model, but the patients and events are counted */
@@ -700,6 +752,7 @@ START_TEST(risk_needs_10_events_per_covariate)
     ck_assert_uint_eq(rep.patients, 100);
     ck_assert_uint_eq(rep.events, 50);
     ck_assert_uint_eq(pbsc_model_covariates(m), 0);
+    ck_assert_str_eq(info_of(m).risk_note, "the history has no covariates");
     pbsc_model_free(m);
     pbsc_history_free(h);
 }
@@ -749,6 +802,7 @@ START_TEST(one_observation_per_patient)
     ck_assert_uint_eq(rep.patients, 33); /* 7, the two -1 rows, 100..129 */
     ck_assert_uint_eq(rep.events, 4);
     ck_assert_uint_eq(pbsc_model_covariates(m), 0); /* 4 events < 10 */
+    ck_assert_str_eq(info_of(m).risk_note, "4 poor and 29 not poor: 1 covariate needs 10 of each");
     pbsc_model_free(m);
     pbsc_history_free(h);
 }
@@ -827,41 +881,6 @@ x_quasi(int i, int j)
     return i % 3 == 0 ? 2.0 + (i / 3) % 2 : (double)((i / 3) % 3);
 }
 
-START_TEST(risk_errors)
-{
-    pbsc_history *h;
-    pbsc_model *m = NULL;
-    pbsc_fit_report rep;
-    pbsc_diag diag;
-
-    h = risk_history(x_plain, poor_third);
-    ck_assert_int_eq(calibrate_untouched(h, &rep, &m, &diag), PBSC_OK);
-    ck_assert_uint_eq(pbsc_model_covariates(m), 3);
-    pbsc_model_free(m);
-    pbsc_history_free(h);
-    /* a covariate with one value cannot be fitted */
-    h = risk_history(x_constant_lines, poor_third);
-    ck_assert_fails(calibrate_untouched(h, &rep, &m, &diag), PBSC_E_RANGE, "lines");
-    pbsc_history_free(h);
-    /* plt a linear function of lines */
-    h = risk_history(x_collinear, poor_third);
-    ck_assert_fails(calibrate_untouched(h, &rep, &m, &diag), PBSC_E_RANGE, "plt");
-    pbsc_history_free(h);
-    /* plt separates poor from not poor: the coefficients diverge */
-    h = risk_history(x_separating, poor_third);
-    ck_assert_fails(calibrate_untouched(h, &rep, &m, &diag), PBSC_E_RANGE, "plt");
-    ck_assert_ptr_nonnull(strstr(diag.text, "separate"));
-    pbsc_history_free(h);
-    h = risk_history(x_far_apart, poor_third);
-    ck_assert_fails(calibrate_untouched(h, &rep, &m, &diag), PBSC_E_RANGE, "plt");
-    pbsc_history_free(h);
-    /* quasi-complete separation by lines */
-    h = risk_history(x_quasi, poor_third);
-    ck_assert_fails(calibrate_untouched(h, &rep, &m, &diag), PBSC_E_RANGE, "lines");
-    pbsc_history_free(h);
-}
-END_TEST
-
 /* 40 sessions of CE e^(ln median + spread x (+1, -1, ...)), WBC-free. */
 static pbsc_history *
 ce_history(double median, double spread)
@@ -889,11 +908,13 @@ START_TEST(ce_out_of_range)
     pbsc_fit_report rep;
     pbsc_diag diag;
 
-    /* cd34 10 x 10 L / 100 kg = 1 x10^6/kg at CE 1: CE 1.5 is the limit, 1.6 is over */
-    h = ce_history(1.5, 0.1);
+    /* cd34 10 x 10 L / 100 kg = 1 x10^6/kg at CE 1: CE 1.5 is the limit, 1.6 is over (a spread
+     * above the floor, 0.4, whose mean of logs rounds back to 1.5 exactly: the sigma is the
+     * fitted one) */
+    h = ce_history(1.5, 0.4);
     ck_assert_int_eq(calibrate_untouched(h, &rep, &m, &diag), PBSC_OK);
     ck_assert_rel(rep.ce_median, 1.5, 1e-12);
-    ck_assert_rel(rep.ce_sigma, 0.1 * sqrt(40.0 / 39.0), 1e-9);
+    ck_assert_rel(rep.ce_sigma, 0.4 * sqrt(40.0 / 39.0), 1e-9);
     pbsc_model_free(m);
     pbsc_history_free(h);
     h = ce_history(1.6, 0.1);
@@ -903,6 +924,448 @@ START_TEST(ce_out_of_range)
     /* residual SD 2.1 x sqrt(40/39) > 2 */
     h = ce_history(0.05, 2.1);
     ck_assert_fails(calibrate_untouched(h, &rep, &m, &diag), PBSC_E_RANGE, "ce_sigma");
+    pbsc_history_free(h);
+}
+END_TEST
+
+/* ---- what a fit could not do, said ------------------------------------------------------ */
+
+/* A risk fit that fails still returns the CE and the ratio: the call succeeds (its diagnostic
+ * untouched), the model has no risk model and its note says which covariate and why, and the
+ * CE is the one the same history gives when its risk model can be fitted. */
+static void
+risk_fails(double (*x_of)(int, int), const char *name, const char *why)
+{
+    pbsc_history *h = risk_history(x_plain, poor_third);
+    pbsc_model *m = NULL;
+    pbsc_fit_report rep, plain;
+    pbsc_model_info info;
+    pbsc_diag diag;
+
+    ck_assert_int_eq(pbsc_calibrate(h, &m, &plain, NULL), PBSC_OK);
+    ck_assert_uint_eq(pbsc_model_covariates(m), 3);
+    pbsc_model_free(m);
+    pbsc_history_free(h);
+    h = risk_history(x_of, poor_third);
+    pbsc_diag_clear(&diag);
+    ck_assert_int_eq(calibrate_untouched(h, &rep, &m, &diag), PBSC_OK);
+    ck_assert_int_eq(diag.status, PBSC_OK);
+    ck_assert_str_eq(diag.text, "");
+    info = info_of(m);
+    ck_assert_uint_eq(pbsc_model_covariates(m), 0);
+    ck_assert_uint_eq(info.fitted_parts, PBSC_PART_CE);
+    ck_assert_note(info.risk_note, name);
+    ck_assert_note(info.risk_note, why);
+    ck_assert(isnan(rep.auc_cv) && isnan(rep.brier_cv));
+    ck_assert_uint_eq(rep.patients, 200);
+    ck_assert(rep.sessions == plain.sessions && rep.ce_median == plain.ce_median &&
+              rep.ce_sigma == plain.ce_sigma && rep.coverage_cv == plain.coverage_cv);
+    pbsc_model_free(m);
+    pbsc_history_free(h);
+}
+
+START_TEST(risk_failure_keeps_ce)
+{
+    /* a covariate with one value cannot be fitted */
+    risk_fails(x_constant_lines, "lines takes one value (2) in all 200 patients", "");
+    /* plt a linear function of lines */
+    risk_fails(x_collinear, "plt", "linear combination");
+    /* plt separates poor from not poor: the coefficients diverge */
+    risk_fails(x_separating, "plt", "separate");
+    risk_fails(x_far_apart, "plt", "separate");
+    /* quasi-complete separation by lines */
+    risk_fails(x_quasi, "lines", "separate");
+}
+END_TEST
+
+static int
+poor_none(int i)
+{
+    (void)i;
+    return 0;
+}
+
+static int
+poor_all(int i)
+{
+    (void)i;
+    return 1;
+}
+
+START_TEST(constant_outcome_named)
+{
+    /* every patient not poor, or every patient poor: the outcome takes one value, which is what
+     * the note says (not that there are too few events) */
+    pbsc_history *h = risk_history(x_plain, poor_none);
+    pbsc_model *m = NULL;
+    pbsc_fit_report rep;
+
+    ck_assert_int_eq(pbsc_calibrate(h, &m, &rep, NULL), PBSC_OK);
+    ck_assert_uint_eq(pbsc_model_covariates(m), 0);
+    ck_assert_str_eq(info_of(m).risk_note, "poor is 0 in all 200 patients: the outcome takes one "
+                                           "value");
+    pbsc_model_free(m);
+    pbsc_history_free(h);
+    h = risk_history(x_constant_lines, poor_all);
+    ck_assert_int_eq(pbsc_calibrate(h, &m, &rep, NULL), PBSC_OK);
+    ck_assert_uint_eq(rep.events, 200);
+    ck_assert_str_eq(info_of(m).risk_note,
+                     "poor is 1 in all 200 patients: the outcome takes one value; lines takes "
+                     "one value (2) in all 200 patients");
+    pbsc_model_free(m);
+    pbsc_history_free(h);
+}
+END_TEST
+
+/* 60 copies of one session, with a covariate: every column takes one value. */
+static pbsc_history *
+identical_history(void)
+{
+    static const char *const age[] = {"age"};
+    pbsc_history *h = NULL;
+    const double x = 50.0;
+    int i;
+
+    ck_assert_int_eq(pbsc_history_new(age, 1, &h, NULL), PBSC_OK);
+    for (i = 0; i < 60; i++) {
+        pbsc_history_row r;
+        pbsc_history_row_init(&r);
+        r.patient = i;
+        r.cd34 = 20.0;
+        r.processed_l = 15.0;
+        r.weight_kg = 70.0;
+        r.collected = 2.0;
+        r.wbc = 12.0;
+        r.hct = 30.0;
+        r.next_cd34 = 14.0;
+        r.poor = 0;
+        ck_assert_int_eq(pbsc_history_add(h, &r, &x, NULL), PBSC_OK);
+    }
+    return h;
+}
+
+START_TEST(identical_rows)
+{
+    /*
+     * The CE is fitted (its median is the one CE there is, 2 x 70 / (20 x 15)) and its spread
+     * cannot be: sigma is raised to its floor, and the note names each column that takes one
+     * value instead of blaming the number of rows. The ratio's floor is the counting error of
+     * its two counts (lib/yield.c: 75,000 CD45+ events at WBC 12 x10^9/L are 75000 / 12000 =
+     * 6.25 uL of blood, so 20/uL is 125 CD34+ events and 14/uL 87.5):
+     * sqrt(1/125 + 1/87.5) = 0.13939.
+     */
+    pbsc_history *h = identical_history();
+    pbsc_model *m = NULL;
+    pbsc_fit_report rep;
+    pbsc_model_params p;
+    pbsc_model_info info;
+
+    ck_assert_int_eq(pbsc_calibrate(h, &m, &rep, NULL), PBSC_OK);
+    info = info_of(m);
+    ck_assert_rel(rep.ce_median, 2.0 * 70.0 / (20.0 * 15.0), 1e-12);
+    ck_assert_rel(rep.ce_sigma, ce_floor(), 1e-9);
+    ck_assert_rel(rep.apheresis_ratio, 0.7, 1e-12);
+    ck_assert_rel(rep.apheresis_sigma, sqrt(1.0 / 125.0 + 1.0 / 87.5), 1e-12);
+    pbsc_model_params_init(&p);
+    ck_assert_int_eq(pbsc_model_get(m, &p), PBSC_OK);
+    ck_assert(p.ce.sigma == rep.ce_sigma && p.apheresis_sigma == rep.apheresis_sigma);
+    ck_assert_uint_eq(info.fitted_parts, PBSC_PART_CE | PBSC_PART_APHERESIS);
+    ck_assert_uint_eq(info.floored, PBSC_PART_CE | PBSC_PART_APHERESIS);
+    ck_assert_str_eq(info.ce_note,
+                     "wbc takes one value (12) in all 60 sessions: no slope; hct takes one value "
+                     "(30) in all 60 sessions: no slope; the CE (collected / expected) is the "
+                     "same in all 60 sessions (0.466667): its spread cannot be fitted; sigma "
+                     "3.36e-16 raised to its floor 0.184 (the smallest published spread of ln "
+                     "CE2)");
+    ck_assert_str_eq(info.apheresis_note,
+                     "next_cd34 / cd34 is the same in all 60 sessions (0.7): its spread cannot be "
+                     "fitted; sigma 0 raised to its floor 0.139 (the counting error of the two "
+                     "counts)");
+    ck_assert_str_eq(info.risk_note, "poor is 0 in all 60 patients: the outcome takes one value; "
+                                     "age takes one value (50) in all 60 patients");
+    pbsc_model_free(m);
+    pbsc_history_free(h);
+}
+END_TEST
+
+START_TEST(constant_wbc_named)
+{
+    /* WBC 20 in every session, Hct varying: the Hct slope is fitted, and the note says why
+     * there is no WBC slope (one value), not that 60 sessions are too few */
+    pbsc_history *h = degenerate(wbc_constant, hct_varying);
+    pbsc_model *m = NULL;
+    pbsc_fit_report rep;
+    pbsc_model_info info;
+
+    ck_assert_int_eq(pbsc_calibrate(h, &m, &rep, NULL), PBSC_OK);
+    info = info_of(m);
+    ck_assert(rep.ce_wbc_slope == 0.0 && rep.ce_hct_slope != 0.0);
+    ck_assert_uint_eq(info.fitted_parts & PBSC_PART_CE, PBSC_PART_CE);
+    ck_assert_uint_eq(info.floored, 0);
+    ck_assert_str_eq(info.ce_note, "wbc takes one value (20) in all 60 sessions: no slope");
+    pbsc_model_free(m);
+    pbsc_history_free(h);
+}
+END_TEST
+
+START_TEST(ce_spread_floored)
+{
+    /* ln CE2 = ln 0.5 +/- 0.1: residual SD 0.1 x sqrt(40/39) = 0.1013, below the floor: raised
+     * to it and said; at +/- 0.19 (0.1924) it is above, and kept */
+    pbsc_history *h = ce_history(0.5, 0.1);
+    pbsc_model *m = NULL;
+    pbsc_fit_report rep;
+    pbsc_model_info info;
+
+    ck_assert_int_eq(pbsc_calibrate(h, &m, &rep, NULL), PBSC_OK);
+    info = info_of(m);
+    ck_assert_rel(rep.ce_median, 0.5, 1e-12);
+    ck_assert_rel(rep.ce_sigma, ce_floor(), 1e-9);
+    ck_assert_uint_eq(info.floored, PBSC_PART_CE);
+    ck_assert_str_eq(info.ce_note, "sigma 0.101 raised to its floor 0.184 (the smallest published "
+                                   "spread of ln CE2)");
+    ck_assert(rep.coverage_cv >= 0.0 && rep.coverage_cv <= 1.0);
+    pbsc_model_free(m);
+    pbsc_history_free(h);
+    h = ce_history(0.5, 0.19);
+    ck_assert_int_eq(pbsc_calibrate(h, &m, &rep, NULL), PBSC_OK);
+    ck_assert_rel(rep.ce_sigma, 0.19 * sqrt(40.0 / 39.0), 1e-9);
+    ck_assert_uint_eq(info_of(m).floored, 0);
+    ck_assert_str_eq(info_of(m).ce_note, "");
+    pbsc_model_free(m);
+    pbsc_history_free(h);
+}
+END_TEST
+
+/* 40 sessions at PB CD34 20/uL and WBC 12, the next morning's count 16 x e^(+/-spread). */
+static pbsc_history *
+ratio_history(double cd34, double next, double spread)
+{
+    pbsc_history *h = NULL;
+    int i;
+
+    ck_assert_int_eq(pbsc_history_new(NULL, 0, &h, NULL), PBSC_OK);
+    for (i = 0; i < 40; i++) {
+        pbsc_history_row r;
+        pbsc_history_row_init(&r);
+        r.cd34 = cd34;
+        r.processed_l = 15.0;
+        r.weight_kg = 70.0;
+        r.collected = cd34 * 15.0 * 0.5 * exp(0.3 * sin(i)) / 70.0;
+        r.wbc = 12.0;
+        r.next_cd34 = next * exp(i % 2 ? spread : -spread);
+        ck_assert_int_eq(pbsc_history_add(h, &r, NULL, NULL), PBSC_OK);
+    }
+    return h;
+}
+
+START_TEST(ratio_spread_floored)
+{
+    /* ln(next / 20) = ln 0.8 +/- 0.02: SD 0.02 x sqrt(40/39), below the counting error of the
+     * two counts. At WBC 12, 6.25 uL of blood is counted (lib/yield.c), so 20/uL is 125 events
+     * and 16 e^(+/-0.02) is 100 e^(+/-0.02): the floor is the root of the mean of
+     * 1/125 + 1/(100 e^(+/-0.02)) over the sessions. */
+    pbsc_history *h = ratio_history(20.0, 16.0, 0.02);
+    pbsc_model *m = NULL;
+    pbsc_fit_report rep;
+    double lowest = sqrt(1.0 / 125.0 + (exp(-0.02) + exp(0.02)) / 200.0);
+
+    ck_assert_int_eq(pbsc_calibrate(h, &m, &rep, NULL), PBSC_OK);
+    ck_assert_rel(rep.apheresis_ratio, 0.8, 1e-12);
+    ck_assert_rel(rep.apheresis_sigma, lowest, 1e-12);
+    ck_assert_uint_eq(info_of(m).floored & PBSC_PART_APHERESIS, PBSC_PART_APHERESIS);
+    ck_assert_str_eq(info_of(m).apheresis_note, "sigma 0.0203 raised to its floor 0.134 (the "
+                                                "counting error of the two counts)");
+    pbsc_model_free(m);
+    pbsc_history_free(h);
+    /* a spread of 0.3 is above it: kept */
+    h = ratio_history(20.0, 16.0, 0.3);
+    ck_assert_int_eq(pbsc_calibrate(h, &m, &rep, NULL), PBSC_OK);
+    ck_assert_rel(rep.apheresis_sigma, 0.3 * sqrt(40.0 / 39.0), 1e-12);
+    ck_assert_uint_eq(info_of(m).floored, 0);
+    ck_assert_str_eq(info_of(m).apheresis_note, "");
+    pbsc_model_free(m);
+    pbsc_history_free(h);
+}
+END_TEST
+
+START_TEST(ratio_failure_keeps_default)
+{
+    /* next morning 150 times the count (a count in the wrong unit): a ratio outside (0, 100]
+     * cannot be kept; the CE stands, the ratio keeps its default and the note says why */
+    pbsc_history *h = ratio_history(1.0, 150.0, 0.1);
+    pbsc_model *m = NULL;
+    pbsc_fit_report rep;
+    pbsc_model_params p;
+    pbsc_diag diag;
+
+    pbsc_diag_clear(&diag);
+    ck_assert_int_eq(calibrate_untouched(h, &rep, &m, &diag), PBSC_OK);
+    ck_assert_int_eq(diag.status, PBSC_OK);
+    ck_assert_uint_eq(rep.ratio_sessions, 40);
+    ck_assert(isnan(rep.apheresis_ratio) && isnan(rep.apheresis_sigma));
+    pbsc_model_params_init(&p);
+    ck_assert_int_eq(pbsc_model_get(m, &p), PBSC_OK);
+    ck_assert(p.apheresis_ratio == 0.7 && p.apheresis_sigma == 0.5);
+    ck_assert_uint_eq(info_of(m).fitted_parts, PBSC_PART_CE);
+    ck_assert_uint_eq(info_of(m).floored, 0);
+    ck_assert_note(info_of(m).apheresis_note, "apheresis_ratio 150 is outside (0, 100]");
+    pbsc_model_free(m);
+    pbsc_history_free(h);
+}
+END_TEST
+
+/* ---- the fit record in the model file ----------------------------------------------------- */
+
+/* Formats m, parses it back, formats again: the same text, hash and record. */
+static void
+record_round_trip(const pbsc_model *m, const char *expect)
+{
+    pbsc_model *back = NULL;
+    pbsc_model_info a = info_of(m), b;
+    char *text = format_model(m), *again;
+
+    ck_assert_note(text, expect);
+    ck_assert_int_eq(pbsc_model_parse(text, strlen(text), &back, NULL), PBSC_OK);
+    again = format_model(back);
+    ck_assert_str_eq(text, again);
+    b = info_of(back);
+    ck_assert_str_eq(a.hash, b.hash);
+    ck_assert_uint_eq(a.fitted_parts, b.fitted_parts);
+    ck_assert_uint_eq(a.floored, b.floored);
+    ck_assert_str_eq(a.ce_note, b.ce_note);
+    ck_assert_str_eq(a.apheresis_note, b.apheresis_note);
+    ck_assert_str_eq(a.risk_note, b.risk_note);
+    free(text);
+    free(again);
+    pbsc_model_free(back);
+}
+
+START_TEST(record_in_model_file)
+{
+    static const char legacy[] = "pbsc-model = 1\nfitted = yes\nce_sigma = 0.4\n";
+    pbsc_history *h = identical_history();
+    pbsc_model *m = NULL;
+    pbsc_fit_report rep;
+    char *text;
+
+    ck_assert_int_eq(pbsc_calibrate(h, &m, &rep, NULL), PBSC_OK);
+    record_round_trip(m, "\nfitted = yes\nfitted_parts = ce apheresis\n"
+                         "floored = ce_sigma apheresis_sigma\nce_note = wbc takes one value");
+    record_round_trip(m, "\napheresis_note = next_cd34 / cd34 is the same");
+    record_round_trip(m, "\nrisk_note = poor is 0 in all 60 patients");
+    pbsc_model_free(m);
+    pbsc_history_free(h);
+    h = risk_history(x_separating, poor_third);
+    ck_assert_int_eq(pbsc_calibrate(h, &m, &rep, NULL), PBSC_OK);
+    record_round_trip(m, "\nfitted_parts = ce\nrisk_note = risk model");
+    pbsc_model_free(m);
+    pbsc_history_free(h);
+    /* a model without a record writes none of the keys: the defaults' text (and hash) and a
+     * fitted file that does not record its parts stay as they were */
+    ck_assert_int_eq(pbsc_model_new(&m, NULL), PBSC_OK);
+    text = format_model(m);
+    ck_assert_ptr_null(strstr(text, "fitted_parts"));
+    ck_assert_ptr_null(strstr(text, "note"));
+    ck_assert_uint_eq(info_of(m).fitted_parts, 0);
+    ck_assert_str_eq(info_of(m).risk_note, "");
+    free(text);
+    pbsc_model_free(m);
+    ck_assert_int_eq(pbsc_model_parse(legacy, strlen(legacy), &m, NULL), PBSC_OK);
+    ck_assert_int_eq(info_of(m).fitted, 1);
+    ck_assert_uint_eq(info_of(m).fitted_parts, 0);
+    text = format_model(m);
+    ck_assert_ptr_null(strstr(text, "fitted_parts"));
+    free(text);
+    pbsc_model_free(m);
+}
+END_TEST
+
+/* A model file with a fit record that is not valid. */
+struct bad_record {
+    const char *text; /* after "pbsc-model = 1\nfitted = yes\n" */
+    int status;
+    const char *field;
+};
+
+static const struct bad_record bad_records[] = {
+    {"fitted_parts = ce blood\n", PBSC_E_PARSE, "fitted_parts"},
+    {"fitted_parts = ce ce\n", PBSC_E_PARSE, "fitted_parts"},
+    {"fitted_parts =\n", PBSC_E_PARSE, "fitted_parts"},
+    {"fitted_parts = ce\nfitted_parts = ce\n", PBSC_E_DUPLICATE, "fitted_parts"},
+    {"fitted_parts = ce\nfloored = ce_median\n", PBSC_E_PARSE, "floored"},
+    {"fitted_parts = ce\nfloored = ce_sigma ce_sigma\n", PBSC_E_PARSE, "floored"},
+    {"fitted_parts = ce\nfloored = apheresis_sigma\n", PBSC_E_CONFLICT, "floored"},
+    {"floored = ce_sigma\n", PBSC_E_CONFLICT, "floored"},
+    {"ce_note = too few rows\n", PBSC_E_CONFLICT, "ce_note"},
+    {"fitted_parts = ce\nrisk_note = x\nrisk_note = y\n", PBSC_E_DUPLICATE, "risk_note"},
+    {"fitted_parts = ce\napheresis_note =\n", PBSC_E_PARSE, "apheresis_note"},
+    {"fitted_parts = ce risk\n", PBSC_E_CONFLICT, "fitted_parts"},
+    {"fitted_parts = ce\nrisk = intercept -1 0 1\n", PBSC_E_CONFLICT, "fitted_parts"},
+};
+
+START_TEST(record_errors)
+{
+    const struct bad_record *b = &bad_records[_i];
+    char text[600];
+    pbsc_model *m = NULL;
+    pbsc_diag diag;
+
+    snprintf(text, sizeof text, "pbsc-model = 1\nfitted = yes\n%s", b->text);
+    ck_assert_fails(pbsc_model_parse(text, strlen(text), &m, &diag), b->status, b->field);
+    ck_assert_ptr_null(m);
+    ck_assert_msg(diag.line >= 2, "%s: line %ld", b->text, diag.line);
+}
+END_TEST
+
+START_TEST(record_needs_fitted)
+{
+    /* parts fitted from a history in a model that says it was not fitted */
+    static const char no[] = "pbsc-model = 1\nfitted = no\nfitted_parts = ce\n";
+    static const char unset[] = "pbsc-model = 1\nfitted_parts = ce\n";
+    pbsc_model *m = NULL;
+    pbsc_diag diag;
+    char text[480], note[400];
+
+    ck_assert_fails(pbsc_model_parse(no, strlen(no), &m, &diag), PBSC_E_CONFLICT, "fitted_parts");
+    ck_assert_fails(pbsc_model_parse(unset, strlen(unset), &m, &diag), PBSC_E_CONFLICT,
+                    "fitted_parts");
+    /* a note of 319 bytes fits; 320 does not */
+    memset(note, 'x', 320);
+    note[319] = '\0';
+    snprintf(text, sizeof text, "pbsc-model = 1\nfitted = yes\nfitted_parts = ce\nce_note = %s\n",
+             note);
+    ck_assert_int_eq(pbsc_model_parse(text, strlen(text), &m, NULL), PBSC_OK);
+    ck_assert_uint_eq(strlen(info_of(m).ce_note), 319);
+    pbsc_model_free(m);
+    m = NULL;
+    note[319] = 'x';
+    note[320] = '\0';
+    snprintf(text, sizeof text, "pbsc-model = 1\nfitted = yes\nfitted_parts = ce\nce_note = %s\n",
+             note);
+    ck_assert_fails(pbsc_model_parse(text, strlen(text), &m, &diag), PBSC_E_RANGE, "ce_note");
+    ck_assert_int_eq(diag.line, 4);
+    ck_assert_ptr_null(m);
+}
+END_TEST
+
+START_TEST(record_older_info_layout)
+{
+    /* a caller compiled before the record: its pbsc_model_info ends at `hash`, and the
+     * library writes nothing past it */
+    pbsc_history *h = identical_history();
+    pbsc_model *m = NULL;
+    pbsc_fit_report rep;
+    pbsc_model_info info;
+
+    ck_assert_int_eq(pbsc_calibrate(h, &m, &rep, NULL), PBSC_OK);
+    memset(&info, 0xA5, sizeof info);
+    info.size = offsetof(pbsc_model_info, fitted_parts);
+    ck_assert_int_eq(pbsc_model_info_get(m, &info), PBSC_OK);
+    ck_assert_str_eq(info.id, "site");
+    ck_assert_int_eq(info.fitted, 1);
+    ck_assert_uint_eq(info.fitted_parts, 0xA5A5A5A5u);
+    pbsc_model_free(m);
     pbsc_history_free(h);
 }
 END_TEST
@@ -1058,6 +1521,7 @@ suite(void)
     TCase *fit = tcase_create("recovery");
     TCase *min = tcase_create("minimums");
     TCase *err = tcase_create("errors");
+    TCase *honest = tcase_create("what it could not fit");
 
     tcase_add_test(fit, recovers_ce);
     tcase_add_test(fit, recovers_ratio);
@@ -1072,7 +1536,17 @@ suite(void)
     tcase_add_test(min, ratio_needs_20_sessions);
     tcase_add_test(min, risk_needs_10_events_per_covariate);
     tcase_add_test(min, one_observation_per_patient);
-    tcase_add_test(err, risk_errors);
+    tcase_add_test(err, risk_failure_keeps_ce);
+    tcase_add_test(err, ratio_failure_keeps_default);
+    tcase_add_test(honest, identical_rows);
+    tcase_add_test(honest, constant_wbc_named);
+    tcase_add_test(honest, constant_outcome_named);
+    tcase_add_test(honest, ce_spread_floored);
+    tcase_add_test(honest, ratio_spread_floored);
+    tcase_add_test(honest, record_in_model_file);
+    tcase_add_loop_test(honest, record_errors, 0, (int)NROWS(bad_records));
+    tcase_add_test(honest, record_needs_fitted);
+    tcase_add_test(honest, record_older_info_layout);
     tcase_add_test(err, ce_out_of_range);
     tcase_add_test(err, history_new_errors);
     tcase_add_test(err, history_add_errors);
@@ -1080,6 +1554,7 @@ suite(void)
     suite_add_tcase(s, fit);
     suite_add_tcase(s, min);
     suite_add_tcase(s, err);
+    suite_add_tcase(s, honest);
     return s;
 }
 
