@@ -544,6 +544,9 @@ risk_design(const pbsc_history *h, struct risk *r, pbsc_diag *diag)
         if (!(sd > 1e-12 * fabs(mean))) /* as good as one value (pbsc_calib_risk_ready) */
             return pbsc_fail(diag, PBSC_E_RANGE, h->name[j], mean,
                              "%s takes one value (%g) in all %zu patients", h->name[j], mean, r->m);
+        if (sd > 1e6) /* a model file's scale is at most 1e6 (lib/model.c RISK_SCALE_MAX) */
+            return pbsc_fail(diag, PBSC_E_RANGE, h->name[j], sd,
+                             "%s: SD %g is above 1e6: give it in larger units", h->name[j], sd);
         r->mean[j] = mean;
         r->scale[j] = sd;
     }
