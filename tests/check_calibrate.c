@@ -850,6 +850,13 @@ x_constant_lines(int i, int j)
     return j == 0 ? 2.0 : x_plain(i, j);
 }
 
+/* plt in platelets per litre, not x10^9/L: an SD of ~1e11 that no model file can hold */
+static double
+x_huge_units(int i, int j)
+{
+    return j == 1 ? x_plain(i, j) * 1e9 : x_plain(i, j);
+}
+
 static double
 x_collinear(int i, int j)
 {
@@ -975,6 +982,8 @@ START_TEST(risk_failure_keeps_ce)
     risk_fails(x_far_apart, "plt", "separate");
     /* quasi-complete separation by lines */
     risk_fails(x_quasi, "lines", "separate");
+    /* a scale a model file refuses (above 1e6) is not written */
+    risk_fails(x_huge_units, "plt", "above 1e6");
 }
 END_TEST
 
