@@ -37,6 +37,33 @@ cli_input_error(const char *prog, const char *fmt, ...)
     return CLI_EXIT_INPUT;
 }
 
+/* Whether text starts with the word `word` (followed by ':', ' ' or the end). */
+static int
+starts_with_word(const char *text, const char *word)
+{
+    size_t n = strlen(word);
+
+    return n > 0 && strncmp(text, word, n) == 0 &&
+           (text[n] == ':' || text[n] == ' ' || text[n] == '\0');
+}
+
+void
+cli_field_text(FILE *fp, const char *name, const char *field, const char *text)
+{
+    if (field == NULL)
+        field = "";
+    if (name == NULL || name[0] == '\0')
+        name = field;
+    if (starts_with_word(text, field))
+        fprintf(fp, "%s%s", name, text + strlen(field));
+    else if (starts_with_word(text, name))
+        fputs(text, fp);
+    else if (name[0] != '\0')
+        fprintf(fp, "%s: %s", name, text);
+    else
+        fputs(text, fp);
+}
+
 int
 cli_diag_error(const char *prog, int status, const pbsc_diag *diag)
 {
@@ -44,10 +71,9 @@ cli_diag_error(const char *prog, int status, const pbsc_diag *diag)
 
     if (diag != NULL && diag->text[0] != '\0')
         text = diag->text;
-    if (diag != NULL && diag->field[0] != '\0')
-        fprintf(stderr, "%s: %s: %s\n", prog, diag->field, text);
-    else
-        fprintf(stderr, "%s: %s\n", prog, text);
+    fprintf(stderr, "%s: ", prog);
+    cli_field_text(stderr, NULL, diag != NULL ? diag->field : NULL, text);
+    fputc('\n', stderr);
     return CLI_EXIT_INPUT;
 }
 
@@ -102,7 +128,6 @@ int
 cli_model_read(const char *prog, const char *path, pbsc_model **model)
 {
     pbsc_diag d;
-    size_t n;
     int rc;
 
     pbsc_diag_clear(&d);
@@ -115,12 +140,8 @@ cli_model_read(const char *prog, const char *path, pbsc_model **model)
         fprintf(stderr, "%s: %s:%ld: ", prog, path, d.line);
     else
         fprintf(stderr, "%s: %s: ", prog, path);
-    /* a text that starts with its field ("ce_median: 'x' is not a number", "ce_median 3 ...")
-     * names it already */
-    n = strlen(d.field);
-    if (n > 0 && !(strncmp(d.text, d.field, n) == 0 && (d.text[n] == ':' || d.text[n] == ' ')))
-        fprintf(stderr, "%s: ", d.field);
-    fprintf(stderr, "%s\n", d.text[0] != '\0' ? d.text : pbsc_strerror(rc));
+    cli_field_text(stderr, NULL, d.field, d.text[0] != '\0' ? d.text : pbsc_strerror(rc));
+    fputc('\n', stderr);
     return CLI_EXIT_INPUT;
 }
 
@@ -633,13 +654,13 @@ struct cli_csv {
     size_t ncolumns;
     char *text; /* the whole file, NUL-terminated; lines are cut in place */
     size_t len, at;
-    long next_line; /* the number of the line at `at` */
-    long line;      /* the current record's line */
+    long next_line;           /* the number of the line at `at` */
+    long line;                /* the current record's line */
     int pos[CSV_MAX_COLUMNS]; /* the field of columns[k] in a record, or -1 */
     size_t nfields;           /* fields in the header, hence in every record */
     char *cells[CSV_MAX_COLUMNS];
-    int extras_ok;            /* columns not in the list are extras, not errors */
-    size_t nextras;           /* extra columns: */
+    int extras_ok;                           /* columns not in the list are extras, not errors */
+    size_t nextras;                          /* extra columns: */
     const char *extra_name[CSV_MAX_COLUMNS]; /* their names, into text (the header stays) */
     int extra_pos[CSV_MAX_COLUMNS];          /* their fields in a record */
 };
@@ -676,8 +697,10 @@ csv_slurp(cli_csv *csv, FILE *fp)
             if (grown > (size_t)CSV_MAX_BYTES + 2)
                 grown = (size_t)CSV_MAX_BYTES + 2;
             if (csv->len + 1 >= grown)
-                return cli_csv_error(csv, 0, "larger than %ld bytes: not a CSV this program "
-                                             "reads", CSV_MAX_BYTES);
+                return cli_csv_error(csv, 0,
+                                     "larger than %ld bytes: not a CSV this program "
+                                     "reads",
+                                     CSV_MAX_BYTES);
             t = realloc(csv->text, grown);
             if (t == NULL)
                 return cli_csv_error(csv, 0, "out of memory");
@@ -764,14 +787,13 @@ csv_unknown(const cli_csv *csv, const char *name)
     size_t k, used = 0;
 
     for (k = 0; k < csv->ncolumns && used < sizeof list; k++) {
-        int n = snprintf(list + used, sizeof list - used, "%s%s", k > 0 ? ", " : "",
-                         csv->columns[k]);
+        int n =
+            snprintf(list + used, sizeof list - used, "%s%s", k > 0 ? ", " : "", csv->columns[k]);
         if (n < 0)
             break;
         used += (size_t)n;
     }
-    return cli_csv_error(csv, csv->line, "%.40s: unknown column (the columns are %s)", name,
-                         list);
+    return cli_csv_error(csv, csv->line, "%.40s: unknown column (the columns are %s)", name, list);
 }
 
 /* A header column that is not in the list, kept as an extra (cli_csv_open_extra). */
@@ -800,19 +822,18 @@ csv_header(cli_csv *csv, const char *const *required)
     if (bad)
         return cli_csv_error(csv, csv->line, "a NUL byte in the header");
     if (s == NULL)
-        return cli_csv_error(csv, 0, "no header row (the first line that is not a comment "
-                                     "names the columns)");
+        return cli_csv_error(csv, 0,
+                             "no header row (the first line that is not a comment "
+                             "names the columns)");
     n = csv_split(s, fields, CSV_MAX_COLUMNS);
     if (n > CSV_MAX_COLUMNS)
-        return cli_csv_error(csv, csv->line, "more than %d columns in the header",
-                             CSV_MAX_COLUMNS);
+        return cli_csv_error(csv, csv->line, "more than %d columns in the header", CSV_MAX_COLUMNS);
     for (i = 0; i < n; i++) {
         if (strchr(fields[i], '"') != NULL)
             return cli_csv_error(csv, csv->line, "column %lu: quoted fields are not supported",
                                  (unsigned long)i + 1);
         if (fields[i][0] == '\0')
-            return cli_csv_error(csv, csv->line, "column %lu has no name",
-                                 (unsigned long)i + 1);
+            return cli_csv_error(csv, csv->line, "column %lu has no name", (unsigned long)i + 1);
         for (k = 0; k < csv->ncolumns && strcmp(fields[i], csv->columns[k]) != 0; k++)
             ;
         if (k == csv->ncolumns && csv->extras_ok) {
@@ -823,8 +844,7 @@ csv_header(cli_csv *csv, const char *const *required)
         if (k == csv->ncolumns)
             return csv_unknown(csv, fields[i]);
         if (csv->pos[k] >= 0)
-            return cli_csv_error(csv, csv->line, "%s: the column is given twice",
-                                 csv->columns[k]);
+            return cli_csv_error(csv, csv->line, "%s: the column is given twice", csv->columns[k]);
         csv->pos[k] = (int)i;
     }
     for (i = 0; required != NULL && required[i] != NULL; i++) {
@@ -1001,8 +1021,7 @@ csv_not_number(const cli_csv *csv, const char *name, const char *cell, const cha
 
 /* A cell as a strict decimal number (the rules of cli_parse_double); "" is NAN. */
 static int
-csv_number(const cli_csv *csv, const char *name, const char *cell, const char *hint,
-           double *out)
+csv_number(const cli_csv *csv, const char *name, const char *cell, const char *hint, double *out)
 {
     char *end = NULL;
     double v;
@@ -1082,8 +1101,8 @@ cli_csv_long(const cli_csv *csv, size_t column, int required, long *out, int *pr
     errno = 0;
     v = strtol(cell, &end, 10);
     if (errno == ERANGE || end == cell || *end != '\0')
-        return cli_csv_error(csv, csv->line, "%s: '%.40s' is out of range",
-                             csv->columns[column], cell);
+        return cli_csv_error(csv, csv->line, "%s: '%.40s' is out of range", csv->columns[column],
+                             cell);
     *out = v;
     if (present != NULL)
         *present = 1;

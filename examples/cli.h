@@ -27,10 +27,17 @@ enum {
 /* "prog: message" and a hint to run --help, on stderr. Returns CLI_EXIT_USAGE. */
 int cli_usage_error(const char *prog, const char *fmt, ...) CLI_PRINTF(2, 3);
 
-/* "prog: field: text" on stderr for a failed library call; the field is left out when the
- * diagnostic names none, and pbsc_strerror(status) stands in for an empty text.
+/* "prog: field: text" on stderr for a failed library call (the field named once, as
+ * cli_field_text() does); the field is left out when the diagnostic names none, and
+ * pbsc_strerror(status) stands in for an empty text.
  * Returns CLI_EXIT_INPUT. */
 int cli_diag_error(const char *prog, int status, const pbsc_diag *diag);
+
+/* "name: text" on fp, naming the field once: a text that already starts with the library's
+ * name for the field (`field` followed by ':', ' ' or the end, as in "level: 'abc' is not a
+ * number" or "hct 0 % is outside (0, 100]") is written with `name` in place of that word and
+ * no prefix. `name` NULL or "" stands for `field`; both empty: the text alone. */
+void cli_field_text(FILE *fp, const char *name, const char *field, const char *text);
 
 /* "prog: message" on stderr (no hint). Returns CLI_EXIT_INPUT. */
 int cli_input_error(const char *prog, const char *fmt, ...) CLI_PRINTF(2, 3);

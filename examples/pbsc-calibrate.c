@@ -169,7 +169,8 @@ column_of(const char *field)
     return field;
 }
 
-/* "prog: FILE:LINE: field: text" for a library error about one line of the file. */
+/* "prog: FILE:LINE: column: text" for a library error about one line of the file, the
+ * column named once (cli_field_text()). */
 static int
 file_error(const char *file, long line, const char *field, int status, const pbsc_diag *d)
 {
@@ -179,9 +180,10 @@ file_error(const char *file, long line, const char *field, int status, const pbs
         fprintf(stderr, "%s: %s:%ld: ", prog, file, line);
     else
         fprintf(stderr, "%s: %s: ", prog, file);
-    if (field != NULL && field[0] != '\0')
-        fprintf(stderr, "%s: ", column_of(field));
-    fprintf(stderr, "%s\n", text);
+    if (field == NULL)
+        field = "";
+    cli_field_text(stderr, column_of(field), field, text);
+    fputc('\n', stderr);
     return CLI_EXIT_INPUT;
 }
 
