@@ -54,11 +54,40 @@ int cli_getopt_error(const char *prog, int c, char *const argv[], const struct o
  * CLI_EXIT_INPUT. */
 int cli_model_read(const char *prog, const char *path, pbsc_model **model);
 
+/* ---- text in messages --------------------------------------------------------------- */
+
+/* What a message may show of a value read from a user or a file: at most CLI_ESCAPE_MAX
+ * bytes of it (then "..."), with control bytes written as \r, \n, \t or \xHH, and bytes
+ * that are not UTF-8 text (or are C1 controls) as \xHH, so that no raw control byte reaches
+ * a terminal or a log. */
+#define CLI_ESCAPE_MAX 40
+#define CLI_ESCAPED (4 * CLI_ESCAPE_MAX + 8) /* a buffer that holds any such text */
+
+/* s shown as above, at most `max` of its bytes, into buf (returned; always terminated). */
+const char *cli_escape(char *buf, size_t size, const char *s, size_t max);
+
 /* ---- option arguments -------------------------------------------------------------- */
 
-/* Strict decimal number: the whole argument, no leading space, no hex, no NaN/inf text, no
- * overflow. On failure prints "prog: opt: 'arg' is not a number" (or why) and returns
- * CLI_EXIT_USAGE; *out is untouched. */
+/* Why a text is, or is not, a strict decimal number: the whole text, sign, digits, point and
+ * exponent only (no leading space, no hex, no NaN/inf text), and no overflow. */
+typedef enum cli_number_error {
+    CLI_NUMBER_OK = 0,
+    CLI_NUMBER_EMPTY,     /* "" */
+    CLI_NUMBER_NONFINITE, /* "nan", "inf", "infinity", signed or not */
+    CLI_NUMBER_COMMA,     /* a decimal comma, as in "1,5" */
+    CLI_NUMBER_SYNTAX,    /* anything else that is not a decimal number */
+    CLI_NUMBER_RANGE      /* beyond a double */
+} cli_number_error;
+
+/* s as a strict decimal number: CLI_NUMBER_OK and *out, or why not (*out untouched). */
+cli_number_error cli_number(const char *s, double *out);
+
+/* s with its commas written as points, into buf (returned): what to write instead. */
+const char *cli_decimal_point(char *buf, size_t size, const char *s);
+
+/* Strict decimal number (cli_number()). On failure prints "prog: opt: 'arg' is not a
+ * number" (or why: a decimal comma, not finite, out of range; the argument shown as
+ * cli_escape() shows it) and returns CLI_EXIT_USAGE; *out is untouched. */
 int cli_parse_double(const char *prog, const char *opt, const char *arg, double *out);
 
 /* Strict decimal integer in [min, max], same rules. */
@@ -148,12 +177,18 @@ const char *cli_fmt(char *buf, size_t size, int decimals, double v);
 /* ---- CSV input --------------------------------------------------------------------- */
 
 /* A CSV file read whole before any row is used (so a program never acts on half a file):
- * a header row naming the columns, then one record per line. Accepted: comment lines (first
- * non-blank character '#'), blank lines, CRLF line ends, a UTF-8 byte-order mark, spaces and
- * tabs around cells. Rejected, naming FILE:LINE (and the column where there is one): a
- * quoted field, a NUL byte, a row whose field count differs from the header's, a header
- * column that is not in the program's list, or one given twice. Messages go to stderr as
- * "prog: FILE:LINE: [column: ]text"; FILE is "<stdin>" for "-". */
+ * a header row naming the columns, then one record per line (examples/csv.c; the fields are
+ * cut by libcsv, RFC 4180). Accepted: quoted fields and quoted header names, with doubled
+ * quotes inside ("8""" is 8"); a comma inside quotes, which is then part of the text;
+ * comment lines (first non-blank character '#'); blank lines; LF or CRLF line ends; a UTF-8
+ * byte-order mark; spaces and tabs around cells, also inside quotes (cells are trimmed).
+ * Rejected, naming FILE:LINE and the column: a line break inside quotes (a quoted field
+ * must close on its line), a quote inside a field that is not quoted whole, text after a
+ * closing quote, a control byte in a field (a carriage return that does not end a line,
+ * a tab inside a cell, \x01 ...), a NUL byte, a row whose field count differs from the
+ * header's, a header column that is not in the program's list, or one given twice. Messages
+ * go to stderr as "prog: FILE:LINE: [column: ]text", with what they quote of the file
+ * shown as cli_escape() shows it; FILE is "<stdin>" for "-". */
 typedef struct cli_csv cli_csv;
 
 /* Reads `path` ("-": standard input) and its header row (at most 64 columns). `columns` is
@@ -184,9 +219,9 @@ int cli_csv_has(const cli_csv *csv, size_t column);
  * has no such column. Valid until the next cli_csv_next() or cli_csv_free(). */
 const char *cli_csv_cell(const cli_csv *csv, size_t column);
 
-/* The cell as a strict decimal number (the rules of cli_parse_double); an empty cell or an
- * absent column is NAN ("not measured"). On failure prints
- * "prog: FILE:LINE: column: 'cell' is not a number" and returns CLI_EXIT_INPUT. */
+/* The cell as a strict decimal number (cli_number()); an empty cell or an absent column is
+ * NAN ("not measured"). On failure prints "prog: FILE:LINE: column: 'cell' is not a number"
+ * (or why: a decimal comma, not finite, out of range) and returns CLI_EXIT_INPUT. */
 int cli_csv_double(const cli_csv *csv, size_t column, double *out);
 
 /* The extra columns (cli_csv_open_extra): how many, the header's name of extra i, and the

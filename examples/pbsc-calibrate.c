@@ -224,23 +224,25 @@ static int
 read_ids(const cli_csv *csv, pbsc_history_row *row)
 {
     const char *poor;
+    char shown[CLI_ESCAPED];
     long v = 0;
     int present = 0, rc;
 
     if ((rc = cli_csv_long(csv, COL_PATIENT, 0, &v, &present)) != CLI_EXIT_OK)
         return rc;
     if (present && v < 0)
-        return cli_csv_error(csv, cli_csv_line(csv),
-                             "patient: '%s' is not an id (an integer >= 0; leave the cell "
-                             "empty when unknown)",
-                             cli_csv_cell(csv, COL_PATIENT));
+        return cli_csv_error(
+            csv, cli_csv_line(csv),
+            "patient: '%s' is not an id (an integer >= 0; leave the cell "
+            "empty when unknown)",
+            cli_escape(shown, sizeof shown, cli_csv_cell(csv, COL_PATIENT), CLI_ESCAPE_MAX));
     row->patient = present ? v : -1;
     poor = cli_csv_cell(csv, COL_POOR);
     if (strcmp(poor, "0") != 0 && strcmp(poor, "1") != 0 && poor[0] != '\0')
         return cli_csv_error(csv, cli_csv_line(csv),
-                             "poor: '%.40s' is not 0 or 1 (leave the cell empty when not "
+                             "poor: '%s' is not 0 or 1 (leave the cell empty when not "
                              "recorded)",
-                             poor);
+                             cli_escape(shown, sizeof shown, poor, CLI_ESCAPE_MAX));
     row->poor = poor[0] == '\0' ? -1 : poor[0] - '0';
     return CLI_EXIT_OK;
 }
