@@ -174,6 +174,36 @@ void cli_tsv_number(FILE *fp, int decimals, double v);
  * negative zero ("-0.00") is written without the sign, so goldens stay stable. */
 const char *cli_fmt(char *buf, size_t size, int decimals, double v);
 
+/* ---- output files (-o FILE) -------------------------------------------------------- */
+
+/* A file a program writes whole (examples/output.c), safely:
+ * - never one of its inputs, however named (a symbolic or a second hard link, standard
+ *   input redirected from it: compared by device and inode), even with `force`;
+ * - never a file that exists unless `force` (--force): then a regular file is replaced and
+ *   keeps its permissions, and through a symbolic link the file it points to is (the link
+ *   stays); a dangling link, a directory or any other kind of file is refused;
+ * - a new file gets mode 0644 less the umask;
+ * - written to a temporary made with mkstemp() in the target's directory (".NAME.XXXXXX"),
+ *   fsync'ed, then renamed over the target (force) or linked to its name (else, so that a
+ *   file that appeared meanwhile is still not replaced); on any error the temporary is
+ *   removed and the target is left as it was. A file called NAME.tmp is never touched.
+ * A character device or a FIFO (/dev/null, a named pipe) is written directly.
+ * Messages go to stderr as "prog: OPT PATH: why". */
+typedef struct cli_output cli_output;
+
+/* Checks `path` (given with option `opt`, e.g. "-o") against the NULL-terminated `inputs`
+ * ("-": standard input) and opens it. Returns CLI_EXIT_OK and *out, or CLI_EXIT_INPUT
+ * (printed) with *out NULL. */
+int cli_output_open(const char *prog, const char *opt, const char *path, const char *const *inputs,
+                    int force, cli_output **out);
+/* The stream to write to. */
+FILE *cli_output_file(const cli_output *o);
+/* Flushes, syncs and puts the file in place; frees o. CLI_EXIT_OK, or CLI_EXIT_INPUT
+ * (printed: a write error, a full disk) with the target untouched. */
+int cli_output_commit(cli_output *o);
+/* Gives up: the temporary is removed, the target untouched; frees o (NULL: nothing). */
+void cli_output_abort(cli_output *o);
+
 /* ---- CSV input --------------------------------------------------------------------- */
 
 /* A CSV file read whole before any row is used (so a program never acts on half a file):
