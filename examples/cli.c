@@ -47,6 +47,19 @@ starts_with_word(const char *text, const char *word)
            (text[n] == ':' || text[n] == ' ' || text[n] == '\0');
 }
 
+/* Whether text quotes the word: "unknown key 'ce_sigmaa'" names its field already. */
+static int
+quotes_word(const char *text, const char *word)
+{
+    size_t n = strlen(word);
+    const char *at;
+
+    for (at = strchr(text, '\''); n > 0 && at != NULL; at = strchr(at + 1, '\''))
+        if (strncmp(at + 1, word, n) == 0 && at[n + 1] == '\'')
+            return 1;
+    return 0;
+}
+
 void
 cli_field_text(FILE *fp, const char *name, const char *field, const char *text)
 {
@@ -54,14 +67,16 @@ cli_field_text(FILE *fp, const char *name, const char *field, const char *text)
         field = "";
     if (name == NULL || name[0] == '\0')
         name = field;
-    if (starts_with_word(text, field))
-        fprintf(fp, "%s%s", name, text + strlen(field));
-    else if (starts_with_word(text, name))
-        fputs(text, fp);
-    else if (name[0] != '\0')
-        fprintf(fp, "%s: %s", name, text);
-    else
-        fputs(text, fp);
+    if (starts_with_word(text, field)) {
+        cli_put_escaped(fp, name);
+        cli_put_escaped(fp, text + strlen(field));
+        return;
+    }
+    if (!starts_with_word(text, name) && name[0] != '\0' && !quotes_word(text, name)) {
+        cli_put_escaped(fp, name);
+        fputs(": ", fp);
+    }
+    cli_put_escaped(fp, text); /* a library's text may quote a file's bytes */
 }
 
 int
@@ -178,6 +193,19 @@ escape_one(const unsigned char *p, char *out)
     memcpy(out, p, n);
     out[n] = '\0';
     return n;
+}
+
+void
+cli_put_escaped(FILE *fp, const char *s)
+{
+    const unsigned char *p = (const unsigned char *)s;
+
+    while (*p != '\0') {
+        char one[5];
+
+        p += escape_one(p, one);
+        fputs(one, fp);
+    }
 }
 
 const char *

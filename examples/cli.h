@@ -36,7 +36,9 @@ int cli_diag_error(const char *prog, int status, const pbsc_diag *diag);
 /* "name: text" on fp, naming the field once: a text that already starts with the library's
  * name for the field (`field` followed by ':', ' ' or the end, as in "level: 'abc' is not a
  * number" or "hct 0 % is outside (0, 100]") is written with `name` in place of that word and
- * no prefix. `name` NULL or "" stands for `field`; both empty: the text alone. */
+ * no prefix; a text that quotes it ("unknown key 'ce_sigmaa'") is written without a prefix.
+ * `name` NULL or "" stands for `field`; both empty: the text alone. Written as
+ * cli_put_escaped() writes (a library's text may quote a file's control bytes). */
 void cli_field_text(FILE *fp, const char *name, const char *field, const char *text);
 
 /* "prog: message" on stderr (no hint). Returns CLI_EXIT_INPUT. */
@@ -65,6 +67,8 @@ int cli_model_read(const char *prog, const char *path, pbsc_model **model);
 
 /* s shown as above, at most `max` of its bytes, into buf (returned; always terminated). */
 const char *cli_escape(char *buf, size_t size, const char *s, size_t max);
+/* s shown as above, whole, on fp. */
+void cli_put_escaped(FILE *fp, const char *s);
 
 /* ---- option arguments -------------------------------------------------------------- */
 
