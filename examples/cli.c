@@ -37,6 +37,48 @@ cli_input_error(const char *prog, const char *fmt, ...)
     return CLI_EXIT_INPUT;
 }
 
+/* Whether text starts with the word `word` (followed by ':', ' ' or the end). */
+static int
+starts_with_word(const char *text, const char *word)
+{
+    size_t n = strlen(word);
+
+    return n > 0 && strncmp(text, word, n) == 0 &&
+           (text[n] == ':' || text[n] == ' ' || text[n] == '\0');
+}
+
+/* Whether text quotes the word: "unknown key 'ce_sigmaa'" names its field already. */
+static int
+quotes_word(const char *text, const char *word)
+{
+    size_t n = strlen(word);
+    const char *at;
+
+    for (at = strchr(text, '\''); n > 0 && at != NULL; at = strchr(at + 1, '\''))
+        if (strncmp(at + 1, word, n) == 0 && at[n + 1] == '\'')
+            return 1;
+    return 0;
+}
+
+void
+cli_field_text(FILE *fp, const char *name, const char *field, const char *text)
+{
+    if (field == NULL)
+        field = "";
+    if (name == NULL || name[0] == '\0')
+        name = field;
+    if (starts_with_word(text, field)) {
+        cli_put_escaped(fp, name);
+        cli_put_escaped(fp, text + strlen(field));
+        return;
+    }
+    if (!starts_with_word(text, name) && name[0] != '\0' && !quotes_word(text, name)) {
+        cli_put_escaped(fp, name);
+        fputs(": ", fp);
+    }
+    cli_put_escaped(fp, text); /* a library's text may quote a file's bytes */
+}
+
 int
 cli_diag_error(const char *prog, int status, const pbsc_diag *diag)
 {
@@ -44,10 +86,9 @@ cli_diag_error(const char *prog, int status, const pbsc_diag *diag)
 
     if (diag != NULL && diag->text[0] != '\0')
         text = diag->text;
-    if (diag != NULL && diag->field[0] != '\0')
-        fprintf(stderr, "%s: %s: %s\n", prog, diag->field, text);
-    else
-        fprintf(stderr, "%s: %s\n", prog, text);
+    fprintf(stderr, "%s: ", prog);
+    cli_field_text(stderr, NULL, diag != NULL ? diag->field : NULL, text);
+    fputc('\n', stderr);
     return CLI_EXIT_INPUT;
 }
 
@@ -76,10 +117,11 @@ int
 cli_getopt_error(const char *prog, int c, char *const argv[], const struct option *options)
 {
     const struct option *o = find_option_by_val(options, optopt);
-    char text[64] = "";
+    char raw[64] = "", text[CLI_ESCAPED];
 
     if (optind > 0 && argv[optind - 1] != NULL)
-        option_text(argv[optind - 1], text, sizeof text);
+        option_text(argv[optind - 1], raw, sizeof raw);
+    cli_escape(text, sizeof text, raw, sizeof raw);
     if (c == ':') {
         if (strncmp(text, "--", 2) == 0) /* a long option whose val is a short one */
             return cli_usage_error(prog, "%s: missing argument", text);
@@ -96,13 +138,107 @@ cli_getopt_error(const char *prog, int c, char *const argv[], const struct optio
     return cli_usage_error(prog, "unknown option '%s'", text);
 }
 
+/* ---- text in messages --------------------------------------------------------------- */
+
+/* The length of the UTF-8 sequence at p that a terminal shows as a character: well formed,
+ * shortest form, not a surrogate, not a C1 control (U+0080-U+009F); 0 for anything else. */
+static size_t
+utf8_length(const unsigned char *p)
+{
+    unsigned long cp;
+    size_t n, i;
+
+    if (p[0] >= 0xC2 && p[0] <= 0xDF)
+        n = 2, cp = p[0] & 0x1Fu;
+    else if (p[0] >= 0xE0 && p[0] <= 0xEF)
+        n = 3, cp = p[0] & 0x0Fu;
+    else if (p[0] >= 0xF0 && p[0] <= 0xF4)
+        n = 4, cp = p[0] & 0x07u;
+    else
+        return 0;
+    for (i = 1; i < n; i++) {
+        if ((p[i] & 0xC0) != 0x80) /* also stops at the terminating NUL */
+            return 0;
+        cp = cp << 6 | (p[i] & 0x3Fu);
+    }
+    if ((n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) || cp > 0x10FFFF ||
+        (cp >= 0xD800 && cp <= 0xDFFF) || cp <= 0x9F)
+        return 0;
+    return n;
+}
+
+/* How byte p[0] (with what follows) is shown: into out (at least 5 bytes); returns how many
+ * bytes of p it stands for. */
+static size_t
+escape_one(const unsigned char *p, char *out)
+{
+    size_t n;
+
+    if (*p == '\r' || *p == '\n' || *p == '\t') {
+        out[0] = '\\';
+        out[1] = *p == '\r' ? 'r' : *p == '\n' ? 'n' : 't';
+        out[2] = '\0';
+        return 1;
+    }
+    if (*p >= 0x20 && *p < 0x7F) {
+        out[0] = (char)*p;
+        out[1] = '\0';
+        return 1;
+    }
+    n = *p >= 0x80 ? utf8_length(p) : 0;
+    if (n == 0) {
+        snprintf(out, 5, "\\x%02x", (unsigned)*p);
+        return 1;
+    }
+    memcpy(out, p, n);
+    out[n] = '\0';
+    return n;
+}
+
+void
+cli_put_escaped(FILE *fp, const char *s)
+{
+    const unsigned char *p = (const unsigned char *)s;
+
+    while (*p != '\0') {
+        char one[5];
+
+        p += escape_one(p, one);
+        fputs(one, fp);
+    }
+}
+
+const char *
+cli_escape(char *buf, size_t size, const char *s, size_t max)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    size_t used = 0, taken = 0;
+
+    if (size == 0)
+        return buf;
+    buf[0] = '\0';
+    while (p[taken] != '\0') {
+        char one[5];
+        size_t n = escape_one(p + taken, one), w = strlen(one);
+
+        if (taken + n > max || used + w + 4 > size) { /* keep room for "..." and the NUL */
+            if (size - used >= 4)
+                memcpy(buf + used, "...", 4);
+            return buf;
+        }
+        memcpy(buf + used, one, w + 1);
+        used += w;
+        taken += n;
+    }
+    return buf;
+}
+
 /* ---- the site model ------------------------------------------------------------------ */
 
 int
 cli_model_read(const char *prog, const char *path, pbsc_model **model)
 {
     pbsc_diag d;
-    size_t n;
     int rc;
 
     pbsc_diag_clear(&d);
@@ -115,21 +251,18 @@ cli_model_read(const char *prog, const char *path, pbsc_model **model)
         fprintf(stderr, "%s: %s:%ld: ", prog, path, d.line);
     else
         fprintf(stderr, "%s: %s: ", prog, path);
-    /* a text that starts with its field ("ce_median: 'x' is not a number", "ce_median 3 ...")
-     * names it already */
-    n = strlen(d.field);
-    if (n > 0 && !(strncmp(d.text, d.field, n) == 0 && (d.text[n] == ':' || d.text[n] == ' ')))
-        fprintf(stderr, "%s: ", d.field);
-    fprintf(stderr, "%s\n", d.text[0] != '\0' ? d.text : pbsc_strerror(rc));
+    cli_field_text(stderr, NULL, d.field, d.text[0] != '\0' ? d.text : pbsc_strerror(rc));
+    fputc('\n', stderr);
     return CLI_EXIT_INPUT;
 }
 
 /* ---- option arguments -------------------------------------------------------------- */
 
 /* Only what a person types as a decimal number: sign, digits, point, exponent. strtod also
- * takes hex floats, "nan(...)", "inf" and "infinity", which an option never means. */
+ * takes hex floats, "nan(...)", "inf" and "infinity", which an option never means. With
+ * `comma`, a ',' stands for the point (to recognise a decimal comma). */
 static int
-looks_decimal(const char *s)
+looks_decimal(const char *s, int comma)
 {
     int digits = 0;
 
@@ -138,7 +271,8 @@ looks_decimal(const char *s)
     for (; *s != '\0'; s++) {
         if (isdigit((unsigned char)*s))
             digits = 1;
-        else if (*s != '.' && *s != 'e' && *s != 'E' && *s != '+' && *s != '-')
+        else if (*s != '.' && *s != 'e' && *s != 'E' && *s != '+' && *s != '-' &&
+                 !(comma && *s == ','))
             return 0;
     }
     return digits;
@@ -159,47 +293,93 @@ names_nonfinite(const char *s)
     return strcmp(low, "nan") == 0 || strcmp(low, "inf") == 0;
 }
 
-int
-cli_parse_double(const char *prog, const char *opt, const char *arg, double *out)
+cli_number_error
+cli_number(const char *s, double *out)
 {
     char *end = NULL;
     double v;
 
+    if (s[0] == '\0')
+        return CLI_NUMBER_EMPTY;
+    if (names_nonfinite(s))
+        return CLI_NUMBER_NONFINITE;
+    if (!looks_decimal(s, 0)) {
+        const char *comma = strchr(s, ',');
+
+        /* one comma where the point would be: "1,5", "-0,25" */
+        if (comma != NULL && strchr(comma + 1, ',') == NULL && strchr(s, '.') == NULL &&
+            looks_decimal(s, 1))
+            return CLI_NUMBER_COMMA;
+        return CLI_NUMBER_SYNTAX;
+    }
+    errno = 0;
+    v = strtod(s, &end);
+    if (end == s || *end != '\0')
+        return CLI_NUMBER_SYNTAX;
+    if (errno == ERANGE || !isfinite(v))
+        return CLI_NUMBER_RANGE;
+    *out = v;
+    return CLI_NUMBER_OK;
+}
+
+const char *
+cli_decimal_point(char *buf, size_t size, const char *s)
+{
+    size_t k;
+
+    if (size == 0)
+        return buf;
+    for (k = 0; k + 1 < size && s[k] != '\0'; k++)
+        buf[k] = s[k] == ',' ? '.' : s[k];
+    buf[k] = '\0';
+    return buf;
+}
+
+int
+cli_parse_double(const char *prog, const char *opt, const char *arg, double *out)
+{
+    char shown[CLI_ESCAPED], point[64];
+
     if (arg == NULL || arg[0] == '\0')
         return cli_usage_error(prog, "%s: empty argument, a number is needed", opt);
-    if (names_nonfinite(arg))
-        return cli_usage_error(prog, "%s: '%s' is not a finite number", opt, arg);
-    if (!looks_decimal(arg))
-        return cli_usage_error(prog, "%s: '%s' is not a number", opt, arg);
-    errno = 0;
-    v = strtod(arg, &end);
-    if (end == arg || *end != '\0')
-        return cli_usage_error(prog, "%s: '%s' is not a number", opt, arg);
-    if (errno == ERANGE || !isfinite(v))
-        return cli_usage_error(prog, "%s: '%s' is out of range", opt, arg);
-    *out = v;
-    return CLI_EXIT_OK;
+    cli_escape(shown, sizeof shown, arg, CLI_ESCAPE_MAX);
+    switch (cli_number(arg, out)) {
+    case CLI_NUMBER_OK:
+        return CLI_EXIT_OK;
+    case CLI_NUMBER_NONFINITE:
+        return cli_usage_error(prog, "%s: '%s' is not a finite number", opt, shown);
+    case CLI_NUMBER_COMMA:
+        return cli_usage_error(prog,
+                               "%s: '%s' is not a number: a decimal comma is not accepted "
+                               "(write %s)",
+                               opt, shown, cli_decimal_point(point, sizeof point, arg));
+    case CLI_NUMBER_RANGE:
+        return cli_usage_error(prog, "%s: '%s' is out of range", opt, shown);
+    default:
+        return cli_usage_error(prog, "%s: '%s' is not a number", opt, shown);
+    }
 }
 
 int
 cli_parse_long(const char *prog, const char *opt, const char *arg, long min, long max, long *out)
 {
-    char *end = NULL;
+    char *end = NULL, shown[CLI_ESCAPED];
     const char *p;
     long v;
 
     if (arg == NULL || arg[0] == '\0')
         return cli_usage_error(prog, "%s: empty argument, an integer is needed", opt);
+    cli_escape(shown, sizeof shown, arg, CLI_ESCAPE_MAX);
     p = arg + (arg[0] == '+' || arg[0] == '-');
     for (; *p != '\0'; p++)
         if (!isdigit((unsigned char)*p))
-            return cli_usage_error(prog, "%s: '%s' is not an integer", opt, arg);
+            return cli_usage_error(prog, "%s: '%s' is not an integer", opt, shown);
     errno = 0;
     v = strtol(arg, &end, 10);
     if (end == arg || *end != '\0')
-        return cli_usage_error(prog, "%s: '%s' is not an integer", opt, arg);
+        return cli_usage_error(prog, "%s: '%s' is not an integer", opt, shown);
     if (errno == ERANGE || v < min || v > max)
-        return cli_usage_error(prog, "%s: '%s' is out of range (%ld to %ld)", opt, arg, min, max);
+        return cli_usage_error(prog, "%s: '%s' is out of range (%ld to %ld)", opt, shown, min, max);
     *out = v;
     return CLI_EXIT_OK;
 }
@@ -208,7 +388,7 @@ int
 cli_parse_choice(const char *prog, const char *opt, const char *arg, const char *const *choices,
                  int *index)
 {
-    char list[256] = "";
+    char list[256] = "", shown[CLI_ESCAPED];
     size_t used = 0;
     int i;
 
@@ -224,7 +404,8 @@ cli_parse_choice(const char *prog, const char *opt, const char *arg, const char 
             break;
         used += (size_t)n;
     }
-    return cli_usage_error(prog, "%s: '%s' is not one of %s", opt, arg, list);
+    return cli_usage_error(prog, "%s: '%s' is not one of %s", opt,
+                           cli_escape(shown, sizeof shown, arg, CLI_ESCAPE_MAX), list);
 }
 
 /* ---- output formats ---------------------------------------------------------------- */
@@ -617,475 +798,4 @@ cli_fmt(char *buf, size_t size, int decimals, double v)
             memmove(buf, buf + 1, strlen(buf));
     }
     return buf;
-}
-
-/* ---- CSV input --------------------------------------------------------------------- */
-
-/* Fields in a header: a history's known columns and up to 32 covariates fit. */
-#define CSV_MAX_COLUMNS 64
-/* A course or a site's history is kilobytes to a few megabytes: more is a wrong file. */
-#define CSV_MAX_BYTES (64L * 1024 * 1024)
-
-struct cli_csv {
-    const char *prog;
-    const char *path; /* as messages name it */
-    const char *const *columns;
-    size_t ncolumns;
-    char *text; /* the whole file, NUL-terminated; lines are cut in place */
-    size_t len, at;
-    long next_line; /* the number of the line at `at` */
-    long line;      /* the current record's line */
-    int pos[CSV_MAX_COLUMNS]; /* the field of columns[k] in a record, or -1 */
-    size_t nfields;           /* fields in the header, hence in every record */
-    char *cells[CSV_MAX_COLUMNS];
-    int extras_ok;            /* columns not in the list are extras, not errors */
-    size_t nextras;           /* extra columns: */
-    const char *extra_name[CSV_MAX_COLUMNS]; /* their names, into text (the header stays) */
-    int extra_pos[CSV_MAX_COLUMNS];          /* their fields in a record */
-};
-
-int
-cli_csv_error(const cli_csv *csv, long line, const char *fmt, ...)
-{
-    va_list ap;
-
-    if (line > 0)
-        fprintf(stderr, "%s: %s:%ld: ", csv->prog, csv->path, line);
-    else
-        fprintf(stderr, "%s: %s: ", csv->prog, csv->path);
-    va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
-    va_end(ap);
-    fputc('\n', stderr);
-    return CLI_EXIT_INPUT;
-}
-
-/* The whole stream into csv->text; CLI_EXIT_INPUT (printed) on a read error or a huge file. */
-static int
-csv_slurp(cli_csv *csv, FILE *fp)
-{
-    size_t cap = 0;
-
-    for (;;) {
-        size_t n;
-
-        if (csv->len + 1 >= cap) {
-            size_t grown = cap ? 2 * cap : 8192;
-            char *t;
-
-            if (grown > (size_t)CSV_MAX_BYTES + 2)
-                grown = (size_t)CSV_MAX_BYTES + 2;
-            if (csv->len + 1 >= grown)
-                return cli_csv_error(csv, 0, "larger than %ld bytes: not a CSV this program "
-                                             "reads", CSV_MAX_BYTES);
-            t = realloc(csv->text, grown);
-            if (t == NULL)
-                return cli_csv_error(csv, 0, "out of memory");
-            csv->text = t;
-            cap = grown;
-        }
-        n = fread(csv->text + csv->len, 1, cap - 1 - csv->len, fp);
-        csv->len += n;
-        if (n == 0)
-            break;
-    }
-    if (ferror(fp))
-        return cli_csv_error(csv, 0, "read error: %s", strerror(errno));
-    csv->text[csv->len] = '\0';
-    return CLI_EXIT_OK;
-}
-
-static int
-csv_blank(char c)
-{
-    return c == ' ' || c == '\t';
-}
-
-/* The next line that is neither blank nor a comment, cut in place (no line end, trimmed);
- * NULL at the end of the text. *bad is set when the line holds a NUL byte. */
-static char *
-csv_take_line(cli_csv *csv, int *bad)
-{
-    *bad = 0;
-    while (csv->at < csv->len) {
-        char *s = csv->text + csv->at;
-        char *nl = memchr(s, '\n', csv->len - csv->at);
-        size_t n = nl != NULL ? (size_t)(nl - s) : csv->len - csv->at;
-
-        csv->line = csv->next_line++;
-        csv->at += n + (nl != NULL);
-        if (memchr(s, '\0', n) != NULL) {
-            *bad = 1;
-            return s;
-        }
-        if (n > 0 && s[n - 1] == '\r')
-            n--;
-        while (n > 0 && csv_blank(s[n - 1]))
-            n--;
-        s[n] = '\0';
-        while (csv_blank(*s))
-            s++;
-        if (*s != '\0' && *s != '#')
-            return s;
-    }
-    return NULL;
-}
-
-/* Cuts a line into trimmed fields; returns how many there are (up to `max`, then max + 1). */
-static size_t
-csv_split(char *s, char **fields, size_t max)
-{
-    size_t n = 0;
-
-    for (;;) {
-        char *comma = strchr(s, ','), *end;
-
-        if (comma != NULL)
-            *comma = '\0';
-        while (csv_blank(*s))
-            s++;
-        end = s + strlen(s);
-        while (end > s && csv_blank(end[-1]))
-            *--end = '\0';
-        if (n == max)
-            return max + 1;
-        fields[n++] = s;
-        if (comma == NULL)
-            return n;
-        s = comma + 1;
-    }
-}
-
-/* "NAME: unknown column (the columns are a, b, c)". */
-static int
-csv_unknown(const cli_csv *csv, const char *name)
-{
-    char list[512] = "";
-    size_t k, used = 0;
-
-    for (k = 0; k < csv->ncolumns && used < sizeof list; k++) {
-        int n = snprintf(list + used, sizeof list - used, "%s%s", k > 0 ? ", " : "",
-                         csv->columns[k]);
-        if (n < 0)
-            break;
-        used += (size_t)n;
-    }
-    return cli_csv_error(csv, csv->line, "%.40s: unknown column (the columns are %s)", name,
-                         list);
-}
-
-/* A header column that is not in the list, kept as an extra (cli_csv_open_extra). */
-static int
-csv_extra(cli_csv *csv, const char *name, size_t field)
-{
-    size_t e;
-
-    for (e = 0; e < csv->nextras; e++)
-        if (strcmp(csv->extra_name[e], name) == 0)
-            return cli_csv_error(csv, csv->line, "%.40s: the column is given twice", name);
-    csv->extra_name[csv->nextras] = name;
-    csv->extra_pos[csv->nextras] = (int)field;
-    csv->nextras++;
-    return CLI_EXIT_OK;
-}
-
-static int
-csv_header(cli_csv *csv, const char *const *required)
-{
-    char *fields[CSV_MAX_COLUMNS];
-    size_t i, k, n;
-    int bad, rc;
-    char *s = csv_take_line(csv, &bad);
-
-    if (bad)
-        return cli_csv_error(csv, csv->line, "a NUL byte in the header");
-    if (s == NULL)
-        return cli_csv_error(csv, 0, "no header row (the first line that is not a comment "
-                                     "names the columns)");
-    n = csv_split(s, fields, CSV_MAX_COLUMNS);
-    if (n > CSV_MAX_COLUMNS)
-        return cli_csv_error(csv, csv->line, "more than %d columns in the header",
-                             CSV_MAX_COLUMNS);
-    for (i = 0; i < n; i++) {
-        if (strchr(fields[i], '"') != NULL)
-            return cli_csv_error(csv, csv->line, "column %lu: quoted fields are not supported",
-                                 (unsigned long)i + 1);
-        if (fields[i][0] == '\0')
-            return cli_csv_error(csv, csv->line, "column %lu has no name",
-                                 (unsigned long)i + 1);
-        for (k = 0; k < csv->ncolumns && strcmp(fields[i], csv->columns[k]) != 0; k++)
-            ;
-        if (k == csv->ncolumns && csv->extras_ok) {
-            if ((rc = csv_extra(csv, fields[i], i)) != CLI_EXIT_OK)
-                return rc;
-            continue;
-        }
-        if (k == csv->ncolumns)
-            return csv_unknown(csv, fields[i]);
-        if (csv->pos[k] >= 0)
-            return cli_csv_error(csv, csv->line, "%s: the column is given twice",
-                                 csv->columns[k]);
-        csv->pos[k] = (int)i;
-    }
-    for (i = 0; required != NULL && required[i] != NULL; i++) {
-        for (k = 0; k < csv->ncolumns && strcmp(required[i], csv->columns[k]) != 0; k++)
-            ;
-        if (k == csv->ncolumns || csv->pos[k] < 0)
-            return cli_csv_error(csv, csv->line, "%s: the column is required", required[i]);
-    }
-    csv->nfields = n;
-    return CLI_EXIT_OK;
-}
-
-static int
-csv_open(const char *prog, const char *path, const char *const *columns,
-         const char *const *required, int extras_ok, cli_csv **out)
-{
-    cli_csv *csv;
-    FILE *fp;
-    size_t k;
-    int rc, is_stdin = strcmp(path, "-") == 0;
-
-    *out = NULL;
-    csv = calloc(1, sizeof *csv);
-    if (csv == NULL)
-        return cli_input_error(prog, "out of memory");
-    csv->prog = prog;
-    csv->path = is_stdin ? "<stdin>" : path;
-    csv->columns = columns;
-    csv->extras_ok = extras_ok;
-    for (k = 0; columns[k] != NULL && k < CSV_MAX_COLUMNS; k++)
-        csv->pos[k] = -1;
-    csv->ncolumns = k;
-    csv->next_line = 1;
-    fp = is_stdin ? stdin : fopen(path, "rb");
-    if (fp == NULL) {
-        rc = cli_csv_error(csv, 0, "%s", strerror(errno));
-        cli_csv_free(csv);
-        return rc;
-    }
-    rc = csv_slurp(csv, fp);
-    if (!is_stdin)
-        fclose(fp);
-    if (rc == CLI_EXIT_OK && csv->len >= 3 && memcmp(csv->text, "\xEF\xBB\xBF", 3) == 0)
-        csv->at = 3; /* a UTF-8 byte-order mark, as spreadsheets write */
-    if (rc == CLI_EXIT_OK)
-        rc = csv_header(csv, required);
-    if (rc != CLI_EXIT_OK) {
-        cli_csv_free(csv);
-        return rc;
-    }
-    *out = csv;
-    return CLI_EXIT_OK;
-}
-
-int
-cli_csv_open(const char *prog, const char *path, const char *const *columns,
-             const char *const *required, cli_csv **out)
-{
-    return csv_open(prog, path, columns, required, 0, out);
-}
-
-int
-cli_csv_open_extra(const char *prog, const char *path, const char *const *columns,
-                   const char *const *required, cli_csv **out)
-{
-    return csv_open(prog, path, columns, required, 1, out);
-}
-
-void
-cli_csv_free(cli_csv *csv)
-{
-    if (csv == NULL)
-        return;
-    free(csv->text);
-    free(csv);
-}
-
-/* The header's name of field i. */
-static const char *
-csv_field_name(const cli_csv *csv, size_t i)
-{
-    size_t k;
-
-    for (k = 0; k < csv->ncolumns; k++)
-        if (csv->pos[k] == (int)i)
-            return csv->columns[k];
-    for (k = 0; k < csv->nextras; k++)
-        if (csv->extra_pos[k] == (int)i)
-            return csv->extra_name[k];
-    return "?";
-}
-
-int
-cli_csv_next(cli_csv *csv)
-{
-    size_t i, n;
-    int bad;
-    char *s = csv_take_line(csv, &bad);
-
-    if (bad) {
-        cli_csv_error(csv, csv->line, "a NUL byte in the line");
-        return -1;
-    }
-    if (s == NULL)
-        return 0;
-    n = csv_split(s, csv->cells, CSV_MAX_COLUMNS);
-    if (n != csv->nfields) {
-        if (n > CSV_MAX_COLUMNS)
-            cli_csv_error(csv, csv->line, "more fields than the header's %lu",
-                          (unsigned long)csv->nfields);
-        else
-            cli_csv_error(csv, csv->line, "%lu field%s, the header has %lu", (unsigned long)n,
-                          n == 1 ? "" : "s", (unsigned long)csv->nfields);
-        return -1;
-    }
-    for (i = 0; i < n; i++) {
-        if (strchr(csv->cells[i], '"') != NULL) {
-            cli_csv_error(csv, csv->line, "%s: quoted fields are not supported",
-                          csv_field_name(csv, i));
-            return -1;
-        }
-    }
-    return 1;
-}
-
-const char *
-cli_csv_path(const cli_csv *csv)
-{
-    return csv->path;
-}
-
-long
-cli_csv_line(const cli_csv *csv)
-{
-    return csv->line;
-}
-
-int
-cli_csv_has(const cli_csv *csv, size_t column)
-{
-    return column < csv->ncolumns && csv->pos[column] >= 0;
-}
-
-const char *
-cli_csv_cell(const cli_csv *csv, size_t column)
-{
-    if (!cli_csv_has(csv, column))
-        return "";
-    return csv->cells[csv->pos[column]];
-}
-
-/* Whether s has a digit: a cell without one (NA, n/a, -) is worth a hint. */
-static int
-has_digit(const char *s)
-{
-    for (; *s != '\0'; s++)
-        if (isdigit((unsigned char)*s))
-            return 1;
-    return 0;
-}
-
-/* "column: 'cell' is not WHAT (HINT)": the hint is the caller's, else, for a cell without a
- * digit, how to say "not measured". */
-static int
-csv_not_number(const cli_csv *csv, const char *name, const char *cell, const char *what,
-               const char *hint)
-{
-    if (hint == NULL && !has_digit(cell))
-        hint = "leave the cell empty when not measured";
-    return cli_csv_error(csv, csv->line, "%s: '%.40s' is not %s%s%s%s", name, cell, what,
-                         hint != NULL ? " (" : "", hint != NULL ? hint : "",
-                         hint != NULL ? ")" : "");
-}
-
-/* A cell as a strict decimal number (the rules of cli_parse_double); "" is NAN. */
-static int
-csv_number(const cli_csv *csv, const char *name, const char *cell, const char *hint,
-           double *out)
-{
-    char *end = NULL;
-    double v;
-
-    if (cell[0] == '\0') {
-        *out = (double)NAN;
-        return CLI_EXIT_OK;
-    }
-    if (names_nonfinite(cell))
-        return csv_not_number(csv, name, cell, "a finite number", hint);
-    if (!looks_decimal(cell))
-        return csv_not_number(csv, name, cell, "a number", hint);
-    errno = 0;
-    v = strtod(cell, &end);
-    if (end == cell || *end != '\0')
-        return csv_not_number(csv, name, cell, "a number", hint);
-    if (errno == ERANGE || !isfinite(v))
-        return cli_csv_error(csv, csv->line, "%s: '%.40s' is out of range", name, cell);
-    *out = v;
-    return CLI_EXIT_OK;
-}
-
-int
-cli_csv_double(const cli_csv *csv, size_t column, double *out)
-{
-    return csv_number(csv, csv->columns[column], cli_csv_cell(csv, column), NULL, out);
-}
-
-size_t
-cli_csv_extras(const cli_csv *csv)
-{
-    return csv->nextras;
-}
-
-const char *
-cli_csv_extra_name(const cli_csv *csv, size_t extra)
-{
-    return extra < csv->nextras ? csv->extra_name[extra] : NULL;
-}
-
-const char *
-cli_csv_extra_cell(const cli_csv *csv, size_t extra)
-{
-    if (extra >= csv->nextras)
-        return "";
-    return csv->cells[csv->extra_pos[extra]];
-}
-
-int
-cli_csv_extra_double(const cli_csv *csv, size_t extra, const char *hint, double *out)
-{
-    return csv_number(csv, cli_csv_extra_name(csv, extra), cli_csv_extra_cell(csv, extra), hint,
-                      out);
-}
-
-int
-cli_csv_long(const cli_csv *csv, size_t column, int required, long *out, int *present)
-{
-    const char *cell = cli_csv_cell(csv, column), *p;
-    char *end = NULL;
-    long v;
-
-    if (cell[0] == '\0') {
-        if (required)
-            return cli_csv_error(csv, csv->line, "%s: empty, a value is required",
-                                 csv->columns[column]);
-        if (present != NULL)
-            *present = 0;
-        return CLI_EXIT_OK;
-    }
-    p = cell + (cell[0] == '+' || cell[0] == '-');
-    if (*p == '\0')
-        return csv_not_number(csv, csv->columns[column], cell, "an integer", NULL);
-    for (; *p != '\0'; p++)
-        if (!isdigit((unsigned char)*p))
-            return csv_not_number(csv, csv->columns[column], cell, "an integer", NULL);
-    errno = 0;
-    v = strtol(cell, &end, 10);
-    if (errno == ERANGE || end == cell || *end != '\0')
-        return cli_csv_error(csv, csv->line, "%s: '%.40s' is out of range",
-                             csv->columns[column], cell);
-    *out = v;
-    if (present != NULL)
-        *present = 1;
-    return CLI_EXIT_OK;
 }

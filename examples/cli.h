@@ -27,10 +27,19 @@ enum {
 /* "prog: message" and a hint to run --help, on stderr. Returns CLI_EXIT_USAGE. */
 int cli_usage_error(const char *prog, const char *fmt, ...) CLI_PRINTF(2, 3);
 
-/* "prog: field: text" on stderr for a failed library call; the field is left out when the
- * diagnostic names none, and pbsc_strerror(status) stands in for an empty text.
+/* "prog: field: text" on stderr for a failed library call (the field named once, as
+ * cli_field_text() does); the field is left out when the diagnostic names none, and
+ * pbsc_strerror(status) stands in for an empty text.
  * Returns CLI_EXIT_INPUT. */
 int cli_diag_error(const char *prog, int status, const pbsc_diag *diag);
+
+/* "name: text" on fp, naming the field once: a text that already starts with the library's
+ * name for the field (`field` followed by ':', ' ' or the end, as in "level: 'abc' is not a
+ * number" or "hct 0 % is outside (0, 100]") is written with `name` in place of that word and
+ * no prefix; a text that quotes it ("unknown key 'ce_sigmaa'") is written without a prefix.
+ * `name` NULL or "" stands for `field`; both empty: the text alone. Written as
+ * cli_put_escaped() writes (a library's text may quote a file's control bytes). */
+void cli_field_text(FILE *fp, const char *name, const char *field, const char *text);
 
 /* "prog: message" on stderr (no hint). Returns CLI_EXIT_INPUT. */
 int cli_input_error(const char *prog, const char *fmt, ...) CLI_PRINTF(2, 3);
@@ -47,11 +56,42 @@ int cli_getopt_error(const char *prog, int c, char *const argv[], const struct o
  * CLI_EXIT_INPUT. */
 int cli_model_read(const char *prog, const char *path, pbsc_model **model);
 
+/* ---- text in messages --------------------------------------------------------------- */
+
+/* What a message may show of a value read from a user or a file: at most CLI_ESCAPE_MAX
+ * bytes of it (then "..."), with control bytes written as \r, \n, \t or \xHH, and bytes
+ * that are not UTF-8 text (or are C1 controls) as \xHH, so that no raw control byte reaches
+ * a terminal or a log. */
+#define CLI_ESCAPE_MAX 40
+#define CLI_ESCAPED (4 * CLI_ESCAPE_MAX + 8) /* a buffer that holds any such text */
+
+/* s shown as above, at most `max` of its bytes, into buf (returned; always terminated). */
+const char *cli_escape(char *buf, size_t size, const char *s, size_t max);
+/* s shown as above, whole, on fp. */
+void cli_put_escaped(FILE *fp, const char *s);
+
 /* ---- option arguments -------------------------------------------------------------- */
 
-/* Strict decimal number: the whole argument, no leading space, no hex, no NaN/inf text, no
- * overflow. On failure prints "prog: opt: 'arg' is not a number" (or why) and returns
- * CLI_EXIT_USAGE; *out is untouched. */
+/* Why a text is, or is not, a strict decimal number: the whole text, sign, digits, point and
+ * exponent only (no leading space, no hex, no NaN/inf text), and no overflow. */
+typedef enum cli_number_error {
+    CLI_NUMBER_OK = 0,
+    CLI_NUMBER_EMPTY,     /* "" */
+    CLI_NUMBER_NONFINITE, /* "nan", "inf", "infinity", signed or not */
+    CLI_NUMBER_COMMA,     /* a decimal comma, as in "1,5" */
+    CLI_NUMBER_SYNTAX,    /* anything else that is not a decimal number */
+    CLI_NUMBER_RANGE      /* beyond a double */
+} cli_number_error;
+
+/* s as a strict decimal number: CLI_NUMBER_OK and *out, or why not (*out untouched). */
+cli_number_error cli_number(const char *s, double *out);
+
+/* s with its commas written as points, into buf (returned): what to write instead. */
+const char *cli_decimal_point(char *buf, size_t size, const char *s);
+
+/* Strict decimal number (cli_number()). On failure prints "prog: opt: 'arg' is not a
+ * number" (or why: a decimal comma, not finite, out of range; the argument shown as
+ * cli_escape() shows it) and returns CLI_EXIT_USAGE; *out is untouched. */
 int cli_parse_double(const char *prog, const char *opt, const char *arg, double *out);
 
 /* Strict decimal integer in [min, max], same rules. */
@@ -138,15 +178,51 @@ void cli_tsv_number(FILE *fp, int decimals, double v);
  * negative zero ("-0.00") is written without the sign, so goldens stay stable. */
 const char *cli_fmt(char *buf, size_t size, int decimals, double v);
 
+/* ---- output files (-o FILE) -------------------------------------------------------- */
+
+/* A file a program writes whole (examples/output.c), safely:
+ * - never one of its inputs, however named (a symbolic or a second hard link, standard
+ *   input redirected from it: compared by device and inode), even with `force`;
+ * - never a file that exists unless `force` (--force): then a regular file is replaced and
+ *   keeps its permissions, and through a symbolic link the file it points to is (the link
+ *   stays); a dangling link, a directory or any other kind of file is refused;
+ * - a new file gets mode 0644 less the umask;
+ * - written to a temporary made with mkstemp() in the target's directory (".NAME.XXXXXX"),
+ *   fsync'ed, then renamed over the target (force) or linked to its name (else, so that a
+ *   file that appeared meanwhile is still not replaced); on any error the temporary is
+ *   removed and the target is left as it was. A file called NAME.tmp is never touched.
+ * A character device or a FIFO (/dev/null, a named pipe) is written directly.
+ * Messages go to stderr as "prog: OPT PATH: why". */
+typedef struct cli_output cli_output;
+
+/* Checks `path` (given with option `opt`, e.g. "-o") against the NULL-terminated `inputs`
+ * ("-": standard input) and opens it. Returns CLI_EXIT_OK and *out, or CLI_EXIT_INPUT
+ * (printed) with *out NULL. */
+int cli_output_open(const char *prog, const char *opt, const char *path, const char *const *inputs,
+                    int force, cli_output **out);
+/* The stream to write to. */
+FILE *cli_output_file(const cli_output *o);
+/* Flushes, syncs and puts the file in place; frees o. CLI_EXIT_OK, or CLI_EXIT_INPUT
+ * (printed: a write error, a full disk) with the target untouched. */
+int cli_output_commit(cli_output *o);
+/* Gives up: the temporary is removed, the target untouched; frees o (NULL: nothing). */
+void cli_output_abort(cli_output *o);
+
 /* ---- CSV input --------------------------------------------------------------------- */
 
 /* A CSV file read whole before any row is used (so a program never acts on half a file):
- * a header row naming the columns, then one record per line. Accepted: comment lines (first
- * non-blank character '#'), blank lines, CRLF line ends, a UTF-8 byte-order mark, spaces and
- * tabs around cells. Rejected, naming FILE:LINE (and the column where there is one): a
- * quoted field, a NUL byte, a row whose field count differs from the header's, a header
- * column that is not in the program's list, or one given twice. Messages go to stderr as
- * "prog: FILE:LINE: [column: ]text"; FILE is "<stdin>" for "-". */
+ * a header row naming the columns, then one record per line (examples/csv.c; the fields are
+ * cut by libcsv, RFC 4180). Accepted: quoted fields and quoted header names, with doubled
+ * quotes inside ("8""" is 8"); a comma inside quotes, which is then part of the text;
+ * comment lines (first non-blank character '#'); blank lines; LF or CRLF line ends; a UTF-8
+ * byte-order mark; spaces and tabs around cells, also inside quotes (cells are trimmed).
+ * Rejected, naming FILE:LINE and the column: a line break inside quotes (a quoted field
+ * must close on its line), a quote inside a field that is not quoted whole, text after a
+ * closing quote, a control byte in a field (a carriage return that does not end a line,
+ * a tab inside a cell, \x01 ...), a NUL byte, a row whose field count differs from the
+ * header's, a header column that is not in the program's list, or one given twice. Messages
+ * go to stderr as "prog: FILE:LINE: [column: ]text", with what they quote of the file
+ * shown as cli_escape() shows it; FILE is "<stdin>" for "-". */
 typedef struct cli_csv cli_csv;
 
 /* Reads `path` ("-": standard input) and its header row (at most 64 columns). `columns` is
@@ -177,9 +253,9 @@ int cli_csv_has(const cli_csv *csv, size_t column);
  * has no such column. Valid until the next cli_csv_next() or cli_csv_free(). */
 const char *cli_csv_cell(const cli_csv *csv, size_t column);
 
-/* The cell as a strict decimal number (the rules of cli_parse_double); an empty cell or an
- * absent column is NAN ("not measured"). On failure prints
- * "prog: FILE:LINE: column: 'cell' is not a number" and returns CLI_EXIT_INPUT. */
+/* The cell as a strict decimal number (cli_number()); an empty cell or an absent column is
+ * NAN ("not measured"). On failure prints "prog: FILE:LINE: column: 'cell' is not a number"
+ * (or why: a decimal comma, not finite, out of range) and returns CLI_EXIT_INPUT. */
 int cli_csv_double(const cli_csv *csv, size_t column, double *out);
 
 /* The extra columns (cli_csv_open_extra): how many, the header's name of extra i, and the

@@ -25,27 +25,22 @@ column_of(const char *field)
 }
 
 /* "prog: FILE:LINE: column: text" for a library error about one line of a file. The column
- * is `column`, else the diagnostic's field as a column; a text that starts with the
- * library's name for the field ("volume_l 70 L is outside ...") names the column instead. */
+ * is `column`, else the diagnostic's field as a column; named once (cli_field_text()): a
+ * text that starts with the library's name for the field ("volume_l 70 L is outside ...")
+ * names the column in its place. */
 static int
 file_error(const char *file, long line, const char *column, int status, const pbsc_diag *d)
 {
     const char *text = d->text[0] != '\0' ? d->text : pbsc_strerror(status);
-    size_t n = strlen(d->field);
 
-    if (column == NULL && n > 0)
+    if (column == NULL && d->field[0] != '\0')
         column = column_of(d->field);
     if (line > 0)
         fprintf(stderr, "%s: %s:%ld: ", prog, file, line);
     else
         fprintf(stderr, "%s: %s: ", prog, file);
-    if (column != NULL)
-        fprintf(stderr, "%s: ", column);
-    if (column != NULL && n > 0 && strcmp(column, d->field) != 0 &&
-        strncmp(text, d->field, n) == 0 && text[n] == ' ')
-        fprintf(stderr, "%s%s\n", column, text + n);
-    else
-        fprintf(stderr, "%s\n", text);
+    cli_field_text(stderr, column, d->field, text);
+    fputc('\n', stderr);
     return CLI_EXIT_INPUT;
 }
 
@@ -183,10 +178,10 @@ read_day(result *r, const cli_csv *csv, long *day, pbsc_diag *d)
     if ((rc = pbsc_check(PBSC_Q_DAY, (double)*day, d)) != PBSC_OK)
         return file_error(r->path, line, "day", rc, d);
     if (r->nrows > 0 && *day == r->rows[r->nrows - 1].day)
-        return cli_csv_error(csv, line, "day: day %ld is given twice", *day);
+        return cli_csv_error(csv, line, "day %ld is given twice", *day);
     if (r->nrows > 0 && *day < r->rows[r->nrows - 1].day)
-        return cli_csv_error(csv, line, "day: day %ld comes after day %ld: days must increase",
-                             *day, r->rows[r->nrows - 1].day);
+        return cli_csv_error(csv, line, "day %ld comes after day %ld: days must increase", *day,
+                             r->rows[r->nrows - 1].day);
     return CLI_EXIT_OK;
 }
 

@@ -1,15 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /* pbsc-calibrate: fit a site model to a history of past aphereses, report how well it fits,
  * and write it as a pbsc-model(5) file for pbsc-yield and pbsc-decide --model. */
-/* POSIX with XSI: lstat, realpath, S_ISLNK */
-#define _XOPEN_SOURCE 700
-
-#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include <pbsc.h>
 
@@ -20,13 +15,12 @@ static const char prog[] = "pbsc-calibrate";
 /* NAN is a float constant; DNAN keeps the arithmetic double (-Wdouble-promotion). */
 #define DNAN ((double)NAN)
 
-enum { OPT_FORMAT = 256, OPT_HELP, OPT_VERSION };
+enum { OPT_FORMAT = 256, OPT_FORCE, OPT_HELP, OPT_VERSION };
 
-static const struct option options[] = {{"output", required_argument, NULL, 'o'},
-                                        {"format", required_argument, NULL, OPT_FORMAT},
-                                        {"help", no_argument, NULL, OPT_HELP},
-                                        {"version", no_argument, NULL, OPT_VERSION},
-                                        {NULL, 0, NULL, 0}};
+static const struct option options[] = {
+    {"output", required_argument, NULL, 'o'},    {"format", required_argument, NULL, OPT_FORMAT},
+    {"force", no_argument, NULL, OPT_FORCE},     {"help", no_argument, NULL, OPT_HELP},
+    {"version", no_argument, NULL, OPT_VERSION}, {NULL, 0, NULL, 0}};
 
 /* --format words: the report is a text table or JSON; TSV has no one-row shape here. */
 static const char *const formats[] = {"text", "json", NULL};
@@ -59,6 +53,7 @@ enum {
 /* What the user asked for. */
 typedef struct opts {
     const char *output; /* -o FILE, "-" (standard output), or NULL */
+    int force;          /* --force: -o FILE may replace an existing file */
     int json;
     const char *path;
 } opts;
@@ -88,7 +83,7 @@ typedef struct result {
 static void
 usage(void)
 {
-    printf("Usage: %s [-o MODEL] [--format=F] HISTORY.csv\n"
+    printf("Usage: %s [-o MODEL [--force]] [--format=F] HISTORY.csv\n"
            "Fit a site model to a history of past aphereses: the site's collection efficiency\n"
            "(CE2, and its dependence on WBC and Hct), the count the morning after an\n"
            "apheresis, and a logistic model of poor mobilization; report the fit's quality\n"
@@ -110,9 +105,10 @@ usage(void)
          "are numbers: code a category as 0/1 columns (diagnosis_myeloma, sex_female, ...).\n"
          "Lines starting with # are comments.\n\n"
          "Options:\n"
-         "  -o, --output MODEL     write the fitted model (pbsc-model(5)) to MODEL; with\n"
-         "                         -o - the model goes to standard output instead of the\n"
-         "                         report\n"
+         "  -o, --output MODEL     write the fitted model (pbsc-model(5)) to MODEL, a new\n"
+         "                         file (never the history); with -o - the model goes to\n"
+         "                         standard output instead of the report\n"
+         "  --force                with -o MODEL: replace MODEL if it exists\n"
          "  --format=F             the report: text (default) or json\n"
          "  --help, --version\n\n"
          "Exit status: 0 success, 1 bad input (or too few rows to fit), 2 usage error.");
@@ -139,6 +135,8 @@ parse_args(int argc, char *argv[], opts *o)
             if (optarg[0] == '\0')
                 return cli_usage_error(prog, "-o: empty file name");
             o->output = optarg;
+        } else if (c == OPT_FORCE) {
+            o->force = 1;
         } else if ((rc = cli_parse_choice(prog, "--format", optarg, formats, &i)) != CLI_EXIT_OK) {
             return rc;
         } else {
@@ -148,6 +146,8 @@ parse_args(int argc, char *argv[], opts *o)
     if (o->output != NULL && strcmp(o->output, "-") == 0 && o->json)
         return cli_usage_error(prog, "-o - prints the model instead of the report: "
                                      "--format=json has nothing to print");
+    if (o->force && (o->output == NULL || strcmp(o->output, "-") == 0))
+        return cli_usage_error(prog, "--force: only with -o MODEL (a file to replace)");
     if (argc - optind == 0)
         return cli_usage_error(prog, "a history CSV file (or - for standard input) is "
                                      "required");
@@ -170,7 +170,8 @@ column_of(const char *field)
     return field;
 }
 
-/* "prog: FILE:LINE: field: text" for a library error about one line of the file. */
+/* "prog: FILE:LINE: column: text" for a library error about one line of the file, the
+ * column named once (cli_field_text()). */
 static int
 file_error(const char *file, long line, const char *field, int status, const pbsc_diag *d)
 {
@@ -180,9 +181,10 @@ file_error(const char *file, long line, const char *field, int status, const pbs
         fprintf(stderr, "%s: %s:%ld: ", prog, file, line);
     else
         fprintf(stderr, "%s: %s: ", prog, file);
-    if (field != NULL && field[0] != '\0')
-        fprintf(stderr, "%s: ", column_of(field));
-    fprintf(stderr, "%s\n", text);
+    if (field == NULL)
+        field = "";
+    cli_field_text(stderr, column_of(field), field, text);
+    fputc('\n', stderr);
     return CLI_EXIT_INPUT;
 }
 
@@ -223,23 +225,25 @@ static int
 read_ids(const cli_csv *csv, pbsc_history_row *row)
 {
     const char *poor;
+    char shown[CLI_ESCAPED];
     long v = 0;
     int present = 0, rc;
 
     if ((rc = cli_csv_long(csv, COL_PATIENT, 0, &v, &present)) != CLI_EXIT_OK)
         return rc;
     if (present && v < 0)
-        return cli_csv_error(csv, cli_csv_line(csv),
-                             "patient: '%s' is not an id (an integer >= 0; leave the cell "
-                             "empty when unknown)",
-                             cli_csv_cell(csv, COL_PATIENT));
+        return cli_csv_error(
+            csv, cli_csv_line(csv),
+            "patient: '%s' is not an id (an integer >= 0; leave the cell "
+            "empty when unknown)",
+            cli_escape(shown, sizeof shown, cli_csv_cell(csv, COL_PATIENT), CLI_ESCAPE_MAX));
     row->patient = present ? v : -1;
     poor = cli_csv_cell(csv, COL_POOR);
     if (strcmp(poor, "0") != 0 && strcmp(poor, "1") != 0 && poor[0] != '\0')
         return cli_csv_error(csv, cli_csv_line(csv),
-                             "poor: '%.40s' is not 0 or 1 (leave the cell empty when not "
+                             "poor: '%s' is not 0 or 1 (leave the cell empty when not "
                              "recorded)",
-                             poor);
+                             cli_escape(shown, sizeof shown, poor, CLI_ESCAPE_MAX));
     row->poor = poor[0] == '\0' ? -1 : poor[0] - '0';
     return CLI_EXIT_OK;
 }
@@ -378,109 +382,21 @@ model_text(const pbsc_model *m, size_t *length)
     return text;
 }
 
-/* Writes and closes fp; 0 or an errno value. */
+/* -o FILE: the model written through `out` (cli_output_commit()); -o - (out NULL): the
+ * model is the output. */
 static int
-put_text(FILE *fp, const char *text, size_t length)
-{
-    int ok, e;
-
-    errno = 0;
-    ok = fwrite(text, 1, length, fp) == length;
-    ok = fflush(fp) == 0 && ok && !ferror(fp);
-    e = errno;
-    if (fclose(fp) != 0 && ok) {
-        ok = 0;
-        e = errno;
-    }
-    return ok ? 0 : e != 0 ? e : EIO;
-}
-
-/* Straight into FILE: for a device or a pipe (/dev/stdout), which renaming would replace. */
-static int
-write_direct(const char *path, const char *text, size_t length)
-{
-    FILE *fp = fopen(path, "wb");
-    int e;
-
-    if (fp == NULL)
-        return cli_input_error(prog, "%s: %s", path, strerror(errno));
-    if ((e = put_text(fp, text, length)) != 0)
-        return cli_input_error(prog, "%s: %s", path, strerror(e));
-    return CLI_EXIT_OK;
-}
-
-/* FILE.tmp, then renamed over FILE: a failure never leaves a partial model file. */
-static int
-write_atomic(const char *path, const char *text, size_t length)
-{
-    size_t n = strlen(path);
-    char *tmp = malloc(n + 5);
-    FILE *fp;
-    int e = 0;
-
-    if (tmp == NULL)
-        return cli_input_error(prog, "out of memory");
-    memcpy(tmp, path, n);
-    memcpy(tmp + n, ".tmp", 5);
-    fp = fopen(tmp, "wb");
-    if (fp == NULL) {
-        cli_input_error(prog, "%s: %s", tmp, strerror(errno));
-        free(tmp);
-        return CLI_EXIT_INPUT;
-    }
-    if ((e = put_text(fp, text, length)) != 0 || rename(tmp, path) != 0) {
-        const char *where = e != 0 ? tmp : path;
-
-        if (e == 0)
-            e = errno;
-        remove(tmp);
-        cli_input_error(prog, "%s: %s", where, strerror(e));
-        free(tmp);
-        return CLI_EXIT_INPUT;
-    }
-    free(tmp);
-    return CLI_EXIT_OK;
-}
-
-/* A regular file (or a new one) is replaced whole; through a symbolic link, the file it
- * points to is (the link stays); anything else (/dev/stdout, a pipe) is written directly. */
-static int
-write_file(const char *path, const char *text, size_t length)
-{
-    struct stat st;
-    char *real;
-    int rc;
-
-    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode))
-        return write_direct(path, text, length);
-    if (lstat(path, &st) != 0 || !S_ISLNK(st.st_mode))
-        return write_atomic(path, text, length);
-    real = realpath(path, NULL);
-    if (real == NULL) /* a dangling link: writing through it creates its target */
-        return write_direct(path, text, length);
-    rc = write_atomic(real, text, length);
-    free(real);
-    return rc;
-}
-
-/* -o FILE: written before the report is printed; -o -: the model is the output. */
-static int
-write_model(const result *r)
+write_model(const result *r, cli_output *out)
 {
     size_t length = 0;
     char *text = model_text(r->model, &length);
-    int rc;
 
-    if (text == NULL)
+    if (text == NULL) {
+        cli_output_abort(out);
         return CLI_EXIT_INPUT;
-    if (strcmp(r->o->output, "-") == 0) {
-        fwrite(text, 1, length, stdout);
-        rc = CLI_EXIT_OK;
-    } else {
-        rc = write_file(r->o->output, text, length);
     }
+    fwrite(text, 1, length, out != NULL ? cli_output_file(out) : stdout);
     free(text);
-    return rc;
+    return out != NULL ? cli_output_commit(out) : CLI_EXIT_OK;
 }
 
 /* ---- the report -------------------------------------------------------------------- */
@@ -798,14 +714,24 @@ result_free(result *r)
     free(r->in.cov);
 }
 
+/* -o FILE is opened first: a refused output (the history itself, an existing file without
+ * --force) is reported before any work, and the file is only put in place once the model is
+ * fitted and written whole. */
 static int
 run(const opts *o, result *r)
 {
+    const char *inputs[] = {o->path, NULL};
+    cli_output *out = NULL;
     int rc;
 
-    if ((rc = read_history(o, &r->in)) != CLI_EXIT_OK || (rc = fit(r)) != CLI_EXIT_OK)
+    if (model_file(r) != NULL &&
+        (rc = cli_output_open(prog, "-o", o->output, inputs, o->force, &out)) != CLI_EXIT_OK)
         return rc;
-    if (o->output != NULL && (rc = write_model(r)) != CLI_EXIT_OK)
+    if ((rc = read_history(o, &r->in)) != CLI_EXIT_OK || (rc = fit(r)) != CLI_EXIT_OK) {
+        cli_output_abort(out);
+        return rc;
+    }
+    if (o->output != NULL && (rc = write_model(r, out)) != CLI_EXIT_OK)
         return rc;
     if (o->output != NULL && strcmp(o->output, "-") == 0)
         return CLI_EXIT_OK;

@@ -32,6 +32,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int pbsc_fuzz_policy(const uint8_t *data, size_t size);
 int pbsc_fuzz_model(const uint8_t *data, size_t size);
 int pbsc_fuzz_csv(const uint8_t *data, size_t size);
+int pbsc_fuzz_csvread(const uint8_t *data, size_t size);
 int pbsc_fuzz_api(const uint8_t *data, size_t size);
 
 /* A broken invariant: say which on file descriptor 2 (the CSV harness points the stderr

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* libFuzzer harness: the example programs' CSV reader (examples/cli.c) over arbitrary bytes,
+/* libFuzzer harness: the example programs' CSV reader (examples/csv.c) over arbitrary bytes,
  * read as pbsc-decide reads a course and as pbsc-calibrate reads a history. */
 #define _POSIX_C_SOURCE 200809L
 #include "fuzz.h"
