@@ -14,6 +14,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <locale.h>
+
 #include <pbsc.h>
 
 /*
@@ -29,6 +31,20 @@
 #endif
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+#ifndef PBSC_FUZZ_REPLAY
+/* The locale of the environment, as a host that calls setlocale(LC_ALL, "") has:
+ * `LC_ALL=de_DE.UTF-8 ./fuzz_policy` fuzzes under a comma locale (tests/fuzz/README). */
+int LLVMFuzzerInitialize(int *argc, char ***argv);
+int
+LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+    (void)argc;
+    (void)argv;
+    setlocale(LC_ALL, "");
+    return 0;
+}
+#endif
 int pbsc_fuzz_policy(const uint8_t *data, size_t size);
 int pbsc_fuzz_model(const uint8_t *data, size_t size);
 int pbsc_fuzz_csv(const uint8_t *data, size_t size);

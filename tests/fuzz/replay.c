@@ -19,6 +19,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <locale.h>
 #include <stdlib.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -204,6 +205,7 @@ main(int argc, char *argv[])
     int bad = 0, i;
     size_t h, total = 0;
 
+    setlocale(LC_ALL, ""); /* .ci/run replays under a comma locale too */
     memcpy(harnesses, harnesses_init, sizeof harnesses);
     if (argc > 1) {
         for (i = 1; i < argc; i++)
