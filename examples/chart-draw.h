@@ -37,6 +37,7 @@ enum {
 #define COUNT_INK "#1f4e79"
 #define LEVEL_INK "#8a4b08"
 #define GRID_INK "#d9d9d9"
+#define BAR_FILL "#a9c4e0"
 
 /* NAN is a float constant; this keeps the arithmetic double (-Wdouble-promotion). */
 #define CHART_NAN ((double)NAN)

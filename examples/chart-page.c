@@ -11,18 +11,21 @@
 #include "chart-draw.h"
 #include "chart.h"
 
-/* A label's text on one line (its '\n' as spaces), escaped. */
+/* A label's text on one line (its lines joined by "; "), escaped. */
 static void
 xml_one_line(FILE *fp, const char *s)
 {
     char buf[128];
-    size_t i;
+    size_t n;
 
-    snprintf(buf, sizeof buf, "%s", s);
-    for (i = 0; buf[i] != '\0'; i++)
-        if (buf[i] == '\n')
-            buf[i] = ' ';
-    chart_xml(fp, buf);
+    while (*s != '\0') {
+        n = strcspn(s, "\n");
+        snprintf(buf, sizeof buf, "%.*s", (int)(n < sizeof buf ? n : sizeof buf - 1), s);
+        chart_xml(fp, buf);
+        s += n;
+        if (*s == '\n' && *++s != '\0')
+            fputs("; ", fp);
+    }
 }
 
 /* <desc>: the chart in sentences, for a reader that cannot see it. */
@@ -44,17 +47,20 @@ describe(FILE *fp, const chart *c)
                     c->days[i].product >= 0.0 ? chart_num_g(a, sizeof a, c->days[i].product, 2)
                                               : "not counted");
     fprintf(fp, " goal %s,", chart_num_g(a, sizeof a, c->goal, 2));
-    fprintf(fp, " minimum %s. Policy thresholds:", chart_num_g(a, sizeof a, c->minimum, 2));
+    fprintf(fp, " minimum %s. Policy thresholds, cells/uL:",
+            chart_num_g(a, sizeof a, c->minimum, 2));
     for (i = 0; i < c->nlevels; i++) {
-        fputc(' ', fp);
+        fputs(i > 0 ? "; " : " ", fp);
         xml_one_line(fp, c->levels[i].label);
-        fputc(';', fp);
     }
-    if (c->nlevels == 0)
-        fputs(" none drawn;", fp);
+    fputs(c->nlevels == 0 ? " none drawn." : ".", fp);
     for (i = 0; i < CHART_TODAY_LINES && c->today[i] != NULL; i++) {
+        size_t n = strlen(c->today[i]);
+
         fputc(' ', fp);
         chart_xml(fp, c->today[i]);
+        if (n > 0 && c->today[i][n - 1] != '.')
+            fputc('.', fp);
     }
     fputs("</desc>\n", fp);
 }
@@ -158,7 +164,7 @@ key_symbol(FILE *fp, int key, double x, double y)
         svg_shape(fp, SHAPE_DIAMOND, x + 7, y, 10, "fill=\"" INK "\"");
         break;
     case KEY_BAR:
-        svg_rect(fp, x + 3, y - 5, 8, 10, "fill=\"#a9c4e0\" stroke=\"" COUNT_INK "\"");
+        svg_rect(fp, x + 3, y - 5, 8, 10, "fill=\"" BAR_FILL "\" stroke=\"" COUNT_INK "\"");
         break;
     case KEY_LINE:
         svg_line(fp, x, y, x + 14, y, "stroke=\"" INK "\" stroke-width=\"2\"");

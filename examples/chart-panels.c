@@ -151,7 +151,7 @@ count_window(FILE *fp, const chart *c, const chart_days *d)
         last = d->last;
     x = chart_day_x(d, first) - w / 2.0;
     svg_rect(fp, x, COUNT_TOP, (double)(last - first + 1) * w, COUNT_BOTTOM - COUNT_TOP,
-             "fill=\"#e4ecf5\"");
+             "fill=\"#e4ecf5\" fill-opacity=\"0.8\"");
     svg_text(fp, x + 3, COUNT_BOTTOM - 4, "font-size=\"9\" fill=\"#33475b\"",
              c->window_last > 0 ? "assessment window" : "assessed from here");
 }

@@ -11,8 +11,6 @@
 #include "chart-draw.h"
 #include "chart.h"
 
-#define BAR_FILL "#a9c4e0"
-
 /* The yield axis: 0 at the bottom, `top` at YIELD_TOP. */
 static double
 yield_y(double top, double v)

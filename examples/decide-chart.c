@@ -159,7 +159,7 @@ level_plerixafor(chart *c, const double *v, double goal)
 static int
 policy_levels(chart *c, const double *v, double goal)
 {
-    char label[96], a[32], b[32];
+    char label[96], a[32], b[32], n[32];
 
     level_plerixafor(c, v, goal);
     if (!isnan(v[K_UNDEFINED])) {
@@ -168,7 +168,7 @@ policy_levels(chart *c, const double *v, double goal)
     }
     if (!isnan(v[K_BAND_LOW]) && !isnan(v[K_BAND_HIGH])) {
         snprintf(label, sizeof label, "%s-%s: +%s G-CSF day%s", G(a, v[K_BAND_LOW]),
-                 G(b, v[K_BAND_HIGH]), G(b, v[K_BAND_DAYS]), v[K_BAND_DAYS] == 1.0 ? "" : "s");
+                 G(b, v[K_BAND_HIGH]), G(n, v[K_BAND_DAYS]), v[K_BAND_DAYS] == 1.0 ? "" : "s");
         add_level(c, v[K_BAND_LOW], label);
         snprintf(label, sizeof label, "top of the %s-%s band", G(a, v[K_BAND_LOW]),
                  G(b, v[K_BAND_HIGH]));
