@@ -47,8 +47,8 @@ describe(FILE *fp, const chart *c)
                     c->days[i].product >= 0.0 ? chart_num_g(a, sizeof a, c->days[i].product, 2)
                                               : "not counted");
     fprintf(fp, " goal %s,", chart_num_g(a, sizeof a, c->goal, 2));
-    fprintf(fp, " minimum %s. Policy thresholds, cells/uL:",
-            chart_num_g(a, sizeof a, c->minimum, 2));
+    fprintf(fp,
+            " minimum %s. Policy thresholds, cells/uL:", chart_num_g(a, sizeof a, c->minimum, 2));
     for (i = 0; i < c->nlevels; i++) {
         fputs(i > 0 ? "; " : " ", fp);
         xml_one_line(fp, c->levels[i].label);

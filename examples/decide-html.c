@@ -45,6 +45,8 @@ static const char style[] =
     " vertical-align: top; }\n"
     "th.group { text-align: center; background: #eeeeee; }\n"
     "td.num { text-align: right; }\n"
+    "td.advice { white-space: nowrap; }\n"
+    "span.unit { font-weight: normal; }\n"
     "tr.today td { background: #fff1c7; font-weight: bold; }\n"
     "span.rule { font-family: \"DejaVu Sans Mono\", monospace; font-size: 0.85em;"
     " color: #444444; font-weight: normal; }\n"
@@ -53,7 +55,8 @@ static const char style[] =
     "@media screen and (max-width: 900px) { div.top { grid-template-columns: minmax(0, 1fr); } }\n"
     "@media print { html { font-size: 8pt; } body { padding: 0; max-width: none; }"
     " div.top { grid-template-columns: 132mm minmax(0, 1fr); gap: 4mm; }"
-    " div.top, section.provenance, tr { break-inside: avoid; } }\n";
+    " div.top, section.provenance, tr { break-inside: avoid; }"
+    " table { font-size: 7.5pt; } th, td { padding: 0.2mm 0.8mm; } h2 { margin-top: 1.5mm; } }\n";
 
 /* A sentence for each warning bit (pbsc.h's meaning of it), its name after it. */
 static const char *
@@ -185,14 +188,14 @@ html_provenance(const result *r)
 
 /* ---- the table of days -------------------------------------------------------------- */
 
-/* The recorded columns of the table, and their headers. */
+/* The recorded columns of the table, their headers and units. */
 static const struct {
     size_t column;
-    const char *head;
-} recorded[] = {{COL_CD34, "PB CD34 /uL"},         {COL_WBC, "WBC x10^9/L"},
-                {COL_PLT, "platelets x10^9/L"},    {COL_HCT, "Hct %"},
-                {COL_PLERIXAFOR, "plerixafor mg"}, {COL_MOTIXAFORTIDE, "motixafortide mg"},
-                {COL_PROCESSED, "processed L"},    {COL_COLLECTED, "product x10^6/kg"}};
+    const char *head, *unit;
+} recorded[] = {{COL_CD34, "PB CD34", "/uL"},         {COL_WBC, "WBC", "x10^9/L"},
+                {COL_PLT, "platelets", "x10^9/L"},    {COL_HCT, "Hct", "%"},
+                {COL_PLERIXAFOR, "plerixafor", "mg"}, {COL_MOTIXAFORTIDE, "motixafortide", "mg"},
+                {COL_PROCESSED, "processed", "L"},    {COL_COLLECTED, "product", "x10^6/kg"}};
 #define NRECORDED (sizeof recorded / sizeof recorded[0])
 
 /* Whether the table shows a column: the count, the volume and the product always, the others
@@ -227,7 +230,9 @@ table_head(const result *r)
             continue;
         fputs("<th scope=\"col\">", stdout);
         x(recorded[k].head);
-        fputs("</th>", stdout);
+        fputs("<br/><span class=\"unit\">", stdout);
+        x(recorded[k].unit);
+        fputs("</span></th>", stdout);
     }
     fputs("<th scope=\"col\">morning</th><th scope=\"col\">evening</th></tr>\n</thead>\n", stdout);
 }
@@ -238,7 +243,7 @@ advice_cell(const pbsc_decision *p)
 {
     char t[128], mg[32];
 
-    fputs("<td>", stdout);
+    fputs("<td class=\"advice\">", stdout);
     if (p == NULL) {
         fputs("-</td>", stdout);
         return;
@@ -250,8 +255,9 @@ advice_cell(const pbsc_decision *p)
     x(p->rule);
     fputs("</span>", stdout);
     if (p->tonight.drug != PBSC_DRUG_NONE) {
-        snprintf(t, sizeof t, "; tonight %s %s mg (dose %d)", pbsc_drug_name(p->tonight.drug),
+        snprintf(t, sizeof t, "tonight %s %s mg (dose %d)", pbsc_drug_name(p->tonight.drug),
                  chart_num(mg, sizeof mg, p->tonight.mg, 1), p->tonight.number);
+        fputs("<br/>", stdout);
         x(t);
     }
     fputs("</td>", stdout);
