@@ -14,8 +14,9 @@
 #include "cli.h"
 #include "decide.h"
 
+/* Text on standard output, escaped. */
 static void
-x(const char *s)
+esc(const char *s)
 {
     chart_xml(stdout, s);
 }
@@ -105,9 +106,9 @@ html_warnings(unsigned w)
         if (!(w & bit))
             continue;
         fputs("<li>", stdout);
-        x(warning_sentence(bit));
+        esc(warning_sentence(bit));
         fputs(" <span class=\"rule\">", stdout);
-        x(pbsc_warning_name(bit));
+        esc(pbsc_warning_name(bit));
         fputs("</span></li>\n", stdout);
     }
     fputs("</ul></dd>\n", stdout);
@@ -118,10 +119,10 @@ static void
 item(const char *term, const char *text, const char *cls)
 {
     fputs("<dt>", stdout);
-    x(term);
+    esc(term);
     fprintf(stdout, "</dt>\n<dd%s%s%s>", cls != NULL ? " class=\"" : "", cls != NULL ? cls : "",
             cls != NULL ? "\"" : "");
-    x(text);
+    esc(text);
     fputs("</dd>\n", stdout);
 }
 
@@ -132,19 +133,19 @@ html_policy(const result *r)
     const pbsc_policy_info *i = &r->info;
 
     fputs("<dt>Policy</dt>\n<dd>", stdout);
-    x(i->id);
+    esc(i->id);
     fputs(" version ", stdout);
-    x(i->version);
+    esc(i->version);
     if (i->name != NULL && i->name[0] != '\0') {
         fputs(": ", stdout);
-        x(i->name);
+        esc(i->name);
     }
     fputs(". Source: ", stdout);
-    x(i->source);
+    esc(i->source);
     fputs(".", stdout);
     if (i->provenance != NULL && i->provenance[0] != '\0') {
         fputs(" Read: ", stdout);
-        x(i->provenance);
+        esc(i->provenance);
         fputs(".", stdout);
     }
     fputs("</dd>\n", stdout);
@@ -229,9 +230,9 @@ table_head(const result *r)
         if (!column_used(r, recorded[k].column))
             continue;
         fputs("<th scope=\"col\">", stdout);
-        x(recorded[k].head);
+        esc(recorded[k].head);
         fputs("<br/><span class=\"unit\">", stdout);
-        x(recorded[k].unit);
+        esc(recorded[k].unit);
         fputs("</span></th>", stdout);
     }
     fputs("<th scope=\"col\">morning</th><th scope=\"col\">evening</th></tr>\n</thead>\n", stdout);
@@ -248,17 +249,17 @@ advice_cell(const pbsc_decision *p)
         fputs("-</td>", stdout);
         return;
     }
-    x(pbsc_action_name(p->action));
+    esc(pbsc_action_name(p->action));
     if (p->decided_day != p->day || p->decided_moment != p->moment)
         fputs(" (repeated)", stdout);
     fputs(" <span class=\"rule\">", stdout);
-    x(p->rule);
+    esc(p->rule);
     fputs("</span>", stdout);
     if (p->tonight.drug != PBSC_DRUG_NONE) {
         snprintf(t, sizeof t, "tonight %s %s mg (dose %d)", pbsc_drug_name(p->tonight.drug),
                  chart_num(mg, sizeof mg, p->tonight.mg, 1), p->tonight.number);
         fputs("<br/>", stdout);
-        x(t);
+        esc(t);
     }
     fputs("</td>", stdout);
 }
@@ -319,13 +320,13 @@ print_html(const result *r)
     fputs("<!DOCTYPE html>\n<html xmlns=\"http://www.w3.org/1999/xhtml\" lang=\"en\">\n<head>\n"
           "<meta charset=\"utf-8\"/>\n<title>",
           stdout);
-    x(p.title);
+    esc(p.title);
     fprintf(stdout, "</title>\n<style>\n%s</style>\n</head>\n<body>\n<header>\n<h1>", style);
-    x(p.title);
+    esc(p.title);
     fputs("</h1>\n<p class=\"facts\">", stdout);
-    x(p.person);
+    esc(p.person);
     fputs("</p>\n<p class=\"facts\">", stdout);
-    x(p.provenance);
+    esc(p.provenance);
     fputs("</p>\n</header>\n<div class=\"top\">\n<figure>\n", stdout);
     chart_svg(stdout, &p.c, 1);
     fputs("</figure>\n", stdout);
@@ -334,7 +335,7 @@ print_html(const result *r)
     html_provenance(r);
     html_days(r);
     fputs("<footer>", stdout);
-    x(p.footer);
+    esc(p.footer);
     fputs(". Decision support: the site's SOP and the physician decide.</footer>\n"
           "</body>\n</html>\n",
           stdout);
