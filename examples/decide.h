@@ -8,6 +8,7 @@
 
 #include <pbsc.h>
 
+#include "chart.h"
 #include "cli.h"
 
 /* NAN is a float constant; DNAN keeps the arithmetic double (-Wdouble-promotion). */
@@ -50,6 +51,9 @@ typedef struct opts {
     long day;          /* 0: the whole course */
     int list_policies;
     cli_format format;
+    int html;          /* --format=html (format is then CLI_FORMAT_TEXT) */
+    int format_given;  /* --format was given */
+    const char *chart; /* --chart FILE, "-" for standard output */
     const char *path;
 } opts;
 
@@ -87,6 +91,31 @@ double fact(const result *r, size_t i, size_t column);
 
 /* decide-text.c: the table of points and the recommendation; 0, or -1 out of memory. */
 int print_text(const result *r);
+
+/* decide-chart.c: the chart of the course (chart.h) as the result gives it, its words kept
+ * beside it. */
+typedef struct chart_parts {
+    chart c;
+    chart_day *days;
+    chart_mark *marks;
+    char title[160];
+    char person[256];
+    char provenance[256];
+    char footer[320];
+    char note[200];
+    char today[CHART_TODAY_LINES][480];
+} chart_parts;
+
+/* 0, or -1 out of memory; chart_parts_free() either way. */
+int chart_build(const result *r, chart_parts *p);
+void chart_parts_free(chart_parts *p);
+/* --chart FILE: the SVG written whole, or an error printed; CLI_EXIT_* */
+int write_chart(const result *r);
+/* The advice of a decision in words: "plerixafor 17.3 mg (dose 1, for apheresis day 5)". */
+const char *tonight_words(const pbsc_dose *t, char *buf, size_t size);
+
+/* decide-html.c: the printable report on standard output; 0, or -1 out of memory. */
+int print_html(const result *r);
 
 /* decide-json.c */
 void print_json(const result *r);

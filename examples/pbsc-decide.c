@@ -34,6 +34,7 @@ enum {
     OPT_DAY,
     OPT_LIST_POLICIES,
     OPT_FORMAT,
+    OPT_CHART,
     OPT_HELP,
     OPT_VERSION
 };
@@ -58,11 +59,14 @@ static const struct option options[] = {
     {"day", required_argument, NULL, OPT_DAY},
     {"list-policies", no_argument, NULL, OPT_LIST_POLICIES},
     {"format", required_argument, NULL, OPT_FORMAT},
+    {"chart", required_argument, NULL, OPT_CHART},
     {"help", no_argument, NULL, OPT_HELP},
     {"version", no_argument, NULL, OPT_VERSION},
     {NULL, 0, NULL, 0}};
 
 static const char *const sexes[] = {"m", "f", NULL};
+/* --format words: cli_format's, and html. */
+static const char *const formats[] = {"text", "json", "tsv", "html", NULL};
 /* --regimen words, in pbsc_regimen order. */
 const char *const regimens[] = {"gcsf", "chemo", "upfront", NULL};
 
@@ -131,7 +135,10 @@ usage(void)
          "                         point (its evening if it has an apheresis, else its\n"
          "                         morning)\n"
          "  --format=F             text (default): the table of decision points, then the\n"
-         "                         recommendation; json: both; tsv: the table only\n"
+         "                         recommendation; json: both; tsv: the table only;\n"
+         "                         html: a printable report (A4), with the chart\n"
+         "  --chart FILE           also write the course as an SVG chart to FILE (- for\n"
+         "                         standard output, instead of the table)\n"
          "  --list-policies        print the policy presets and their sources\n"
          "  --help, --version\n\n"
          "Exit status: 0 success, 1 bad input, 2 usage error.");
@@ -223,7 +230,14 @@ word_option(opts *o, int c, const char *arg)
         o->list_policies = 1;
         break;
     case OPT_FORMAT:
-        rc = cli_parse_format(prog, "--format", arg, &o->format);
+        if ((rc = cli_parse_choice(prog, "--format", arg, formats, &i)) == CLI_EXIT_OK) {
+            o->format_given = 1;
+            o->html = i == 3;
+            o->format = o->html ? CLI_FORMAT_TEXT : (cli_format)i;
+        }
+        break;
+    case OPT_CHART:
+        o->chart = arg;
         break;
     default:
         rc = CLI_EXIT_USAGE;
@@ -236,6 +250,10 @@ word_option(opts *o, int c, const char *arg)
 static int
 check_combinations(const opts *o, int nargs)
 {
+    if (o->list_policies && o->chart != NULL)
+        return cli_usage_error(prog, "--list-policies: draws no chart");
+    if (o->list_policies && o->html)
+        return cli_usage_error(prog, "--list-policies: text, json or tsv");
     if (o->list_policies)
         return nargs == 0 ? CLI_EXIT_OK
                           : cli_usage_error(prog, "--list-policies: reads no course file");
@@ -253,6 +271,10 @@ check_combinations(const opts *o, int nargs)
                                o->device != NULL ? "--device" : "--ce");
     if (!isnan(o->ce_sigma) && isnan(o->ce))
         return cli_usage_error(prog, "--ce-sigma: needs --ce");
+    if (o->chart != NULL && o->chart[0] == '\0')
+        return cli_usage_error(prog, "--chart: a file name (or - for standard output)");
+    if (o->chart != NULL && strcmp(o->chart, "-") == 0 && o->format_given)
+        return cli_usage_error(prog, "--chart -: the chart is the output; leave --format out");
     if (nargs == 0)
         return cli_usage_error(prog, "a course CSV file (or - for standard input) is required");
     if (nargs > 1)
@@ -310,13 +332,19 @@ main(int argc, char *argv[])
     memset(&r, 0, sizeof r);
     r.o = &o;
     rc = compute(&o, &r);
-    if (rc == CLI_EXIT_OK) {
-        if (o.format == CLI_FORMAT_JSON)
+    if (rc == CLI_EXIT_OK && o.chart != NULL)
+        rc = write_chart(&r); /* first: a chart that cannot be written prints nothing */
+    if (rc == CLI_EXIT_OK && (o.chart == NULL || strcmp(o.chart, "-") != 0)) {
+        if (o.html) {
+            if (print_html(&r) != 0)
+                rc = cli_input_error(prog, "out of memory");
+        } else if (o.format == CLI_FORMAT_JSON) {
             print_json(&r);
-        else if (o.format == CLI_FORMAT_TSV)
+        } else if (o.format == CLI_FORMAT_TSV) {
             print_tsv(&r);
-        else if (print_text(&r) != 0)
+        } else if (print_text(&r) != 0) {
             rc = cli_input_error(prog, "out of memory");
+        }
     }
     result_free(&r);
     return rc == CLI_EXIT_OK ? cli_finish(prog, CLI_EXIT_OK) : rc;

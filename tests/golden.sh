@@ -10,7 +10,9 @@
 # NAME.err   optional, for N != 0 only: the expected standard error.
 #
 # A NAME.out whose output (after the exit line) starts with "{" is JSON: it must parse
-# (python3 -m json.tool; skipped, with a note, when python3 is not installed).
+# (python3 -m json.tool; skipped, with a note, when python3 is not installed). One that starts
+# with "<?xml" (an SVG chart) or "<!DOCTYPE html" (a report) must be well-formed XML
+# (xmllint --noout; skipped, with a note, when xmllint is not installed).
 # The library version is written @VERSION@ in .out/.err, so a release does not touch them.
 # PBSC_GOLDEN_UPDATE=1 rewrites .out (and .err for N != 0) from what the programs print now;
 # review the diff before committing it. Arguments, if any, are the NAMEs to run.
@@ -96,6 +98,29 @@ json_ok() {
     return 1
 }
 
+have_xmllint=0
+if command -v xmllint >/dev/null 2>&1; then
+    have_xmllint=1
+else
+    echo "golden.sh: xmllint not found: SVG and HTML outputs are not checked to be well-formed"
+fi
+
+# xml_ok FILE LABEL: 0 unless FILE (an "exit N" line, then the output) holds an SVG or HTML
+# document that is not well-formed XML; prints why.
+xml_ok() {
+    [ "$have_xmllint" = 1 ] || return 0
+    case $(sed -n 2p "$1") in
+    "<?xml"* | "<!DOCTYPE html>") ;;
+    *) return 0 ;;
+    esac
+    sed 1d "$1" >"$tmp/xml"
+    if xmllint --noout "$tmp/xml" 2>"$tmp/xml.err"; then
+        return 0
+    fi
+    echo "--- $2: not well-formed XML: $(head -n 3 "$tmp/xml.err")"
+    return 1
+}
+
 # compare EXPECTED ACTUAL LABEL: 0 when equal, else prints a unified diff.
 compare() {
     if cmp -s "$1" "$2"; then
@@ -129,7 +154,7 @@ for case_name in "$@"; do
     fi
     code=$(sed -n '1s/^exit //p' "$tmp/out")
     if [ "$update" = 1 ]; then
-        if ! json_ok "$tmp/out" "$case_name.out"; then
+        if ! json_ok "$tmp/out" "$case_name.out" || ! xml_ok "$tmp/out" "$case_name.out"; then
             echo "FAIL: $case_name (not updated)"
             fail=$((fail + 1))
             continue
@@ -151,6 +176,7 @@ for case_name in "$@"; do
     else
         compare "$golden/$case_name.out" "$tmp/out" "$case_name.out" || ok=0
         json_ok "$golden/$case_name.out" "$case_name.out" || ok=0
+        xml_ok "$golden/$case_name.out" "$case_name.out" || ok=0
     fi
     if [ "$code" != 0 ] && [ -f "$golden/$case_name.err" ]; then
         compare "$golden/$case_name.err" "$tmp/err" "$case_name.err" || ok=0
