@@ -136,6 +136,8 @@ html_policy(const result *r)
     esc(i->id);
     fputs(" version ", stdout);
     esc(i->version);
+    fputs(", hash ", stdout);
+    esc(i->hash);
     if (i->name != NULL && i->name[0] != '\0') {
         fputs(": ", stdout);
         esc(i->name);
