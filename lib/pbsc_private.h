@@ -231,4 +231,9 @@ struct pbsc_policy {
 /* The hash of a policy's pbsc-policy(5) text (the writer's comment line aside). */
 void pbsc_policy_hash(const pbsc_policy *p, char hex[17]);
 
+/* PBSC_E_CONFLICT, the line of `id` in diag, when p (parsed from text) takes a preset's id
+ * and is not that preset (lib/policy_identity.c). */
+int pbsc_policy_check_identity(const pbsc_policy *p, const char *text, size_t length,
+                               pbsc_diag *diag);
+
 #endif /* PBSC_PRIVATE_H */

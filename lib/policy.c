@@ -565,45 +565,6 @@ check_required(const unsigned char *seen, long lines, pbsc_diag *diag)
     return PBSC_OK;
 }
 
-/* A site policy cannot take a shipped preset's id: its decisions would be recorded as the
- * preset's. A file that is the preset itself (the same text: pbsc_policy_format() of the
- * preset read back) is the preset and keeps its id. */
-static int
-check_identity(const pbsc_policy *p, pbsc_diag *diag)
-{
-    size_t i;
-
-    for (i = 0; i < NPRESETS; i++)
-        if (strcmp(p->id, presets[i].id) == 0 && strcmp(p->hash, presets[i].hash) != 0)
-            return pbsc_fail(diag, PBSC_E_CONFLICT, "id", NAN,
-                             "id '%s' is a shipped preset's and this policy differs from it: "
-                             "give the site's policy its own id",
-                             p->id);
-    return PBSC_OK;
-}
-
-/* The line of the (last) `key = ...` line of a policy text, or 0. */
-static long
-key_line(const char *text, size_t length, const char *key)
-{
-    size_t at = 0, n = strlen(key);
-    long line = 0, found = 0;
-
-    while (at < length) {
-        const char *s = text + at, *nl = memchr(s, '\n', length - at);
-        size_t len = nl != NULL ? (size_t)(nl - s) : length - at, i = 0;
-
-        line++;
-        while (i < len && (s[i] == ' ' || s[i] == '\t'))
-            i++;
-        if (len - i > n && memcmp(s + i, key, n) == 0 &&
-            (s[i + n] == ' ' || s[i + n] == '\t' || s[i + n] == '='))
-            found = line;
-        at += len + (nl != NULL);
-    }
-    return found;
-}
-
 PBSC_API int
 pbsc_policy_parse(const char *text, size_t length, pbsc_policy **policy, pbsc_diag *diag)
 {
@@ -625,8 +586,7 @@ pbsc_policy_parse(const char *text, size_t length, pbsc_policy **policy, pbsc_di
         diag->line = lines;
     if (rc == PBSC_OK) {
         pbsc_policy_hash(ps.p, ps.p->hash);
-        if ((rc = check_identity(ps.p, diag)) != PBSC_OK && diag != NULL)
-            diag->line = key_line(text, length, "id");
+        rc = pbsc_policy_check_identity(ps.p, text, length, diag);
     }
     if (rc != PBSC_OK) {
         pbsc_dealloc(ps.p);
