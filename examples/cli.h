@@ -9,7 +9,7 @@
 
 #include <pbsc.h>
 
-/* Exit statuses common to every pbsc-* program (DESIGN.md section 5). */
+/* Exit statuses common to every pbsc-* program (EXIT STATUS in their man pages). */
 enum {
     CLI_EXIT_OK = 0,    /* success */
     CLI_EXIT_INPUT = 1, /* bad input: the library (or a file) rejected a value */

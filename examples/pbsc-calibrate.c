@@ -25,7 +25,7 @@ static const struct option options[] = {
 /* --format words: the report is a text table or JSON; TSV has no one-row shape here. */
 static const char *const formats[] = {"text", "json", NULL};
 
-/* The history CSV's named columns (DESIGN.md section 5), in this order in the COL_ indices;
+/* The history CSV's named columns (pbsc-calibrate(1)), in this order in the COL_ indices;
  * every other column is a covariate of the risk model. */
 static const char *const columns[] = {
     "cd34",    "processed_l", "weight_kg", "collected_e6_per_kg", "recipient_weight_kg",

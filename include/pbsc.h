@@ -129,7 +129,7 @@ PBSC_API int pbsc_cd34_from_percent(double percent, double wbc, double *cells_ul
 
 typedef enum pbsc_sex { PBSC_SEX_UNKNOWN = 0, PBSC_SEX_MALE = 1, PBSC_SEX_FEMALE = 2 } pbsc_sex;
 
-/* mL/kg bands for the blood volume when Nadler cannot be used (DOMAIN.md section 4). */
+/* mL/kg bands for the blood volume when Nadler cannot be used (pbsc-sources(7)). */
 typedef enum pbsc_band {
     PBSC_BAND_ADULT = 0,   /* 70 mL/kg */
     PBSC_BAND_CHILD = 1,   /* prepubertal child, 85 mL/kg */

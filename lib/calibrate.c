@@ -217,7 +217,7 @@ ce_design(const pbsc_history *h, struct ce *c, int wbc, int hct)
 }
 
 /* The richest design the data allow: both regressors, else ln WBC (the stronger documented
- * determinant, DOMAIN.md section 3), else Hct, else none; a regressor needs its rows (see the
+ * determinant: Ford, Transfusion 1998), else Hct, else none; a regressor needs its rows (see the
  * minimums) and must not be constant or collinear with the other. */
 static void
 ce_choose(const pbsc_history *h, struct ce *c)

@@ -10,7 +10,7 @@
 
 /*
  * The floor of the CE spread, sigma of ln CE2. No source gives a minimum between-session
- * spread. The smallest among the sources the library cites (lib/ce.c, DOMAIN.md section 3)
+ * spread. The smallest among the sources the library cites (lib/ce.c, pbsc-sources(7))
  * is that of the Spectra Optia CMNC in healthy donors, in a controlled crossover: CE2 62.4%
  * (SD 11.6) (Transfusion 2016;56:2824, PMID 27589225), moment-matched to a log-normal as
  * lib/ce.c does: sigma = sqrt(ln(1 + (11.6 / 62.4)^2)) = 0.1843207634 [interp] (the
@@ -189,7 +189,7 @@ count_variance(double cd34, double wbc, double *var, pbsc_diag *diag)
  * measured spread cannot be below sqrt(1/N_today + 1/N_next): the floor is that, the
  * variances averaged over the sessions fitted. The next morning's count is taken at the
  * session's WBC (the history records no other) [interp]; without a WBC, lib/yield.c's
- * default, which errs wide. The literature gives no figure (DOMAIN.md section 6).
+ * default, which errs wide. The literature gives no figure (pbsc-sources(7)).
  */
 int
 pbsc_calib_ratio_sigma(const pbsc_history *h, double *sigma, struct pbsc_model_fit *fit,

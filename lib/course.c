@@ -247,7 +247,7 @@ rewarn(pbsc_course *c)
     c->warnings = 0;
     for (i = 0; i < c->n; i++) {
         const pbsc_row *r = &c->days[i];
-        /* plerixafor is labelled after 4 days of G-CSF (DOMAIN.md section 6): earlier is
+        /* plerixafor is labelled after 4 days of G-CSF (US label; pbsc-sources(7)): earlier is
          * possible, so accepted, but flagged */
         if (c->regimen != PBSC_REGIMEN_CHEMO_GCSF && PBSC_ROW_DOSE(r) && r->day < 4)
             c->warnings |= PBSC_W_PLERIXAFOR_EARLY;

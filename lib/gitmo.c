@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* The GITMO proven / predicted poor-mobilizer classifier (Olivieri A et al., BMT
- * 2012;47:342-51; DOMAIN.md section 7.9). */
+ * 2012;47:342-51; pbsc-sources(7)). */
 #include "pbsc_private.h"
 
 #include <math.h>

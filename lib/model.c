@@ -19,7 +19,7 @@
  *   (PMID 22080963); the range taken as the central 95% [interp]: sigma = ln(8/1) / 3.92 =
  *   0.5305 and ln(6.5/0.3) / 3.92 = 0.7847; motixafortide median 7.5-fold (GENESIS lead-in),
  *   no spread read: the first plerixafor dose's [interp];
- * - the morning after an apheresis: no published figure (DOMAIN.md section 6); PB CD34 can
+ * - the morning after an apheresis: no published figure was found; PB CD34 can
  *   fall ~30% in the first hour (PMID 12375664): median 0.7 [interp, conservative];
  * - every spread no source gives (G-CSF, chemotherapy, after apheresis): sigma 0.5, wide on
  *   purpose (a 95% ratio range of x0.37 to x2.7) [ours]; a site fits its own.

@@ -5,7 +5,7 @@
 #include <math.h>
 
 /*
- * US prescribing information (DOMAIN.md section 6): <= 83 kg, 20 mg fixed or 0.24 mg/kg;
+ * US prescribing information (pbsc-sources(7)): <= 83 kg, 20 mg fixed or 0.24 mg/kg;
  * > 83 kg, 0.24 mg/kg; at most 40 mg/day. CrCl <= 50 mL/min: <= 83 kg, 13 mg fixed or
  * 0.16 mg/kg; > 83 kg (to < 160 kg), 0.16 mg/kg; at most 27 mg/day.
  */

@@ -17,11 +17,11 @@
 
 /*
  * Defaults of the general fields, where the literature is silent (pbsc-policy(5)):
- * - at most 4 plerixafor doses: the label's "up to 4 consecutive days" (DOMAIN.md section 6);
+ * - at most 4 plerixafor doses: the label's "up to 4 consecutive days" (US label);
  * - at most 4 aphereses: literature silent; the same 4 consecutive days of the label;
- * - the last day of a course, 20: GITMO's horizon for chemo-mobilization (DOMAIN.md s. 7.9);
- * - chemo: assessment from WBC > 1 x10^9/L (white-count recovery, DOMAIN.md section 6);
- * - per-session cap 3 x TBV: the top of the standard 2-3 x TBV (DOMAIN.md section 4);
+ * - the last day of a course, 20: GITMO's horizon for chemo-mobilization (Olivieri, BMT 2012);
+ * - chemo: assessment from WBC > 1 x10^9/L (white-count recovery) [ours];
+ * - per-session cap 3 x TBV: the top of the standard 2-3 x TBV (pbsc-sources(7));
  * - process the volume giving P 0.90 of the remaining dose (capped): ours, a planning choice
  *   that errs towards processing more; interval level 0.90.
  */
@@ -37,7 +37,7 @@
  * (a dose for a one-point gain is not worth its cost, and smaller gains are within the
  * estimates' noise);
  * collect when today's median yield is >= 0.5 x10^6/kg, the yield Mayo 2013 calls a poor day
- * (DOMAIN.md section 7.2), or >= what remains; stop when the minimum has a chance under 0.05
+ * (BBMT 2013;19:87-93), or >= what remains; stop when the minimum has a chance under 0.05
  * with and without plerixafor (futile: remobilize rather than sit on G-CSF); 10,000 draws
  * (+/- 1 point at 95%).
  */
@@ -53,7 +53,7 @@
     .band_days = 0, .band_plerixafor_below = NAN, .y1_salvage_below = NAN,                         \
     .yd_salvage_below = NAN, .fail_after_plerixafor_below = NAN, .fail_gitmo = 0
 
-#define ABSTRACT "read as an abstract (DOMAIN.md section 7); thresholds as the abstract prints them"
+#define ABSTRACT "read as an abstract (pbsc-sources(7)); thresholds as the abstract prints them"
 
 /* Each preset starts from the defaults and overrides what its source says: designated
  * initializers given twice on purpose, the later one wins (C99 6.7.8p19). */
@@ -66,20 +66,20 @@
 #endif
 static const pbsc_policy presets[] = {
     {GENERAL_DEFAULTS, RULES_OFF, .id = "chen2012", .version = "1",
-     .hash = "87af9bdae7fe04e9",
+     .hash = "fcd9724536befcd1",
      .name = "OHSU: day-4 CD34 >15 G-CSF alone, 5-15 plerixafor; collect day 5",
      .source = "Chen AI et al., Bone Marrow Transplant 2012;47:1526-9",
      .provenance = ABSTRACT "; below 5/uL the source defines nothing: outside policy",
      .regimens = GCSF, .minimum = 2.0, .assess_day = 4, .assess_last_day = 4, .collect_day = 5,
      .plerixafor_below = 15.0, .plerixafor_inclusive = 1, .undefined_below = 5.0},
     {GENERAL_DEFAULTS, RULES_OFF, .id = "mayo2013-p1", .version = "1",
-     .hash = "910ddc827466b414",
+     .hash = "5eda4b607bc458a8",
      .name = "Mayo risk-adapted 1: day-4 or day-5 CD34 <10 plerixafor; any yield <0.5 salvage",
      .source = "Biol Blood Marrow Transplant 2013;19:87-93 (PMID 22922211)", .provenance = ABSTRACT,
      .regimens = GCSF, .assess_day = 4, .assess_last_day = 5, .collect_day = 5,
      .plerixafor_below = 10.0, .y1_salvage_below = 0.5, .yd_salvage_below = 0.5},
     {GENERAL_DEFAULTS, RULES_OFF, .id = "mayo2013-p2", .version = "1",
-     .hash = "1172efe6fa806d8a",
+     .hash = "157eb41bc72c5cae",
      .name = "Mayo risk-adapted 2: day-4 CD34 <10 (<20 for several transplants) plerixafor; "
              "Y1 <1.5, later <0.5 salvage",
      .source = "Biol Blood Marrow Transplant 2013;19:87-93 (PMID 22922211)",
@@ -88,21 +88,21 @@ static const pbsc_policy presets[] = {
      .plerixafor_below = 10.0, .plerixafor_below_multi = 20.0, .multi_goal_above = 5.0,
      .y1_salvage_below = 1.5, .yd_salvage_below = 0.5},
     {GENERAL_DEFAULTS, RULES_OFF, .id = "d5-2012", .version = "1",
-     .hash = "68d26c6109bbf816",
+     .hash = "df6ec189eecb9a1a",
      .name = "Day-5 CD34 <7 or Y1 <1.3: plerixafor, up to 2 more doses",
      .source = "Bone Marrow Transplant 2012;47:1051-5 (PMID 22080963)",
      .provenance = ABSTRACT "; 'up to 2 more doses' read as 3 doses in all [interp]",
      .regimens = GCSF, .assess_day = 5, .assess_last_day = 5, .collect_day = 5,
      .plerixafor_below = 7.0, .y1_salvage_below = 1.3, .max_plerixafor_doses = 3},
     {GENERAL_DEFAULTS, RULES_OFF, .id = "jit2011", .version = "1",
-     .hash = "114d39677dfddb8c",
+     .hash = "60cad329e6bb2e40",
      .name = "Just in time: from day 5, CD34 <15 with WBC >10 plerixafor",
      .source = "Transfusion 2011;51:2175 (PMID 21492180)",
      .provenance = ABSTRACT "; CD34 <15 with WBC <=10 read as: continue G-CSF [interp]",
      .regimens = GCSF, .assess_day = 5, .assess_last_day = 0, .collect_day = 5,
      .plerixafor_below = 15.0, .plerixafor_wbc_above = 10.0},
     {GENERAL_DEFAULTS, RULES_OFF, .id = "uk2018", .version = "1",
-     .hash = "fc0a4b986d0d8f1c",
+     .hash = "9172fb2b0418660c",
      .name = "UK consensus: CD34 <15 after 4 days of G-CSF or at count recovery plerixafor; "
              "Y1 <1.0 salvage",
      .source = "Douglas KW et al., J Clin Apher 2018;33:46-59",
@@ -111,21 +111,21 @@ static const pbsc_policy presets[] = {
      .regimens = GCSF | CHEMO, .assess_day = 4, .assess_last_day = 4, .collect_day = 5,
      .plerixafor_below = 15.0, .y1_salvage_below = 1.0},
     {GENERAL_DEFAULTS, RULES_OFF, .id = "tandem2013", .version = "1",
-     .hash = "565e96ed384943e1",
+     .hash = "5f14b970ef2090c5",
      .name = "Day-5 CD34 >20 collect, <10 plerixafor, 10-20 one more G-CSF day then "
              "plerixafor if <20; <10 after plerixafor failed",
      .source = "BMT Tandem Meetings 2013, abstract 2724",
-     .provenance = "read as a meeting abstract (DOMAIN.md section 7); goal 4, minimum 2",
+     .provenance = "read as a meeting abstract (pbsc-sources(7)); goal 4, minimum 2",
      .regimens = GCSF, .goal = 4.0, .minimum = 2.0, .assess_day = 5, .assess_last_day = 5,
      .collect_day = 5, .plerixafor_below = 10.0, .band_low = 10.0, .band_high = 20.0,
      .band_days = 1, .band_plerixafor_below = 20.0, .fail_after_plerixafor_below = 10.0},
     {GENERAL_DEFAULTS, RULES_OFF, .id = "d5-20-2022", .version = "1",
-     .hash = "d8e21484c6bab93d",
+     .hash = "aa76f67d693670f5",
      .name = "Day-5 CD34 <20: plerixafor, collect day 6",
      .source = "Transfus Apher Sci 2022;61:103303 (PMID 34801430)", .provenance = ABSTRACT,
      .regimens = GCSF, .assess_day = 5, .assess_last_day = 5, .collect_day = 5,
      .plerixafor_below = 20.0},
-    /* Healthy donors (DOMAIN.md section 11): G-CSF for 5 days, apheresis on day 5 (Pulsipher,
+    /* Healthy donors (pbsc-sources(7)): G-CSF for 5 days, apheresis on day 5 (Pulsipher,
      * Blood 2008;112:2092); a second apheresis the next day when the first falls short of the
      * recipient's dose (Kayser, Transfus Med Hemother 2023;50:396: 49 of 588 donors); no
      * plerixafor (not licensed for healthy donors). Two aphereses at most [interp]. */
@@ -383,7 +383,7 @@ check_relations(const pbsc_policy *p, pbsc_diag *diag)
 
     if (p->regimens == 0)
         return pbsc_fail(diag, PBSC_E_MISSING, "regimens", NAN, "no regimen is covered");
-    /* plerixafor is not licensed for healthy donors (EMA and US labels; DOMAIN.md s. 11) */
+    /* plerixafor is not licensed for healthy donors (EMA and US labels; pbsc-sources(7)) */
     if ((p->scope & PBSC_SCOPE_DONOR) && p->max_plerixafor_doses > 0)
         return pbsc_fail(diag, PBSC_E_CONFLICT, "max_plerixafor_doses",
                          (double)p->max_plerixafor_doses,

@@ -5,7 +5,7 @@
 #include <math.h>
 #include <string.h>
 
-/* DOMAIN.md section 5. */
+/* The dose targets, each with its source in pbsc-sources(7) (Dose targets). */
 static const pbsc_target targets[] = {
     {"min2", "1", "minimum for one autologous transplant", 2.0, 2.0,
      "seed review (Han & Xu 2025); IMWG, Giralt S et al., Leukemia 2009"},

@@ -6,17 +6,17 @@
 
 /*
  * Input sanity limits (not clinical thresholds): a value outside them is almost surely a unit
- * or typing error. Weight 2-350 kg, PB CD34 0-5000/uL and CE (0, 1.5] are DESIGN.md section 3;
- * CE above 1 happens (DOMAIN.md section 3: recruitment during long procedures). The others are
+ * or typing error. Weight 2-350 kg, PB CD34 0-5000/uL and CE (0, 1.5] are design choices;
+ * CE above 1 happens (recruitment during long procedures: Rowley, BMT 2001). The others are
  * set wide on purpose: height 30-250 cm spans neonates to the tallest adults; WBC up to 500
  * x10^9/L and platelets up to 2000 x10^9/L admit leukocytosis and thrombocytosis; 60 L
- * processed exceeds 5.3 x TBV (the largest LVL in DOMAIN.md section 4) for a 10 L blood volume;
+ * processed exceeds 5.3 x TBV (the largest LVL reported) for a 10 L blood volume;
  * at most PBSC_SESSION_TBV_CEILING (5.3) x TBV per session, the largest volume reported in one
  * session (Abrahamsen, Transfusion 2005;45:248); doses from 0.001 (1,000 cells/kg: far below
  * any target, and a volume for less underflows) up to 100 x10^6/kg; a session of at most 24 h
  * at an inlet flow of at most 300 mL/min; a course of at most a year of days; age 0-120 years;
  * creatinine clearance up to 300 mL/min. Plerixafor at most 40 mg in a day is the label's
- * maximum daily dose (DOMAIN.md section 6), so more is a typing error.
+ * maximum daily dose (US label), so more is a typing error.
  */
 static const pbsc_limits limits[PBSC_Q_COUNT_] = {
     [PBSC_Q_WEIGHT_KG] = {"weight_kg", "kg", 2.0, 350.0, 0, 0},
@@ -97,7 +97,7 @@ pbsc_optional(pbsc_quantity q, double value, const char *field, pbsc_diag *diag)
     return isnan(value) ? PBSC_OK : check_value(q, value, field, diag);
 }
 
-/* Pounds to kilograms: exact by definition (1 lb = 0.45359237 kg, DOMAIN.md section 2). */
+/* Pounds to kilograms: exact by definition (1 lb = 0.45359237 kg by definition). */
 PBSC_API int
 pbsc_lb_to_kg(double lb, double *kg, pbsc_diag *diag)
 {
@@ -126,7 +126,7 @@ pbsc_lb_to_kg(double lb, double *kg, pbsc_diag *diag)
     return PBSC_OK;
 }
 
-/* 1 cell/uL = 1 x10^6/L = 1 x10^3/mL = 1000 cells/mL = 0.001 x10^6/mL (DOMAIN.md section 2). */
+/* 1 cell/uL = 1 x10^6/L = 1 x10^3/mL = 1000 cells/mL = 0.001 x10^6/mL (pbsc-sources(7)). */
 PBSC_API int
 pbsc_cd34_convert(double value, pbsc_cd34_unit unit, double *cells_ul, pbsc_diag *diag)
 {
@@ -164,7 +164,7 @@ pbsc_cd34_convert(double value, pbsc_cd34_unit unit, double *cells_ul, pbsc_diag
     return PBSC_OK;
 }
 
-/* cells/uL = %CD34 / 100 x WBC (x10^9/L = x10^3/uL) x 1000 (DOMAIN.md section 2). */
+/* cells/uL = %CD34 / 100 x WBC (x10^9/L = x10^3/uL) x 1000 (pbsc-sources(7)). */
 PBSC_API int
 pbsc_cd34_from_percent(double percent, double wbc, double *cells_ul, pbsc_diag *diag)
 {

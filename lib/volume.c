@@ -6,7 +6,7 @@
 
 /*
  * Nadler SB, Hidalgo JH, Bloch T. Prediction of blood volume in normal human adults.
- * Surgery 1962;51:224-32 (DOMAIN.md section 4). H in metres, W in kg, result in litres.
+ * Surgery 1962;51:224-32. H in metres, W in kg, result in litres.
  */
 PBSC_API int
 pbsc_tbv_nadler(double height_cm, double weight_kg, pbsc_sex sex, double *litres, pbsc_diag *diag)
@@ -38,7 +38,7 @@ pbsc_tbv_nadler(double height_cm, double weight_kg, pbsc_sex sex, double *litres
 }
 
 /*
- * mL/kg rules (DOMAIN.md section 4): 70 mL/kg adults; 85 mL/kg prepubertal children;
+ * mL/kg rules of thumb (pbsc-sources(7)): 70 mL/kg adults; 85 mL/kg prepubertal children;
  * 100 mL/kg neonates. The caller chooses the band: the sources give no age cut-offs.
  */
 PBSC_API int

@@ -8,7 +8,7 @@
 
 /*
  * The model (pbsc(3), "YIELD MODEL"):
- *   yield = CD34_true x V x CE / W_recipient          (DOMAIN.md section 2)
+ *   yield = CD34_true x V x CE / W_recipient          (pbsc-sources(7), Units)
  *   ln CE ~ N(ln median, s^2)                          (the CE model, between sessions)
  *   ln CD34_true ~ N(ln CD34_measured, 1/N)            (Poisson counting of N events)
  * so ln yield ~ N(ln(CD34 x V x median / W), s^2 + 1/N), a log-normal.

@@ -382,7 +382,7 @@ START_TEST(dose_through_decision)
 END_TEST
 
 /*
- * The blood volume each decision reports (DOMAIN.md section 4), band AUTO unless said:
+ * The blood volume each decision reports (pbsc-sources(7)), band AUTO unless said:
  * children (< 18) 85 mL/kg, neonates (< 28 days = 0.0767 years) 100 mL/kg, whatever the
  * height; adults Nadler with height and sex, else 70 mL/kg. Nadler: male
  * 0.3669 h^3 + 0.03219 w + 0.6041 (h in m): 180 cm, 80 kg: 0.3669 x 5.832 + 2.5752 + 0.6041
@@ -1380,7 +1380,7 @@ END_TEST
 
 /* ---- 8. the label's dose table and the GITMO classifier ----------------------------------- */
 
-/* US label (DOMAIN.md section 6): 0.24 mg/kg, <= 83 kg 20 mg fixed, max 40; CrCl <= 50:
+/* US label (pbsc-sources(7)): 0.24 mg/kg, <= 83 kg 20 mg fixed, max 40; CrCl <= 50:
  * 0.16 mg/kg, <= 83 kg 13 mg fixed, max 27, and >= 160 kg outside the label. */
 static const struct {
     double kg, crcl;

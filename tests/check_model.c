@@ -15,7 +15,7 @@
 /* An output pointer a failing call must leave alone. */
 static pbsc_model *const untouched = (pbsc_model *)(void *)&untouched;
 
-/* DOMAIN.md section 6 reads a published range as the central 95%: 2 x 1.959964 = 3.92. */
+/* pbsc-sources(7) reads a published range as the central 95%: 2 x 1.959964 = 3.92. */
 #define TWO_Z975 (2.0 * 1.959964)
 
 #define HEAD "pbsc-model = 1\n"

@@ -13,7 +13,7 @@
 static pbsc_policy *const untouched = (pbsc_policy *)(void *)&untouched;
 static const pbsc_policy *const c_untouched = (const pbsc_policy *)(const void *)&c_untouched;
 
-/* The presets, in the order of the table in lib/policy.c (DOMAIN.md section 7). */
+/* The presets, in the order of the table in lib/policy.c (pbsc-sources(7)). */
 static const char *const preset_ids[] = {"chen2012", "mayo2013-p1", "mayo2013-p2", "d5-2012",
                                          "jit2011",  "uk2018",      "tandem2013",  "d5-20-2022",
                                          "donor-d5", "forecast"};

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Tests of the published presets, rule by rule (DOMAIN.md section 7; lib/policy.c has each
+/* Tests of the published presets, rule by rule (pbsc-sources(7); lib/policy.c has each
  * preset's fields and source): each rule at the moment it fires (the pre-emptive rules in the
  * morning, the salvage rules in the evening of the harvest), its boundaries, plerixafor
  * repeated as labelled, and the scope of each preset (autologous patients or healthy donors). */
@@ -64,7 +64,7 @@ assert_plerixafor(const pbsc_decision *d, int number, int salvage)
 /*
  * One assessment morning: rows 1..day-2 empty, day-1 with prev_cd34 (and prev_mg given that
  * evening), day with cd34 and wbc. The expected action, rule and threshold are read off
- * DOMAIN.md section 7 (D = day of G-CSF; P = plerixafor tonight, apheresis tomorrow). The
+ * pbsc-sources(7) (D = day of G-CSF; P = plerixafor tonight, apheresis tomorrow). The
  * warnings are the deviations of the rows before (a dose advised and not given, one given
  * unadvised). The evening of the same day, without a harvest, repeats the morning.
  */
@@ -329,7 +329,7 @@ START_TEST(uk2018_chemo_recovery)
 END_TEST
 
 /*
- * DOMAIN.md sections 6 and 7.6: under chemotherapy, monitoring starts at white-count
+ * pbsc-sources(7) (uk2018): under chemotherapy, monitoring starts at white-count
  * *recovery* (WBC > 1 x10^9/L after the nadir). A WBC measured before the nadir (day 1 is the
  * first chemotherapy day; the count is normal then) is not recovery: taking the first
  * WBC > 1 at all made day 1 the "assessment" and every later morning, the real recovery

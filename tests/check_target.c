@@ -6,7 +6,7 @@
 
 START_TEST(presets_match_domain)
 {
-    /* DOMAIN.md section 5, row by row: id, minimum, goal. */
+    /* pbsc-sources(7), Dose targets, row by row: id, minimum, goal. */
     static const struct {
         const char *id;
         double minimum, goal;

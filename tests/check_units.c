@@ -49,7 +49,7 @@ START_TEST(cd34_units)
     ck_assert(v == 15.0);
     ck_assert_int_eq(pbsc_cd34_convert(15000.0, PBSC_CD34_PER_ML, &v, NULL), PBSC_OK);
     ck_assert_rel(v, 15.0, 1e-15);
-    /* Chen 2012's "0.015/ml" (x10^6/mL) is 15/uL (DOMAIN.md section 2) */
+    /* Chen 2012's "0.015/ml" (x10^6/mL) is 15/uL (pbsc-sources(7)) */
     ck_assert_int_eq(pbsc_cd34_convert(0.015, PBSC_CD34_E6_PER_ML, &v, NULL), PBSC_OK);
     ck_assert_rel(v, 15.0, 1e-14);
     ck_assert_int_eq(pbsc_cd34_convert(0.0, PBSC_CD34_PER_ML, &v, NULL), PBSC_OK);
@@ -142,7 +142,7 @@ START_TEST(range_documented_values)
 {
     const pbsc_limits *l;
 
-    /* DESIGN.md section 3: weight 2-350 kg, PB CD34 0-5000/uL, CE in (0, 1.5] */
+    /* pbsc-sources(7), Plausible ranges: weight 2-350 kg, PB CD34 0-5000/uL, CE in (0, 1.5] */
     ck_assert_int_eq(pbsc_range(PBSC_Q_WEIGHT_KG, &l), PBSC_OK);
     ck_assert(l->min == 2.0 && l->max == 350.0 && !l->min_open && !l->max_open);
     ck_assert_int_eq(pbsc_range(PBSC_Q_CD34_UL, &l), PBSC_OK);

@@ -6,7 +6,7 @@ START_TEST(nadler_checks)
 {
     double v = 0.0;
 
-    /* DOMAIN.md section 4 checks. Male 1.80 m, 80 kg:
+    /* Nadler's formulas checked (pbsc-sources(7)). Male 1.80 m, 80 kg:
      * 0.3669 x 1.8^3 (5.832) = 2.1397608; 0.03219 x 80 = 2.5752; + 0.6041 -> 5.3190608 L */
     ck_assert_int_eq(pbsc_tbv_nadler(180.0, 80.0, PBSC_SEX_MALE, &v, NULL), PBSC_OK);
     ck_assert_rel(v, 5.3190608, 1e-12);
@@ -62,7 +62,7 @@ START_TEST(per_kg_bands)
 {
     double v;
 
-    /* 70 mL/kg adult, 85 prepubertal, 100 neonate (DOMAIN.md section 4) */
+    /* 70 mL/kg adult, 85 prepubertal, 100 neonate (pbsc-sources(7)) */
     ck_assert_int_eq(pbsc_tbv_per_kg(80.0, PBSC_BAND_ADULT, &v, NULL), PBSC_OK);
     ck_assert_rel(v, 5.6, 1e-14);
     ck_assert_int_eq(pbsc_tbv_per_kg(20.0, PBSC_BAND_CHILD, &v, NULL), PBSC_OK);

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: MIT
 # The man pages: mandoc lint, one page per PBSC_API function, every page installed.
 #
-# Environment (from AM_TESTS_ENVIRONMENT): top_srcdir, MANDOC.
+# Environment (from AM_TESTS_ENVIRONMENT): top_srcdir, MANDOC; GROFF (default: groff on PATH).
 # Exit 0 when every check passes, 1 otherwise, 77 (skip) when mandoc is not available.
 #
 # 1. Every page under man/ that is not an alias passes `mandoc -Tlint -Wwarning` silently
@@ -13,11 +13,17 @@
 #    section of a page under man/man3 (its own, or the page `make install` links it to).
 # 3. Every page under man/man1, man/man3, man/man5 and man/man7 is listed in Makefile.am, and every
 #    page Makefile.am lists exists.
+# 4. Every page renders under groff as man(1) renders it: `groff -man -Tutf8 -ww -z` prints no
+#    warning, and no line of the page rendered in 80 columns (`groff -man -Tutf8 -rLL=78n`,
+#    what man-db does for MANWIDTH=80) is wider than 80 characters. When man-db's man(1) is
+#    installed, `MANWIDTH=80 man -l PAGE` must print nothing on stderr and no line wider than 80
+#    either. Without groff these checks are skipped with a note (bootstrap installs groff-base).
 
 set -u
 
 : "${top_srcdir:=.}"
 : "${MANDOC:=}"
+: "${GROFF:=groff}"
 
 me=man.sh
 
@@ -159,8 +165,55 @@ while read -r page; do
     fail "Makefile.am lists man/$page, which does not exist"
 done <"$tmp/diff"
 
+# ---- 4. groff and man(1) ------------------------------------------------------------------
+# The longest line of a rendering, in characters: UTF-8 continuation bytes are not counted.
+too_wide() {
+    LC_ALL=C tr -d '\200-\277' <"$1" | awk -v p="$2" -v how="$3" '
+        length($0) > 80 { printf "%s: %s: line %d is %d columns wide:\n  %s\n", p, how, NR, length($0), $0; bad = 1 }
+        END { exit bad }'
+}
+ngroff=0
+nman=0
+GROFF=$(command -v "$GROFF" 2>/dev/null || :)
+MAN=
+if command -v man >/dev/null 2>&1 && man --version 2>/dev/null | grep -q '^man '; then
+    MAN=$(command -v man)
+fi
+if [ -z "$GROFF" ]; then
+    echo "$me: note: groff not found: the groff and man(1) rendering checks are skipped"
+else
+    while read -r page; do
+        [ -z "$(so_target "$man/$page")" ] || continue
+        ngroff=$((ngroff + 1))
+        (cd "$man" && "$GROFF" -man -Tutf8 -ww -z "$page") >"$tmp/groff" 2>&1
+        rc=$?
+        if [ -s "$tmp/groff" ] || [ "$rc" -ne 0 ]; then
+            fail "$page: groff -man -Tutf8 -ww -z (exit $rc):"
+            sed 's/^/  /' "$tmp/groff"
+        fi
+        # -P-cbou: plain text, no SGR, bold or underline sequences to count.
+        (cd "$man" && "$GROFF" -man -Tutf8 -P-cbou -rLL=78n -rLT=78n "$page") \
+            >"$tmp/render" 2>/dev/null
+        too_wide "$tmp/render" "$page" "groff -rLL=78n" >"$tmp/wide" ||
+            fail "$(cat "$tmp/wide")"
+        if [ -n "$MAN" ]; then
+            nman=$((nman + 1))
+            (cd "$man" && MANWIDTH=80 MANPAGER=cat PAGER=cat MAN_KEEP_FORMATTING= \
+                "$MAN" -l "$page") >"$tmp/render" 2>"$tmp/manerr"
+            rc=$?
+            if [ -s "$tmp/manerr" ] || [ "$rc" -ne 0 ]; then
+                fail "$page: MANWIDTH=80 man -l (exit $rc):"
+                sed 's/^/  /' "$tmp/manerr"
+            fi
+            too_wide "$tmp/render" "$page" "MANWIDTH=80 man -l" >"$tmp/wide" ||
+                fail "$(cat "$tmp/wide")"
+        fi
+    done <"$tmp/pages"
+fi
+
 if [ "$status" -eq 0 ]; then
     echo "$me: $nlint pages lint clean, $nalias aliases resolve," \
-        "$nfunc PBSC_API functions documented, all pages installed"
+        "$nfunc PBSC_API functions documented, all pages installed;" \
+        "$ngroff render under groff without warnings in 80 columns ($nman checked by man -l too)"
 fi
 exit "$status"

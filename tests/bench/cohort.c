@@ -25,8 +25,8 @@
 #include "pbsc.h"
 
 /*
- * THE TRUTH MODEL (the simulator's world; printed by print_world()). Sources are DOMAIN.md's;
- * [ours] marks a choice no source makes.
+ * THE TRUTH MODEL (the simulator's world; printed by print_world()). Sources are cited inline
+ * (and in pbsc-sources(7)); [ours] marks a choice no source makes.
  *
  * - Patient: autologous, weight uniform 50-110 kg, height and sex not recorded (the library
  *   then uses 70 mL/kg), CrCl not recorded; G-CSF alone (day 1 = first dose), goal 5, minimum
@@ -35,7 +35,7 @@
  *   day-5 median (the first apheresis day of G-CSF alone) is 20/uL, between the patients'
  *   pre-apheresis medians 19/uL (Gidron 2005) and 21/uL (Mehta 2001); the realised median
  *   pre-apheresis count of each policy is printed as a check. Its spread (SD of ln 1.0) is
- *   [ours]: DOMAIN.md gives none; it is printed with the share of a G-CSF-alone reference arm
+ *   [ours]: no source gives one; it is printed with the share of a G-CSF-alone reference arm
  *   that fails, to compare with the 10-40% of the seed review.
  * - Day to day: tomorrow = today x ratio x exp(u + e), the ratio being the healthy-donor
  *   kinetics 60.7/128/107 per uL on days 4/5/6 (Transfus Med 1997): 2.1087 from day 4 to 5,
@@ -52,7 +52,7 @@
  *   composes them (lib/forecast.c).
  * - CE2: the patient's own, the same in every session, log-normal median 0.46, SD of ln 0.5108
  *   (Gidron 2005: median 46%, range 7-145% over 415 collections), kept inside Gidron's range.
- * - Yield of a session = TRUE morning count x litres processed x CE / kg (DOMAIN.md section 2);
+ * - Yield of a session = TRUE morning count x litres processed x CE / kg (pbsc-sources(7));
  *   the litres are the ones the decision says.
  * - The morning count the library sees: Poisson counting of the true count in the blood
  *   volume behind 75,000 CD45+ events (ISHAGE), at a WBC of 30 x10^9/L [ours: mid G-CSF
