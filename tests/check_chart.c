@@ -67,7 +67,7 @@ assert_coordinates(const char *svg, double xmax, double ymin, double ymax)
 
         for (p = strstr(svg, names[k]); p != NULL; p = strstr(p + 1, names[k])) {
             char *end;
-            double v = strtod(p + strlen(names[k]), &end);
+            double v = pbsc_test_strtod_c(p + strlen(names[k]), &end);
 
             ck_assert_msg(*end == '"', "not a number at %.40s", p);
             ck_assert_msg(v >= (is_y ? ymin : 0.0) - 0.05 && v <= (is_y ? ymax : xmax) + 0.05,

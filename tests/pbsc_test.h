@@ -31,6 +31,22 @@
         ck_assert_msg(diag.text[0] != '\0', "empty diagnostic text");                              \
     } while (0)
 
+/* strtod in the C locale: a suite runs in the environment's locale (pbsc_test_run), and what
+ * it reads back was written with '.' (by the library, or a program's own formatter). */
+static inline double
+pbsc_test_strtod_c(const char *s, char **end)
+{
+    locale_t c = newlocale(LC_NUMERIC_MASK, "C", (locale_t)0), old;
+    double v;
+
+    ck_assert_msg(c != (locale_t)0, "newlocale(C) failed");
+    old = uselocale(c);
+    v = strtod(s, end);
+    uselocale(old);
+    freelocale(c);
+    return v;
+}
+
 /* "Not measured" in the row tables. */
 #define NA ((double)NAN)
 #define NROWS(a) (sizeof(a) / sizeof((a)[0]))
