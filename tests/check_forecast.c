@@ -354,6 +354,39 @@ START_TEST(same_seed_same_numbers)
 }
 END_TEST
 
+/*
+ * The audit contract (pbsc_success_estimate(3)): the same course, model, parameters and seed
+ * give bit-identical probabilities, so a recorded P(goal) replays exactly. Pinned here as the
+ * counts of draws that reached the goal and the minimum (P = count / 10,000) for each option on
+ * day 4 at 12/uL (WBC 8), goal 5, minimum 2, the literature model, seed 20240611: a change to
+ * the generator, its seeding or the draw order changes a count and fails this test. Before it,
+ * a mutation of the seed mixing survived the suite.
+ */
+START_TEST(audited_probabilities_are_pinned)
+{
+    static const double counts[][2] = {
+        {6318, 9347}, /* continue G-CSF */
+        {2319, 7627}, /* collect today */
+        {7900, 9749}, /* plerixafor tonight */
+        {9733, 9989}, /* motixafortide tonight */
+        {6642, 9513}, /* collect today and plerixafor tonight */
+    };
+    const pbsc_course *c = morning(4, 12.0, 8.0, 5, 2);
+    pbsc_success_params sp;
+    pbsc_option o;
+
+    pbsc_success_params_init(&sp);
+    sp.seed = 20240611;
+    ck_assert_uint_eq(sp.draws, 10000);
+    for (o = PBSC_OPTION_GCSF; o <= LAST_OPTION; o++) {
+        pbsc_success x = estimate(c, model, 4, o, &sp);
+        ck_assert_msg(x.p_goal * 10000.0 == counts[o][0] && x.p_minimum * 10000.0 == counts[o][1],
+                      "option %d: goal %.17g, minimum %.17g x 10000", (int)o, x.p_goal * 10000.0,
+                      x.p_minimum * 10000.0);
+    }
+}
+END_TEST
+
 /* Another seed: other numbers, within 4 standard errors of the difference. */
 START_TEST(other_seed_other_numbers)
 {
@@ -1359,6 +1392,7 @@ suite(void)
     tcase_add_checked_fixture(success, setup, teardown);
     tcase_add_test(success, params_defaults);
     tcase_add_test(success, same_seed_same_numbers);
+    tcase_add_test(success, audited_probabilities_are_pinned);
     tcase_add_test(success, other_seed_other_numbers);
     tcase_add_test(success, default_accuracy);
     suite_add_tcase(s, success);
