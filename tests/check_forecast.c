@@ -1285,6 +1285,47 @@ START_TEST(forecast_evening_and_the_walk)
 END_TEST
 
 /*
+ * The salvage flag on every path of the model-based engine that gives plerixafor (a mutant
+ * that cleared it on the collect-and-plerixafor path survived the suites before): a dose
+ * after a harvest is a salvage dose, a dose before any harvest is not. The literature model,
+ * seed 1: day 5 at 15/uL collects with plerixafor tonight, at 5/uL gives plerixafor alone
+ * (these are the estimates' answers at this seed, pinned by the rules asserted here).
+ */
+START_TEST(forecast_salvage_on_every_dose_path)
+{
+    static const struct {
+        double day5, day6; /* day 5's count, and day 6's after a day-5 harvest of 0.8 (or NA) */
+        long day;
+        pbsc_moment moment;
+        const char *rule;
+        int salvage;
+    } t[] = {
+        {15.0, NA, 5, PBSC_MORNING, "forecast.collect", 0},  /* collect + dose, no harvest yet */
+        {5.0, NA, 5, PBSC_MORNING, "forecast.plerixafor", 0}, /* pre-emptive */
+        {15.0, 15.0, 6, PBSC_MORNING, "forecast.collect", 1}, /* after day 5's harvest */
+        {15.0, 5.0, 6, PBSC_MORNING, "forecast.plerixafor", 1},
+        {15.0, NA, 5, PBSC_EVENING, "forecast.plerixafor_tonight", 1}, /* first dose, after it */
+    };
+    size_t i;
+
+    for (i = 0; i < NROWS(t); i++) {
+        row_t rows[] = {{4, NA, NA, NA, NA, NA}, {5, t[i].day5, NA, NA, 14.7, 0.8},
+                        {6, t[i].day6, NA, NA, NA, NA}};
+        size_t n = !isnan(t[i].day6) ? 3 : 2;
+        pbsc_decision d;
+
+        if (t[i].day == 5 && t[i].moment == PBSC_MORNING)
+            rows[1].litres = rows[1].collected = NA; /* no harvest recorded yet */
+        d = decide(course_of(PBSC_REGIMEN_GCSF, 5, 2, rows, n), NULL, t[i].day, t[i].moment);
+        ck_assert_msg(strcmp(d.rule, t[i].rule) == 0, "case %zu: %s", i, d.rule);
+        ck_assert_int_eq(d.tonight.drug, PBSC_DRUG_PLERIXAFOR);
+        ck_assert_msg(d.tonight.salvage == t[i].salvage, "case %zu: salvage %d", i,
+                      d.tonight.salvage);
+    }
+}
+END_TEST
+
+/*
  * The model-based engine, the morning after a dose given for an apheresis that day, collects
  * as the published engine does (collect.after_plerixafor): a poor response is not
  * re-estimated into forecast.wait (the dose wasted) or a second dose with no apheresis
@@ -1423,6 +1464,7 @@ suite(void)
     tcase_add_test(decisions, forecast_morning_reads_the_estimates);
     tcase_add_test(decisions, forecast_evening_and_the_walk);
     tcase_add_test(decisions, forecast_morning_after_a_dose);
+    tcase_add_test(decisions, forecast_salvage_on_every_dose_path);
     (void)forecast_morning_after_a_dose;
     tcase_set_timeout(decisions, 60);
     suite_add_tcase(s, decisions);
