@@ -728,44 +728,9 @@ risk_identified(const pbsc_history *h, struct risk *r, size_t hold, pbsc_diag *d
                      where, term_name(h, j));
 }
 
-struct scored {
-    double p;
-    int poor;
-};
-
-static int
-cmp_scored(const void *a, const void *b)
-{
-    double x = ((const struct scored *)a)->p, y = ((const struct scored *)b)->p;
-
-    return x < y ? -1 : x > y;
-}
-
-/* Mann-Whitney AUC, ties counted 1/2 (average ranks); s is sorted in place. */
-static double
-auc_of(struct scored *s, size_t m)
-{
-    double ranks = 0.0, n1 = 0.0, n0;
-    size_t i = 0, j, l;
-
-    qsort(s, m, sizeof *s, cmp_scored);
-    while (i < m) {
-        for (j = i; j < m && s[j].p == s[i].p; j++)
-            ;
-        for (l = i; l < j; l++)
-            if (s[l].poor) {
-                ranks += (double)(i + 1 + j) / 2.0;
-                n1 += 1.0;
-            }
-        i = j;
-    }
-    n0 = (double)m - n1;
-    return (ranks - n1 * (n1 + 1.0) / 2.0) / (n1 * n0);
-}
-
 /* Held-out probabilities from the model fitted on the other folds: AUC and Brier score. */
 static int
-risk_cv(const pbsc_history *h, struct risk *r, struct scored *s, double *auc, double *brier,
+risk_cv(const pbsc_history *h, struct risk *r, pbsc_scored *s, double *auc, double *brier,
         pbsc_diag *diag)
 {
     double beta[PBSC_MAX_TERMS], sum = 0.0;
@@ -789,13 +754,13 @@ risk_cv(const pbsc_history *h, struct risk *r, struct scored *s, double *auc, do
         s[i].poor = r->y[i] == 1.0;
     }
     *brier = sum / (double)r->m;
-    *auc = auc_of(s, r->m);
+    *auc = pbsc_auc(s, r->m);
     return PBSC_OK;
 }
 
 /* Fits the risk model of the r->m patients selected; s: work for the AUC. */
 static int
-risk_fit(const pbsc_history *h, struct risk *r, pbsc_model *m, struct scored *s,
+risk_fit(const pbsc_history *h, struct risk *r, pbsc_model *m, pbsc_scored *s,
          pbsc_fit_report *rep, pbsc_diag *diag)
 {
     double beta[PBSC_MAX_TERMS];
@@ -826,7 +791,7 @@ fit_risk(const pbsc_history *h, pbsc_model *m, pbsc_fit_report *rep, pbsc_diag *
 {
     struct risk r;
     struct obs *o = NULL;
-    struct scored *s = NULL;
+    pbsc_scored *s = NULL;
     double *mem = NULL;
     size_t p = h->k + 1;
     pbsc_diag why;

@@ -36,6 +36,14 @@ int pbsc_model_ce_held(const pbsc_model *model, double wbc, double hct, pbsc_ce_
 int pbsc_yield_project_recorded(const pbsc_session *s, const pbsc_ce_model *ce, double level,
                                 double dose, pbsc_projection *out, pbsc_diag *diag);
 
+/* A held-out prediction and its outcome; pbsc_auc() is their Mann-Whitney AUC, ties 1/2,
+ * NAN without both outcomes (lib/auc.c). s is sorted in place. */
+typedef struct pbsc_scored {
+    double p;
+    int poor;
+} pbsc_scored;
+double pbsc_auc(pbsc_scored *s, size_t m);
+
 /* Fills diag (if not NULL) and returns status, so a caller can `return pbsc_fail(...)`. */
 int pbsc_fail(pbsc_diag *diag, int status, const char *field, double value, const char *fmt, ...)
     PBSC_PRINTF(5, 6);
