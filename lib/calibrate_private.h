@@ -47,4 +47,23 @@ int pbsc_calib_ratio_sigma(const pbsc_history *h, double *sigma, struct pbsc_mod
 int pbsc_calib_risk_ready(const pbsc_history *h, const size_t *row, size_t m, size_t events,
                           char *note);
 
+/* Cross-validation folds, shared by the CE fit and the risk model. */
+#define FOLDS 5       /* cross-validation: row (or patient) i is in fold i mod 5 */
+#define NO_FOLD FOLDS /* "hold no fold out": i % FOLDS never equals it */
+
+/* Least squares (lib/linalg.c): x = argmin |A x - b| by Householder QR, a (n x p) and b
+ * overwritten, returning the smallest |R_jj| over the largest (0: rank deficient); the rows
+ * of X and y outside fold `hold` gathered into a and b (their count returned); the first column of X (rows outside
+ * `hold`) that depends on the columns before it, or p when none does (q: n x p work). */
+#define SINGULAR 1e-12 /* a pivot below this x the largest counts as 0 */
+double pbsc_qr_solve(double *a, double *b, size_t n, size_t p, double *x);
+size_t pbsc_gather(const double *X, const double *y, size_t n, size_t p, size_t hold,
+                   double *a, double *b);
+size_t pbsc_dependent_column(const double *X, size_t n, size_t p, size_t hold, double *q);
+
+/* The risk model of a history (lib/calibrate_risk.c): fitted into m with its report, or left
+ * out with the reason in m's risk note; PBSC_OK unless memory runs out. */
+int pbsc_calib_fit_risk(const pbsc_history *h, pbsc_model *m, pbsc_fit_report *rep,
+                        pbsc_diag *diag);
+
 #endif /* PBSC_CALIBRATE_PRIVATE_H */
