@@ -52,9 +52,10 @@ int pbsc_calib_risk_ready(const pbsc_history *h, const size_t *row, size_t m, si
 #define NO_FOLD FOLDS /* "hold no fold out": i % FOLDS never equals it */
 
 /* Least squares (lib/linalg.c): x = argmin |A x - b| by Householder QR, a (n x p) and b
- * overwritten, returning the smallest |R_jj| over the largest (0: rank deficient); the rows
- * of X and y outside fold `hold` gathered into a and b (their count returned); the first column of X (rows outside
- * `hold`) that depends on the columns before it, or p when none does (q: n x p work). */
+ * overwritten, returning the smallest |R_jj| over the largest (0: rank deficient); the rows of
+ * X and y outside fold `hold` gathered into a and b (their count returned); the first column
+ * of X (rows outside `hold`) that depends on the columns before it, or p when none does (q: n
+ * x p work). */
 #define SINGULAR 1e-12 /* a pivot below this x the largest counts as 0 */
 double pbsc_qr_solve(double *a, double *b, size_t n, size_t p, double *x);
 size_t pbsc_gather(const double *X, const double *y, size_t n, size_t p, size_t hold,

@@ -408,7 +408,9 @@ pbsc_action_name(pbsc_action action)
 PBSC_API const char *
 pbsc_moment_name(pbsc_moment moment)
 {
-    return moment == PBSC_MORNING ? "morning" : moment == PBSC_EVENING ? "evening" : "unknown-moment";
+    return moment == PBSC_MORNING   ? "morning"
+           : moment == PBSC_EVENING ? "evening"
+                                    : "unknown-moment";
 }
 
 PBSC_API const char *
