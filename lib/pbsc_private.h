@@ -168,6 +168,11 @@ typedef struct pbsc_out {
     int hashing;             /* 1: fold the text into `hash` instead of writing it */
     unsigned long long hash; /* FNV-1a 64 */
 } pbsc_out;
+
+/* Between lib/model.c and lib/model_file.c: the params' CE strings pointed at the model's
+ * own copies, and the pbsc-model(5) writer (also the text the model's hash is of). */
+void pbsc_model_own_strings(pbsc_model *m);
+void pbsc_model_into(const void *obj, pbsc_out *o);
 /* The FNV-1a 64 hash of what write() writes, as 16 hex digits (no allocation). */
 void pbsc_hash_text(void (*write)(const void *obj, pbsc_out *o), const void *obj, char hex[17]);
 void pbsc_put(pbsc_out *o, const char *fmt, ...) PBSC_PRINTF(2, 3);
