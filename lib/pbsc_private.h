@@ -241,6 +241,9 @@ struct pbsc_policy {
                       pbsc_policy_parse() (tests/check_presets.c recomputes the pinned ones) */
 };
 
+/* What a site policy file starts from before its keys are read (lib/presets.c). */
+const pbsc_policy *pbsc_policy_site_defaults(void);
+
 /* The hash of a policy's pbsc-policy(5) text (the writer's comment line aside). */
 void pbsc_policy_hash(const pbsc_policy *p, char hex[17]);
 

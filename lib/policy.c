@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* Decision policies: the published presets as data, and the site policy file (pbsc-policy(5)):
- * its key table, parser and writer. */
+/* The site policy file (pbsc-policy(5)): its key table, parser and writer, and a policy's
+ * info. The presets are lib/presets.c; the identity check lib/policy_identity.c. */
 #include "pbsc_private.h"
 
 #include <math.h>
@@ -9,190 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define GCSF PBSC_REGIMEN_BIT(PBSC_REGIMEN_GCSF)
-#define CHEMO PBSC_REGIMEN_BIT(PBSC_REGIMEN_CHEMO_GCSF)
-#define UPFRONT PBSC_REGIMEN_BIT(PBSC_REGIMEN_UPFRONT)
-#define AUTO PBSC_SCOPE_AUTOLOGOUS
-#define DONOR PBSC_SCOPE_DONOR
-
-/*
- * Defaults of the general fields, where the literature is silent (pbsc-policy(5)):
- * - at most 4 plerixafor doses: the label's "up to 4 consecutive days" (US label);
- * - at most 4 aphereses: literature silent; the same 4 consecutive days of the label;
- * - the last day of a course, 20: GITMO's horizon for chemo-mobilization (Olivieri, BMT 2012);
- * - chemo: assessment from WBC > 1 x10^9/L (white-count recovery) [ours];
- * - per-session cap 3 x TBV: the top of the standard 2-3 x TBV (pbsc-sources(7));
- * - process the volume giving P 0.90 of the remaining dose (capped): ours, a planning choice
- *   that errs towards processing more; interval level 0.90.
- */
-#define GENERAL_DEFAULTS                                                                           \
-    .recovery_wbc = 1.0, .max_plerixafor_doses = 4, .max_sessions = 4, .max_day = 20,              \
-    .session_tbv_multiple = 3.0, .session_litres = NAN, .volume_probability = 0.90, .level = 0.90, \
-    .plerixafor_fixed_dose = 0, .scope = AUTO, FORECAST_DEFAULTS
-
-/*
- * The model-based ("forecast") engine's defaults, off unless `forecast = yes`; ours, not
- * published (pbsc-policy(5)): plerixafor when P(goal within the limits without it) < 0.80,
- * erring towards the patient, and only when it raises P(goal) or P(minimum) by at least 0.10
- * (a dose for a one-point gain is not worth its cost, and smaller gains are within the
- * estimates' noise);
- * collect when today's median yield is >= 0.5 x10^6/kg, the yield Mayo 2013 calls a poor day
- * (BBMT 2013;19:87-93), or >= what remains; stop when the minimum has a chance under 0.05
- * with and without plerixafor (futile: remobilize rather than sit on G-CSF); 10,000 draws
- * (+/- 1 point at 95%).
- */
-#define FORECAST_DEFAULTS                                                                          \
-    .forecast = 0, .forecast_p_below = 0.80, .forecast_min_yield = 0.5, .forecast_min_gain = 0.10, \
-    .forecast_futile_below = 0.05, .forecast_draws = 10000, .forecast_seed = 1
-
-/* Every rule field off; a preset then sets what its source says. */
-#define RULES_OFF                                                                                  \
-    .goal = NAN, .minimum = NAN, .assess_last_day = 0, .plerixafor_below = NAN,                    \
-    .plerixafor_inclusive = 0, .plerixafor_below_multi = NAN, .multi_goal_above = NAN,             \
-    .plerixafor_wbc_above = NAN, .undefined_below = NAN, .band_low = NAN, .band_high = NAN,        \
-    .band_days = 0, .band_plerixafor_below = NAN, .y1_salvage_below = NAN,                         \
-    .yd_salvage_below = NAN, .fail_after_plerixafor_below = NAN, .fail_gitmo = 0
-
-#define ABSTRACT "read as an abstract (pbsc-sources(7)); thresholds as the abstract prints them"
-
-/* Each preset starts from the defaults and overrides what its source says: designated
- * initializers given twice on purpose, the later one wins (C99 6.7.8p19). */
-#if defined(__clang__)
-#pragma clang diagnostic push
-#pragma clang diagnostic ignored "-Winitializer-overrides"
-#elif defined(__GNUC__)
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Woverride-init"
-#endif
-static const pbsc_policy presets[] = {
-    {GENERAL_DEFAULTS, RULES_OFF, .id = "chen2012", .version = "1",
-     .hash = "fcd9724536befcd1",
-     .name = "OHSU: day-4 CD34 >15 G-CSF alone, 5-15 plerixafor; collect day 5",
-     .source = "Chen AI et al., Bone Marrow Transplant 2012;47:1526-9",
-     .provenance = ABSTRACT "; below 5/uL the source defines nothing: outside policy",
-     .regimens = GCSF, .minimum = 2.0, .assess_day = 4, .assess_last_day = 4, .collect_day = 5,
-     .plerixafor_below = 15.0, .plerixafor_inclusive = 1, .undefined_below = 5.0},
-    {GENERAL_DEFAULTS, RULES_OFF, .id = "mayo2013-p1", .version = "1",
-     .hash = "5eda4b607bc458a8",
-     .name = "Mayo risk-adapted 1: day-4 or day-5 CD34 <10 plerixafor; any yield <0.5 salvage",
-     .source = "Biol Blood Marrow Transplant 2013;19:87-93 (PMID 22922211)", .provenance = ABSTRACT,
-     .regimens = GCSF, .assess_day = 4, .assess_last_day = 5, .collect_day = 5,
-     .plerixafor_below = 10.0, .y1_salvage_below = 0.5, .yd_salvage_below = 0.5},
-    {GENERAL_DEFAULTS, RULES_OFF, .id = "mayo2013-p2", .version = "1",
-     .hash = "157eb41bc72c5cae",
-     .name = "Mayo risk-adapted 2: day-4 CD34 <10 (<20 for several transplants) plerixafor; "
-             "Y1 <1.5, later <0.5 salvage",
-     .source = "Biol Blood Marrow Transplant 2013;19:87-93 (PMID 22922211)",
-     .provenance = ABSTRACT "; 'several transplants' read as a goal above 5 x10^6/kg [interp]",
-     .regimens = GCSF, .assess_day = 4, .assess_last_day = 4, .collect_day = 5,
-     .plerixafor_below = 10.0, .plerixafor_below_multi = 20.0, .multi_goal_above = 5.0,
-     .y1_salvage_below = 1.5, .yd_salvage_below = 0.5},
-    {GENERAL_DEFAULTS, RULES_OFF, .id = "d5-2012", .version = "1",
-     .hash = "df6ec189eecb9a1a",
-     .name = "Day-5 CD34 <7 or Y1 <1.3: plerixafor, up to 2 more doses",
-     .source = "Bone Marrow Transplant 2012;47:1051-5 (PMID 22080963)",
-     .provenance = ABSTRACT "; 'up to 2 more doses' read as 3 doses in all [interp]",
-     .regimens = GCSF, .assess_day = 5, .assess_last_day = 5, .collect_day = 5,
-     .plerixafor_below = 7.0, .y1_salvage_below = 1.3, .max_plerixafor_doses = 3},
-    {GENERAL_DEFAULTS, RULES_OFF, .id = "jit2011", .version = "1",
-     .hash = "60cad329e6bb2e40",
-     .name = "Just in time: from day 5, CD34 <15 with WBC >10 plerixafor",
-     .source = "Transfusion 2011;51:2175 (PMID 21492180)",
-     .provenance = ABSTRACT "; CD34 <15 with WBC <=10 read as: continue G-CSF [interp]",
-     .regimens = GCSF, .assess_day = 5, .assess_last_day = 0, .collect_day = 5,
-     .plerixafor_below = 15.0, .plerixafor_wbc_above = 10.0},
-    {GENERAL_DEFAULTS, RULES_OFF, .id = "uk2018", .version = "1",
-     .hash = "9172fb2b0418660c",
-     .name = "UK consensus: CD34 <15 after 4 days of G-CSF or at count recovery plerixafor; "
-             "Y1 <1.0 salvage",
-     .source = "Douglas KW et al., J Clin Apher 2018;33:46-59",
-     .provenance = ABSTRACT "; 'after 4 days of G-CSF' read as the day-4 count, apheresis "
-                            "day 5 [interp]",
-     .regimens = GCSF | CHEMO, .assess_day = 4, .assess_last_day = 4, .collect_day = 5,
-     .plerixafor_below = 15.0, .y1_salvage_below = 1.0},
-    {GENERAL_DEFAULTS, RULES_OFF, .id = "tandem2013", .version = "1",
-     .hash = "5f14b970ef2090c5",
-     .name = "Day-5 CD34 >20 collect, <10 plerixafor, 10-20 one more G-CSF day then "
-             "plerixafor if <20; <10 after plerixafor failed",
-     .source = "BMT Tandem Meetings 2013, abstract 2724",
-     .provenance = "read as a meeting abstract (pbsc-sources(7)); goal 4, minimum 2",
-     .regimens = GCSF, .goal = 4.0, .minimum = 2.0, .assess_day = 5, .assess_last_day = 5,
-     .collect_day = 5, .plerixafor_below = 10.0, .band_low = 10.0, .band_high = 20.0,
-     .band_days = 1, .band_plerixafor_below = 20.0, .fail_after_plerixafor_below = 10.0},
-    {GENERAL_DEFAULTS, RULES_OFF, .id = "d5-20-2022", .version = "1",
-     .hash = "aa76f67d693670f5",
-     .name = "Day-5 CD34 <20: plerixafor, collect day 6",
-     .source = "Transfus Apher Sci 2022;61:103303 (PMID 34801430)", .provenance = ABSTRACT,
-     .regimens = GCSF, .assess_day = 5, .assess_last_day = 5, .collect_day = 5,
-     .plerixafor_below = 20.0},
-    /* Healthy donors (pbsc-sources(7)): G-CSF for 5 days, apheresis on day 5 (Pulsipher,
-     * Blood 2008;112:2092); a second apheresis the next day when the first falls short of the
-     * recipient's dose (Kayser, Transfus Med Hemother 2023;50:396: 49 of 588 donors); no
-     * plerixafor (not licensed for healthy donors). Two aphereses at most [interp]. */
-    {GENERAL_DEFAULTS, RULES_OFF, .id = "donor-d5", .version = "1",
-     .hash = "3a8233eb40ae3124",
-     .name = "Healthy donor: G-CSF 5 days, apheresis day 5, a second on day 6 if short; no "
-             "plerixafor",
-     .source = "Pulsipher MA et al., Blood 2008;112:2092; Kayser S et al., Transfus Med "
-               "Hemother 2023;50:396",
-     .provenance = "read as abstracts; two aphereses at most is our reading of the 'second "
-                   "apheresis' practice [interp]; no count threshold: the donor is collected "
-                   "on day 5 whatever the count",
-     .regimens = GCSF, .scope = DONOR, .assess_day = 5, .assess_last_day = 5, .collect_day = 5,
-     .max_plerixafor_doses = 0, .max_sessions = 2},
-    {GENERAL_DEFAULTS, RULES_OFF, .id = "forecast", .version = "1",
-     .hash = "3a895e08dd81e995",
-     .name = "Model-based: plerixafor when P(goal within the limits without it) < 0.80; "
-             "collect when today's median yield >= 0.5",
-     .source = "libpbsc: pbsc_success_estimate(3) with the site model (pbsc_model_new(3))",
-     .provenance = "not a published algorithm: thresholds are this library's stated defaults, "
-                   "a site sets its own; from day 5, where the plerixafor fold of the default "
-                   "model was measured (PMID 22080963)",
-     .regimens = GCSF | CHEMO | UPFRONT, .assess_day = 5, .assess_last_day = 0, .collect_day = 5,
-     .forecast = 1},
-};
-#if defined(__clang__)
-#pragma clang diagnostic pop
-#elif defined(__GNUC__)
-#pragma GCC diagnostic pop
-#endif
-
-/* What a site file starts from before its keys are read. */
-static const pbsc_policy site_defaults = {
-    GENERAL_DEFAULTS, RULES_OFF, .allocated = 1, .regimens = 0, .assess_day = 0, .collect_day = 0,
-};
-
-#define NPRESETS (sizeof presets / sizeof presets[0])
-
-PBSC_API size_t
-pbsc_policy_count(void)
-{
-    return NPRESETS;
-}
-
-PBSC_API const pbsc_policy *
-pbsc_policy_get(size_t i)
-{
-    return i < NPRESETS ? &presets[i] : NULL;
-}
-
-PBSC_API int
-pbsc_policy_find(const char *id, const pbsc_policy **policy, pbsc_diag *diag)
-{
-    size_t i;
-
-    if (id == NULL || policy == NULL)
-        return pbsc_fail(diag, PBSC_E_INVAL, id == NULL ? "id" : "policy", NAN, "NULL argument");
-    for (i = 0; i < NPRESETS; i++) {
-        if (strcmp(presets[i].id, id) == 0) {
-            *policy = &presets[i];
-            return PBSC_OK;
-        }
-    }
-    return pbsc_fail(diag, PBSC_E_UNKNOWN, "policy", NAN, "no policy preset named '%.40s'", id);
-}
-
-/* The 1.0 layout of pbsc_policy_info ends with `model_based`. */
+/* The 1.0 layout of pbsc_policy_info ends with `hash`. */
 #define INFO_MIN (offsetof(pbsc_policy_info, hash) + sizeof(const char *))
 
 PBSC_API void
@@ -579,7 +396,7 @@ pbsc_policy_parse(const char *text, size_t length, pbsc_policy **policy, pbsc_di
     ps.p = pbsc_alloc(sizeof *ps.p);
     if (ps.p == NULL)
         return pbsc_fail(diag, PBSC_E_NOMEM, "policy", NAN, "out of memory");
-    *ps.p = site_defaults;
+    *ps.p = *pbsc_policy_site_defaults();
     rc = pbsc_kv_parse(text, length, parse_line, &ps, &lines, diag);
     if (rc == PBSC_OK && (rc = check_required(ps.seen, lines, diag)) == PBSC_OK &&
         (rc = check_relations(ps.p, diag)) != PBSC_OK && diag != NULL)
