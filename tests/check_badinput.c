@@ -866,10 +866,10 @@ static void
 setup(void)
 {
     static const char *const age[] = {"age"};
-    static const struct pbsc_test_row days[] = {{1, NA, NA, NA, NA, NA},
-                                                {2, NA, NA, NA, NA, NA},
-                                                {3, NA, NA, NA, NA, NA},
-                                                {4, NA, NA, NA, NA, NA},
+    static const struct pbsc_test_row days[] = {EMPTY_DAY(1),
+                                                EMPTY_DAY(2),
+                                                EMPTY_DAY(3),
+                                                EMPTY_DAY(4),
                                                 {5, 20.0, NA, NA, NA, NA}};
     pbsc_person p = pbsc_test_person(70.0, NAN);
 

@@ -49,9 +49,9 @@ is_stop(pbsc_action a)
  */
 START_TEST(stop_is_sticky)
 {
-    const row rows[] = {{4, NA, NA, NA, NA, NA}, {5, 9, NA, MG, NA, NA},
+    const row rows[] = {EMPTY_DAY(4), {5, 9, NA, MG, NA, NA},
                         {6, 8, NA, NA, NA, NA},  {7, 30, NA, NA, NA, NA},
-                        {8, 40, NA, NA, 14.7, 3.0}, {9, NA, NA, NA, NA, NA}};
+                        {8, 40, NA, NA, 14.7, 3.0}, EMPTY_DAY(9)};
     const pbsc_course *c = gcsf(NA, NA, rows, NROWS(rows));
     const pbsc_policy *p = policy("tandem2013");
     pbsc_decision d, all[8];
@@ -118,19 +118,19 @@ static const struct deviation {
     /* tandem2013 stops on day 6 (9 < 10 on D5: dose; 8 < 10 after it: failed); a dose on the
      * evening of day 6, which records no apheresis, is after the stop, not unadvised */
     {"tandem2013", NA,
-     {{4, NA, NA, NA, NA, NA}, {5, 9, NA, MG, NA, NA}, {6, 8, NA, MG, NA, NA},
+     {EMPTY_DAY(4), {5, 9, NA, MG, NA, NA}, {6, 8, NA, MG, NA, NA},
       {7, 30, NA, NA, NA, NA}},
      4, 7, MO, PBSC_W_AFTER_STOP, 6, "stopped"},
     /* ... and on day 7's evening */
     {"tandem2013", NA,
-     {{4, NA, NA, NA, NA, NA}, {5, 9, NA, MG, NA, NA}, {6, 8, NA, NA, NA, NA},
-      {7, 30, NA, MG, NA, NA}, {8, NA, NA, NA, NA, NA}},
+     {EMPTY_DAY(4), {5, 9, NA, MG, NA, NA}, {6, 8, NA, NA, NA, NA},
+      {7, 30, NA, MG, NA, NA}, EMPTY_DAY(8)},
      5, 8, MO, PBSC_W_AFTER_STOP, 7, "stopped"},
     /* mayo2013-p1, advised in the morning, not given: D4 8 < 10 -> P (its evening repeats
      * it); D5 30 in the window [4, 5] passes: assess.collect, 2.0 (>= 0.5: continue); D6
      * 2.0 in, 3 to go, 3 x 2.898: collect.continue */
     {"mayo2013-p1", 5,
-     {{3, NA, NA, NA, NA, NA}, {4, 8, NA, NA, NA, NA}, {5, 30, NA, NA, 14.7, 2.0},
+     {EMPTY_DAY(3), {4, 8, NA, NA, NA, NA}, {5, 30, NA, NA, 14.7, 2.0},
       {6, 30, NA, NA, NA, NA}},
      4, 5, MO, PBSC_W_DOSE_NOT_GIVEN, 4, "assess.plerixafor"},
     /* advised in the evening, not given: D5 0.4 < 0.5: salvage.y1; D6 0.4 < minimum 2:
@@ -154,7 +154,7 @@ static const struct deviation {
      {{4, 30, NA, NA, NA, NA}, {5, 30, NA, NA, 14.7, 2.0}, {8, 30, NA, NA, NA, NA}},
      3, 8, MO, PBSC_W_DAY_GAP, 8, "need.harvest"},
     {"chen2012", 5,
-     {{2, NA, NA, NA, NA, NA}, {3, 4, NA, MG, NA, NA}, {4, 10, NA, NA, NA, NA}},
+     {EMPTY_DAY(2), {3, 4, NA, MG, NA, NA}, {4, 10, NA, NA, NA, NA}},
      3, 4, MO, PBSC_W_PLERIXAFOR_EARLY | PBSC_W_DOSE_UNADVISED, 3, "wait.gcsf"}};
 
 START_TEST(deviations_flagged_from_when_known)
@@ -194,26 +194,26 @@ struct example {
 
 static const struct example examples[] = {
     {"chen2012", PBSC_REGIMEN_GCSF, 5, 2,
-     {{1, NA, NA, NA, NA, NA}, {2, NA, NA, NA, NA, NA}, {3, NA, NA, NA, NA, NA},
+     {EMPTY_DAY(1), EMPTY_DAY(2), EMPTY_DAY(3),
       {4, 10, 20, MG, NA, NA}, {5, 30, 35, NA, 14.7, 2.1}, {6, 25, 30, NA, 14.7, 1.4},
       {7, 22, 28, NA, 14.7, 1.6}, {8, 20, 25, NA, NA, NA}},
      8},
     {"mayo2013-p1", PBSC_REGIMEN_GCSF, 5, 2,
-     {{3, NA, NA, NA, NA, NA}, {4, 12, NA, NA, NA, NA}, {5, 12, NA, NA, 14.7, 0.25},
+     {EMPTY_DAY(3), {4, 12, NA, NA, NA, NA}, {5, 12, NA, NA, 14.7, 0.25},
       {6, 11, NA, MG, NA, NA}, {7, 40, NA, NA, 14.7, 2.5}, {8, 30, NA, NA, 14.7, 2.25},
       {9, 25, NA, NA, NA, NA}},
      7},
     {"mayo2013-p2", PBSC_REGIMEN_GCSF, 10, 4,
-     {{3, NA, NA, NA, NA, NA}, {4, 15, NA, MG, NA, NA}, {5, 45, NA, MG, 14.7, 3.0},
+     {EMPTY_DAY(3), {4, 15, NA, MG, NA, NA}, {5, 45, NA, MG, 14.7, 3.0},
       {6, 40, NA, NA, 14.7, 2.5}, {7, 35, NA, NA, 14.7, 0.4}, {8, 30, NA, NA, NA, NA}},
      6},
     {"d5-2012", PBSC_REGIMEN_GCSF, 5, 2,
-     {{4, NA, NA, NA, NA, NA}, {5, 6, NA, MG, NA, NA}, {6, 20, NA, NA, 14.7, 1.0},
+     {EMPTY_DAY(4), {5, 6, NA, MG, NA, NA}, {6, 20, NA, NA, 14.7, 1.0},
       {7, 15, NA, MG, NA, NA}, {8, 30, NA, NA, 14.7, 2.0}, {9, 20, NA, NA, 14.7, 1.1},
       {10, 20, NA, NA, NA, NA}},
      7},
     {"jit2011", PBSC_REGIMEN_GCSF, 5, 2,
-     {{4, NA, NA, NA, NA, NA}, {5, 10, 8, NA, NA, NA}, {6, 12, NA, NA, NA, NA},
+     {EMPTY_DAY(4), {5, 10, 8, NA, NA, NA}, {6, 12, NA, NA, NA, NA},
       {7, 13, 11, MG, NA, NA}, {8, 40, 30, NA, 14.7, 4.0}, {9, 30, 25, NA, 14.7, 1.5},
       {10, 20, 20, NA, NA, NA}},
      7},
@@ -223,23 +223,23 @@ static const struct example examples[] = {
       {14, 18, 4.0, NA, 14.7, 0.8}, {15, 18, 5.0, NA, 14.7, 0.5}, {16, 15, 6.0, NA, NA, NA}},
      9},
     {"tandem2013", PBSC_REGIMEN_GCSF, NA, NA,
-     {{4, NA, NA, NA, NA, NA}, {5, 15, NA, NA, NA, NA}, {6, 18, NA, MG, NA, NA},
+     {EMPTY_DAY(4), {5, 15, NA, NA, NA, NA}, {6, 18, NA, MG, NA, NA},
       {7, 45, NA, NA, 14.7, 3.0}, {8, 30, NA, NA, 14.7, 1.2}, {9, 20, NA, NA, NA, NA}},
      6},
     {"tandem2013", PBSC_REGIMEN_GCSF, NA, NA,
-     {{4, NA, NA, NA, NA, NA}, {5, 9, NA, MG, NA, NA}, {6, 8, NA, NA, NA, NA},
+     {EMPTY_DAY(4), {5, 9, NA, MG, NA, NA}, {6, 8, NA, NA, NA, NA},
       {7, 30, NA, NA, 14.7, 2.0}},
      4},
     {"d5-20-2022", PBSC_REGIMEN_GCSF, 10, 2,
-     {{4, NA, NA, NA, NA, NA}, {5, 30, NA, NA, 14.7, 1.5}, {6, 30, NA, NA, 14.7, 1.5},
+     {EMPTY_DAY(4), {5, 30, NA, NA, 14.7, 1.5}, {6, 30, NA, NA, 14.7, 1.5},
       {7, 36, NA, NA, NA, NA}},
      4},
     {"forecast", PBSC_REGIMEN_GCSF, 5, 2,
-     {{4, NA, NA, NA, NA, NA}, {5, 4, NA, MG, NA, NA}, {6, 14, NA, NA, 14.7, 1.3},
+     {EMPTY_DAY(4), {5, 4, NA, MG, NA, NA}, {6, 14, NA, NA, 14.7, 1.3},
       {7, 10, NA, MG, 14.7, 0.9}, {8, 25, NA, NA, 14.7, 2.2}, {9, 12, NA, NA, NA, NA}},
      6},
     /* D5 12/uL: forecast.collect with a dose tonight; no harvest recorded */
-    {"forecast", PBSC_REGIMEN_GCSF, 5, 2, {{4, NA, NA, NA, NA, NA}, {5, 12, NA, NA, NA, NA}}, 2}};
+    {"forecast", PBSC_REGIMEN_GCSF, 5, 2, {EMPTY_DAY(4), {5, 12, NA, NA, NA, NA}}, 2}};
 
 static pbsc_course *
 example_course(const struct example *e, size_t n)
@@ -345,8 +345,8 @@ static const struct dcase {
 START_TEST(dose_through_decision)
 {
     const struct dcase *k = &dcases[_i];
-    const row site[] = {{4, NA, NA, NA, NA, NA}, {5, 12, NA, NA, NA, NA}};
-    const row chen[] = {{3, NA, NA, NA, NA, NA}, {4, 10, NA, NA, NA, NA}};
+    const row site[] = {EMPTY_DAY(4), {5, 12, NA, NA, NA, NA}};
+    const row chen[] = {EMPTY_DAY(3), {4, 10, NA, NA, NA, NA}};
     pbsc_person pe = pbsc_test_person(k->kg, k->crcl);
     pbsc_policy *fixed = parse(fixed_policy);
     const pbsc_policy *p = k->fixed ? fixed : policy("chen2012");
@@ -449,7 +449,7 @@ START_TEST(blood_volume)
              {250, NA, 40, PBSC_SEX_MALE, PBSC_BAND_AUTO, PBSC_BAND_ADULT, 17.5,
               PBSC_W_TBV_WEIGHT_ONLY},
              {250, 180, 40, PBSC_SEX_MALE, PBSC_BAND_AUTO, PBSC_BAND_NADLER, 10.7913608, 0}};
-    const row rows[] = {{4, NA, NA, NA, NA, NA}};
+    const row rows[] = {EMPTY_DAY(4)};
     size_t i;
 
     for (i = 0; i < NROWS(t); i++) {
@@ -485,7 +485,7 @@ END_TEST
  */
 START_TEST(child_session_cap)
 {
-    const row rows[] = {{4, NA, NA, NA, NA, NA}, {5, 25, NA, NA, NA, NA}};
+    const row rows[] = {EMPTY_DAY(4), {5, 25, NA, NA, NA, NA}};
     pbsc_person child = pbsc_test_person(20, CRCL), baby = pbsc_test_person(3, CRCL);
     pbsc_decision d;
 
@@ -525,7 +525,7 @@ START_TEST(decimal_products_reach_the_goal)
                         {5, 100, NA, NA, 14.7, 0.5},
                         {6, 100, NA, NA, 14.7, 3.53},
                         {7, 100, NA, NA, 14.7, 0.97},
-                        {8, NA, NA, NA, NA, NA}};
+                        EMPTY_DAY(8)};
     const pbsc_course *c = gcsf(5, 2, rows, NROWS(rows));
     volatile double a = 0.5, b = 3.53, z = 0.97;
     size_t i, covered = 0;
@@ -573,11 +573,11 @@ END_TEST
  */
 START_TEST(tolerance_of_the_goal_and_the_minimum)
 {
-    const row met[] = {{4, NA, NA, NA, NA, NA},
+    const row met[] = {EMPTY_DAY(4),
                        {5, 100, NA, NA, 14.7, 2.5},
                        {6, 100, NA, NA, 14.7, 2.4995},
-                       {7, NA, NA, NA, NA, NA}};
-    const row shy[] = {{4, NA, NA, NA, NA, NA},
+                       EMPTY_DAY(7)};
+    const row shy[] = {EMPTY_DAY(4),
                        {5, 100, NA, NA, 14.7, 2.5},
                        {6, 100, NA, NA, 14.7, 2.498},
                        {7, 100, NA, NA, NA, NA}};
@@ -605,9 +605,9 @@ START_TEST(tolerance_of_the_goal_and_the_minimum)
     ck_assert_rel(d.remaining, 0.002, 1e-9);
     ck_assert(d.projection.dose == d.remaining);
     for (i = 0; i < NROWS(fourth); i++) {
-        const row rows[] = {{4, NA, NA, NA, NA, NA},     {5, 30, NA, NA, 14.7, 0.5},
+        const row rows[] = {EMPTY_DAY(4),     {5, 30, NA, NA, 14.7, 0.5},
                             {6, 30, NA, NA, 14.7, 0.5},  {7, 30, NA, NA, 14.7, 0.5},
-                            {8, 30, NA, NA, 14.7, fourth[i].x}, {9, NA, NA, NA, NA, NA}};
+                            {8, 30, NA, NA, 14.7, fourth[i].x}, EMPTY_DAY(9)};
         const pbsc_course *c = gcsf(NA, NA, rows, NROWS(rows));
         d = decide("tandem2013", c, 8, MO); /* 1.5 < 2: collect the fourth */
         ck_assert_decision(d, PBSC_ACTION_COLLECT, "collect.continue");
@@ -825,7 +825,7 @@ END_TEST
  * apheresis has 6 points. */
 START_TEST(replay_errors)
 {
-    const row rows[] = {{1, NA, NA, NA, NA, NA}, {2, NA, NA, NA, NA, NA}, {3, NA, NA, NA, NA, NA},
+    const row rows[] = {EMPTY_DAY(1), EMPTY_DAY(2), EMPTY_DAY(3),
                         {4, 30, NA, NA, NA, NA}, {5, 30, NA, NA, 14.7, 2.0}};
     pbsc_person pe = pbsc_test_person(KG, CRCL);
     const pbsc_course *c = gcsf(5, 2, rows, NROWS(rows));
@@ -928,7 +928,7 @@ END_TEST
  */
 START_TEST(audit_fields)
 {
-    const row rows[] = {{3, NA, NA, NA, NA, NA},    {4, 8, NA, MG, NA, NA},
+    const row rows[] = {EMPTY_DAY(3),    {4, 8, NA, MG, NA, NA},
                         {5, 30, NA, NA, 14.7, 1.2}, {6, 25, NA, NA, 14.7, 1.1},
                         {7, 20, 15, NA, NA, NA}};
     /* per point: aphereses known, collected, doses before tonight */
@@ -1087,7 +1087,7 @@ END_TEST
  */
 START_TEST(collect_volume_by_hand)
 {
-    const row rows[] = {{4, NA, NA, NA, NA, NA}, {5, 100, 20, NA, NA, NA}};
+    const row rows[] = {EMPTY_DAY(4), {5, 100, 20, NA, NA, NA}};
     const pbsc_course *c = gcsf(NA, NA, rows, NROWS(rows));
     pbsc_decision d = decide("tandem2013", c, 5, MO), e;
     pbsc_session s;
@@ -1141,8 +1141,8 @@ static const char litres_policy[] = "id = site-litres\nversion = 1\nsource = che
 
 START_TEST(collect_volume_capped)
 {
-    const row rows[] = {{4, NA, NA, NA, NA, NA}, {5, 25, NA, NA, NA, NA}};
-    const row high[] = {{4, NA, NA, NA, NA, NA}, {5, 100, 20, NA, NA, NA}};
+    const row rows[] = {EMPTY_DAY(4), {5, 25, NA, NA, NA, NA}};
+    const row high[] = {EMPTY_DAY(4), {5, 100, 20, NA, NA, NA}};
     pbsc_person big = pbsc_test_person(300, CRCL);
     pbsc_policy *site = parse(litres_policy);
     pbsc_decision d = decide("d5-20-2022", gcsf(4, 2, rows, NROWS(rows)), 5, MO);
@@ -1176,11 +1176,11 @@ END_TEST
  * reaches the dose (pbsc_yield_volume: unreachable), so the session is the cap, projecting 0. */
 START_TEST(projection_only_when_collecting)
 {
-    const row rows[] = {{3, NA, NA, NA, NA, NA},
+    const row rows[] = {EMPTY_DAY(3),
                         {4, 8, NA, MG, NA, NA},
                         {5, 40, NA, NA, 14.7, 1.25},
                         {6, 40, NA, NA, NA, NA}};
-    const row zero[] = {{3, NA, NA, NA, NA, NA}, {4, 8, NA, MG, NA, NA}, {5, 0, NA, NA, NA, NA}};
+    const row zero[] = {EMPTY_DAY(3), {4, 8, NA, MG, NA, NA}, {5, 0, NA, NA, NA, NA}};
     const pbsc_course *c = gcsf(5, 2, rows, NROWS(rows));
     pbsc_decision all[6], d;
     size_t n = replay_m(policy("mayo2013-p1"), NULL, c, all, 6), k;
@@ -1212,9 +1212,9 @@ END_TEST
 START_TEST(need_product)
 {
     const row nocount[] = {
-        {4, NA, NA, NA, NA, NA}, {5, 30, NA, NA, 14.7, NA}, {6, 25, NA, NA, NA, NA}};
+        EMPTY_DAY(4), {5, 30, NA, NA, 14.7, NA}, {6, 25, NA, NA, NA, NA}};
     const row nolitres[] = {
-        {4, NA, NA, NA, NA, NA}, {5, 30, NA, NA, NA, 1.2}, {6, 25, NA, NA, NA, NA}};
+        EMPTY_DAY(4), {5, 30, NA, NA, NA, 1.2}, {6, 25, NA, NA, NA, NA}};
     const pbsc_course *c = gcsf(NA, NA, nocount, NROWS(nocount));
     pbsc_decision d;
 
@@ -1243,14 +1243,14 @@ END_TEST
  */
 START_TEST(limits)
 {
-    row after[] = {{4, NA, NA, NA, NA, NA}, {5, 30, NA, NA, 14.7, 2.5},
+    row after[] = {EMPTY_DAY(4), {5, 30, NA, NA, 14.7, 2.5},
                    {6, 12, NA, MG, NA, NA}, {7, 9.99, NA, NA, NA, NA}};
-    row days[] = {{4, NA, NA, NA, NA, NA}, {5, 30, NA, NA, 14.7, 3.0},
+    row days[] = {EMPTY_DAY(4), {5, 30, NA, NA, 14.7, 3.0},
                   {20, 100, NA, NA, 14.7, 2.0}, {21, 100, NA, NA, NA, NA}};
-    row unreach[] = {{4, NA, NA, NA, NA, NA}, {5, 30, NA, NA, 14.7, 1.0},
+    row unreach[] = {EMPTY_DAY(4), {5, 30, NA, NA, 14.7, 1.0},
                      {6, 30, NA, NA, 14.7, 1.0}, {7, 30, NA, NA, NA, NA}};
     const row late[] = {
-        {4, NA, NA, NA, NA, NA}, {5, 30, NA, NA, 14.7, 3.0}, {19, 30, NA, NA, NA, NA}};
+        EMPTY_DAY(4), {5, 30, NA, NA, 14.7, 3.0}, {19, 30, NA, NA, NA, NA}};
     pbsc_decision d;
 
     d = decide("tandem2013", gcsf(NA, NA, after, NROWS(after)), 7, MO);
@@ -1291,7 +1291,7 @@ END_TEST
 /* Every failure names its field and leaves the decision untouched. */
 START_TEST(decide_errors)
 {
-    const row rows[] = {{3, NA, NA, NA, NA, NA}, {4, 30, NA, NA, NA, NA}, {6, 30, NA, NA, NA, NA}};
+    const row rows[] = {EMPTY_DAY(3), {4, 30, NA, NA, NA, NA}, {6, 30, NA, NA, NA, NA}};
     pbsc_person pe = pbsc_test_person(KG, CRCL);
     const pbsc_course *c = gcsf(5, 2, rows, NROWS(rows));
     const pbsc_course *empty = course_of(&pe, PBSC_REGIMEN_GCSF, 5, 2, NULL, 0);
@@ -1466,9 +1466,9 @@ classify(const pbsc_course *c, const pbsc_risk *risk, long day, const char **why
  * day 20 after chemotherapy; or < 2.0 x10^6/kg after 3 aphereses. */
 START_TEST(gitmo_proven)
 {
-    row rows[] = {{3, NA, NA, NA, NA, NA}, {4, 12, NA, NA, NA, NA}, {5, 19.99, NA, NA, NA, NA},
+    row rows[] = {EMPTY_DAY(3), {4, 12, NA, NA, NA, NA}, {5, 19.99, NA, NA, NA, NA},
                   {6, 15, NA, NA, NA, NA}, {7, 25, NA, NA, NA, NA}};
-    row harvest[] = {{4, NA, NA, NA, NA, NA},   {5, 25, NA, NA, 14.7, 0.5},
+    row harvest[] = {EMPTY_DAY(4),   {5, 25, NA, NA, 14.7, 0.5},
                      {6, 25, NA, NA, 14.7, 0.5}, {7, 25, NA, NA, 14.7, 0.99},
                      {8, 25, NA, NA, NA, NA}};
     row chemo[11];
@@ -1518,7 +1518,7 @@ END_TEST
  * two of > 2 lines, refractory disease, marrow involvement, age > 65. Proven wins. */
 START_TEST(gitmo_predicted)
 {
-    const row rows[] = {{3, NA, NA, NA, NA, NA}, {4, 30, NA, NA, NA, NA}};
+    const row rows[] = {EMPTY_DAY(3), {4, 30, NA, NA, NA, NA}};
     const row low[] = {{4, 5, NA, NA, NA, NA}, {5, 6, NA, NA, NA, NA}, {6, 7, NA, NA, NA, NA}};
     pbsc_person old = pbsc_test_person(KG, CRCL), at65 = pbsc_test_person(KG, CRCL);
     const pbsc_course *c = gcsf(5, 2, rows, 2), *c66, *c65;
@@ -1568,7 +1568,7 @@ END_TEST
 
 START_TEST(gitmo_errors)
 {
-    const row rows[] = {{3, NA, NA, NA, NA, NA}, {4, 30, NA, NA, NA, NA}};
+    const row rows[] = {EMPTY_DAY(3), {4, 30, NA, NA, NA, NA}};
     pbsc_person pe = pbsc_test_person(KG, CRCL);
     const pbsc_course *c = gcsf(5, 2, rows, 2);
     const pbsc_course *empty = course_of(&pe, PBSC_REGIMEN_GCSF, 5, 2, NULL, 0);
@@ -1607,7 +1607,7 @@ static const char gitmo_policy[] = "id = site-gitmo\nversion = 1\nsource = check
 START_TEST(fail_gitmo_rule)
 {
     const row peak[] = {{4, 12, NA, NA, NA, NA}, {5, 15, NA, NA, NA, NA}, {6, 15, NA, NA, NA, NA}};
-    row three[] = {{4, NA, NA, NA, NA, NA},    {5, 25, NA, NA, 14.7, 0.5},
+    row three[] = {EMPTY_DAY(4),    {5, 25, NA, NA, 14.7, 0.5},
                    {6, 25, NA, NA, 14.7, 0.5}, {7, 25, NA, NA, 14.7, 0.5},
                    {8, 25, NA, NA, NA, NA}};
     pbsc_policy *p = parse(gitmo_policy);

@@ -186,7 +186,7 @@ END_TEST
 /* Each option on day 5 at 20/uL with WBC 10 (7.5 uL counted: counting variance 1/150). */
 START_TEST(each_option)
 {
-    const row_t once[] = {{4, NA, NA, NA, NA, NA}, {5, 20.0, 10.0, NA, NA, NA}};
+    const row_t once[] = {EMPTY_DAY(4), {5, 20.0, 10.0, NA, NA, NA}};
     const row_t dosed[] = {{4, 8.0, NA, MG, NA, NA}, {5, 20.0, 10.0, NA, NA, NA}};
     const pbsc_course *c = course_of(PBSC_REGIMEN_GCSF, 5, 2, once, 2);
     const pbsc_course *c2 = course_of(PBSC_REGIMEN_GCSF, 5, 2, dosed, 2);
@@ -1129,7 +1129,7 @@ START_TEST(forecast_morning_reads_the_estimates)
     size_t i;
 
     for (i = 0; i < NROWS(counts); i++) {
-        const row_t rows[] = {{4, NA, NA, NA, NA, NA}, {5, counts[i], NA, NA, NA, NA}};
+        const row_t rows[] = {EMPTY_DAY(4), {5, counts[i], NA, NA, NA, NA}};
         const pbsc_course *c = course_of(PBSC_REGIMEN_GCSF, 5, 2, rows, 2);
         pbsc_decision d = decide(c, NULL, 5, PBSC_MORNING), e = decide(c, model, 5, PBSC_MORNING);
         pbsc_success_params sp;
@@ -1216,12 +1216,12 @@ END_TEST
 START_TEST(forecast_evening_and_the_walk)
 {
     const row_t harvest[] = {
-        {4, NA, NA, NA, NA, NA}, {5, 15.0, NA, NA, 14.7, 2.5}, {6, 40.0, NA, NA, NA, NA}};
+        EMPTY_DAY(4), {5, 15.0, NA, NA, 14.7, 2.5}, {6, 40.0, NA, NA, NA, NA}};
     const row_t goal[] = {
-        {4, NA, NA, NA, NA, NA}, {5, 15.0, NA, NA, 14.7, 5.2}, {6, 40.0, NA, NA, 14.7, 1.0}};
+        EMPTY_DAY(4), {5, 15.0, NA, NA, 14.7, 5.2}, {6, 40.0, NA, NA, 14.7, 1.0}};
     const row_t futile[] = {
-        {4, NA, NA, NA, NA, NA}, {5, 0.1, NA, NA, NA, NA}, {6, 100.0, NA, NA, NA, NA}};
-    const row_t no_harvest[] = {{4, NA, NA, NA, NA, NA}, {5, 15.0, NA, NA, NA, NA}};
+        EMPTY_DAY(4), {5, 0.1, NA, NA, NA, NA}, {6, 100.0, NA, NA, NA, NA}};
+    const row_t no_harvest[] = {EMPTY_DAY(4), {5, 15.0, NA, NA, NA, NA}};
     pbsc_decision d;
 
     /* 2.5 of 5 collected on day 5: count again tomorrow; a dose tonight only if it helps */
@@ -1309,7 +1309,7 @@ START_TEST(forecast_salvage_on_every_dose_path)
     size_t i;
 
     for (i = 0; i < NROWS(t); i++) {
-        row_t rows[] = {{4, NA, NA, NA, NA, NA}, {5, t[i].day5, NA, NA, 14.7, 0.8},
+        row_t rows[] = {EMPTY_DAY(4), {5, t[i].day5, NA, NA, 14.7, 0.8},
                         {6, t[i].day6, NA, NA, NA, NA}};
         size_t n = !isnan(t[i].day6) ? 3 : 2;
         pbsc_decision d;
@@ -1338,7 +1338,7 @@ START_TEST(forecast_morning_after_a_dose)
 
     for (i = 0; i < NROWS(day6); i++) {
         const row_t rows[] = {
-            {4, NA, NA, NA, NA, NA}, {5, 5.0, NA, MG, NA, NA}, {6, day6[i], NA, NA, NA, NA}};
+            EMPTY_DAY(4), {5, 5.0, NA, MG, NA, NA}, {6, day6[i], NA, NA, NA, NA}};
         const pbsc_course *c = course_of(PBSC_REGIMEN_GCSF, 5, 2, rows, 3);
         pbsc_decision d = decide(c, model, 5, PBSC_MORNING);
 

@@ -274,17 +274,17 @@ START_TEST(uk2018_chemo_recovery)
 {
     pbsc_person pe = pbsc_test_person(KG, CRCL);
     const row low[] = {{8, NA, 0.4, NA, NA, NA},
-                       {9, NA, NA, NA, NA, NA},
+                       EMPTY_DAY(9),
                        {10, NA, 1.0, NA, NA, NA},
                        {11, 14.99, 1.2, NA, NA, NA},
                        {12, 40, 3.5, NA, NA, NA}};
     const row high[] = {{8, NA, 0.4, NA, NA, NA},
-                        {9, NA, NA, NA, NA, NA},
+                        EMPTY_DAY(9),
                         {10, NA, 1.0, NA, NA, NA},
                         {11, 15, 1.2, NA, NA, NA},
                         {12, 40, 3.5, NA, NA, NA}};
     const row dosed[] = {{8, NA, 0.4, NA, NA, NA},
-                         {9, NA, NA, NA, NA, NA},
+                         EMPTY_DAY(9),
                          {10, NA, 1.0, NA, NA, NA},
                          {11, 14.99, 1.2, MG, NA, NA},
                          {12, 40, 3.5, NA, NA, NA}};
@@ -374,9 +374,9 @@ END_TEST
 START_TEST(upfront_is_outside_every_published_preset)
 {
     pbsc_person pe = pbsc_test_person(KG, CRCL);
-    const row rows[] = {{1, NA, NA, NA, NA, NA},
-                        {2, NA, NA, NA, NA, NA},
-                        {3, NA, NA, NA, NA, NA},
+    const row rows[] = {EMPTY_DAY(1),
+                        EMPTY_DAY(2),
+                        EMPTY_DAY(3),
                         {4, 30, NA, MG, NA, NA}};
     const pbsc_course *c =
         keep(pbsc_test_course(&pe, PBSC_REGIMEN_UPFRONT, 5, 2, rows, NROWS(rows)));
@@ -413,7 +413,7 @@ END_TEST
 static const pbsc_course *
 harvests(double goal, double minimum, double y1, double y2)
 {
-    row rows[] = {{1, NA, NA, NA, NA, NA},   {2, NA, NA, NA, NA, NA},   {3, NA, NA, NA, NA, NA},
+    row rows[] = {EMPTY_DAY(1),   EMPTY_DAY(2),   EMPTY_DAY(3),
                   {4, 30, NA, NA, NA, NA},   {5, 30, NA, NA, 14.7, y1}, {6, 30, NA, NA, 14.7, y2},
                   {7, 30, NA, NA, NA, NA}};
     if (isnan(y2))
@@ -530,13 +530,13 @@ END_TEST
  * that apheresis, prepared by the dose, is followed by the next dose as labelled. */
 START_TEST(after_salvage_dose)
 {
-    const row rows[] = {{1, NA, NA, NA, NA, NA},    {2, NA, NA, NA, NA, NA},
-                        {3, NA, NA, NA, NA, NA},    {4, 12, NA, NA, NA, NA},
+    const row rows[] = {EMPTY_DAY(1),    EMPTY_DAY(2),
+                        EMPTY_DAY(3),    {4, 12, NA, NA, NA, NA},
                         {5, 12, NA, MG, 14.7, 0.3}, {6, 45, NA, NA, 14.7, 2.5},
                         {7, 30, NA, NA, NA, NA}};
     /* the dose given a day late (D6, no apheresis that day), apheresis D7 */
-    const row late[] = {{1, NA, NA, NA, NA, NA},    {2, NA, NA, NA, NA, NA},
-                        {3, NA, NA, NA, NA, NA},    {4, 12, NA, NA, NA, NA},
+    const row late[] = {EMPTY_DAY(1),    EMPTY_DAY(2),
+                        EMPTY_DAY(3),    {4, 12, NA, NA, NA, NA},
                         {5, 12, NA, NA, 14.7, 0.3}, {6, 11, NA, MG, NA, NA},
                         {7, 45, NA, NA, 14.7, 2.5}, {8, 30, NA, NA, NA, NA}};
     const pbsc_course *c = gcsf(5, 2, rows, NROWS(rows));
@@ -590,8 +590,8 @@ START_TEST(monotone_in_first_yield)
         int continued = 0;
         for (k = 0; k <= 60; k++) {
             double y1 = k / 20.0; /* exact at 0.5, 1.0, 1.5 */
-            row rows[] = {{1, NA, NA, NA, NA, NA},   {2, NA, NA, NA, NA, NA},
-                          {3, NA, NA, NA, NA, NA},   {4, 30, NA, NA, NA, NA},
+            row rows[] = {EMPTY_DAY(1),   EMPTY_DAY(2),
+                          EMPTY_DAY(3),   {4, 30, NA, NA, NA, NA},
                           {5, 30, NA, NA, 14.7, y1}, {6, 30, NA, NA, NA, NA}};
             pbsc_person pe = pbsc_test_person(KG, CRCL);
             pbsc_course *c = pbsc_test_course(&pe, PBSC_REGIMEN_GCSF, 5, 2, rows, NROWS(rows));
@@ -619,7 +619,7 @@ END_TEST
  */
 START_TEST(d5_2012_three_doses_in_all)
 {
-    const row rows[] = {{4, NA, NA, NA, NA, NA},    {5, 6, NA, MG, NA, NA},
+    const row rows[] = {EMPTY_DAY(4),    {5, 6, NA, MG, NA, NA},
                         {6, 30, NA, MG, 14.7, 1.0}, {7, 30, NA, MG, 14.7, 1.0},
                         {8, 30, NA, NA, 14.7, 1.0}, {9, 30, NA, NA, NA, NA}};
     const pbsc_course *c = gcsf(8, 2, rows, NROWS(rows));
@@ -651,7 +651,7 @@ START_TEST(d5_2012_three_doses_in_all)
     }
     /* the Y1 route to the same doses: D5 collected (7/uL), Y1 1.29 < 1.3 */
     {
-        const row y1[] = {{4, NA, NA, NA, NA, NA},     {5, 7, NA, MG, 14.7, 1.29},
+        const row y1[] = {EMPTY_DAY(4),     {5, 7, NA, MG, 14.7, 1.29},
                           {6, 30, NA, MG, 14.7, 1.0},  {7, 30, NA, MG, 14.7, 1.0},
                           {8, 30, NA, NA, NA, NA}};
         const pbsc_course *s = gcsf(8, 2, y1, NROWS(y1));
@@ -725,8 +725,8 @@ START_TEST(next_dose_until_goal_or_stop)
     const row goal[] = {{4, 10, NA, MG, NA, NA},
                         {5, 30, NA, MG, 14.7, 2.1},
                         {6, 30, NA, NA, 14.7, 3.0},
-                        {7, NA, NA, NA, NA, NA}};
-    const row fail[] = {{4, NA, NA, NA, NA, NA},
+                        EMPTY_DAY(7)};
+    const row fail[] = {EMPTY_DAY(4),
                         {5, 9, NA, MG, NA, NA},
                         {6, 12, NA, MG, 14.7, 1.0},
                         {7, 8, NA, NA, NA, NA}};
@@ -801,8 +801,8 @@ END_TEST
  * would salvage under four presets. */
 START_TEST(donor_outside_every_autologous_preset)
 {
-    const row rows[] = {{1, NA, NA, NA, NA, NA},   {2, NA, NA, NA, NA, NA},
-                        {3, NA, NA, NA, NA, NA},   {4, 8, 20, NA, NA, NA},
+    const row rows[] = {EMPTY_DAY(1),   EMPTY_DAY(2),
+                        EMPTY_DAY(3),   {4, 8, 20, NA, NA, NA},
                         {5, 8, 25, NA, 14.7, 0.5}, {6, 8, 25, NA, 14.7, 0.3},
                         {7, 8, 25, NA, NA, NA}};
     const pbsc_course *c = donor(KG, 5, 2, rows, NROWS(rows));
@@ -855,9 +855,9 @@ START_TEST(donor_d5_collects_on_day_5)
     size_t i;
 
     for (i = 0; i < NROWS(counts); i++) {
-        row rows[] = {{1, NA, NA, NA, NA, NA},
-                      {2, NA, NA, NA, NA, NA},
-                      {3, NA, NA, NA, NA, NA},
+        row rows[] = {EMPTY_DAY(1),
+                      EMPTY_DAY(2),
+                      EMPTY_DAY(3),
                       {4, 8, NA, NA, NA, NA},
                       {5, counts[i], NA, NA, NA, NA}};
         const pbsc_course *c = donor(KG, 5, 2, rows, NROWS(rows));
@@ -880,7 +880,7 @@ START_TEST(donor_d5_collects_on_day_5)
     }
     /* no count on day 5: the volume needs one */
     {
-        const row rows[] = {{4, 8, NA, NA, NA, NA}, {5, NA, NA, NA, NA, NA}};
+        const row rows[] = {{4, 8, NA, NA, NA, NA}, EMPTY_DAY(5)};
         pbsc_decision d = decide("donor-d5", donor(KG, 5, 2, rows, NROWS(rows)), 5, MO);
         ck_assert_decision(d, PBSC_ACTION_NEED_COUNT, "need.cd34");
     }
@@ -905,15 +905,15 @@ START_TEST(donor_d5_second_apheresis_and_stop)
     const row enough[] = {{4, 8, NA, NA, NA, NA},
                           {5, 30, NA, NA, 14.7, 3.0},
                           {6, 30, NA, NA, 14.7, 1.0},
-                          {7, NA, NA, NA, NA, NA}};
+                          EMPTY_DAY(7)};
     const row shortfall[] = {{4, 8, NA, NA, NA, NA},
                              {5, 8, NA, NA, 14.7, 1.0},
                              {6, 8, NA, NA, 14.7, 0.5},
-                             {7, NA, NA, NA, NA, NA}};
+                             EMPTY_DAY(7)};
     const row done[] = {{4, 8, NA, NA, NA, NA},
                         {5, 60, NA, NA, 14.7, 5.0},
                         {6, 30, NA, NA, 14.7, 1.0},
-                        {7, NA, NA, NA, NA, NA}};
+                        EMPTY_DAY(7)};
     const row thin[] = {{4, 8, NA, NA, NA, NA},
                         {5, 30, NA, NA, 14.7, 3.0},
                         {6, 10, NA, NA, NA, NA}};
@@ -1022,7 +1022,7 @@ START_TEST(monotone_in_assessment_count)
             pbsc_decision d;
             if (strcmp(id, "donor-d5") == 0) {
                 pbsc_person pe = pbsc_test_person(KG, CRCL);
-                row rows[] = {{4, NA, NA, NA, NA, NA}, {5, cd34, 12, NA, NA, NA}};
+                row rows[] = {EMPTY_DAY(4), {5, cd34, 12, NA, NA, NA}};
                 pbsc_course_free(c);
                 pe.recipient_kg = KG;
                 c = pbsc_test_course(&pe, PBSC_REGIMEN_GCSF, 10, 2, rows, NROWS(rows));
@@ -1064,8 +1064,8 @@ START_TEST(monotone_in_later_counts)
     ck_assert(seen_p && seen_collect);
     seen_collect = 0;
     for (k = 0; k <= 200; k++) {
-        row rows[] = {{1, NA, NA, NA, NA, NA},    {2, NA, NA, NA, NA, NA},
-                      {3, NA, NA, NA, NA, NA},    {4, NA, NA, NA, NA, NA},
+        row rows[] = {EMPTY_DAY(1),    EMPTY_DAY(2),
+                      EMPTY_DAY(3),    EMPTY_DAY(4),
                       {5, 30, NA, NA, 14.7, 1.5}, {6, 30, NA, NA, 14.7, 1.5},
                       {7, 0.5 * k, NA, NA, NA, NA}};
         pbsc_person pe = pbsc_test_person(KG, CRCL);

@@ -278,7 +278,7 @@ START_TEST(monotone_in_ce_dose_p)
     for (p = 0.01; p < 0.995; p += 0.01) {
         int rc = pbsc_yield_volume(&s, &a, 2.0, p, &v, NULL);
         ck_assert(rc == PBSC_OK || (rc == PBSC_E_UNREACHABLE && p > 0.5));
-        v = rc == PBSC_OK ? v : INFINITY;
+        v = rc == PBSC_OK ? v : (double)INFINITY;
         ck_assert(v > prev || (isinf(v) && isinf(prev)));
         prev = v;
     }

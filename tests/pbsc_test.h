@@ -49,6 +49,12 @@ pbsc_test_strtod_c(const char *s, char **end)
 
 /* "Not measured" in the row tables. */
 #define NA ((double)NAN)
+/* A row of a course table for a day with nothing recorded (the day exists, e.g. the first
+ * G-CSF days before the count). */
+#define EMPTY_DAY(d)                                                                               \
+    {                                                                                              \
+        (d), NA, NA, NA, NA, NA                                                                    \
+    }
 #define NROWS(a) (sizeof(a) / sizeof((a)[0]))
 
 /* One row of a course table: the morning's count and WBC, that day's apheresis (litres
