@@ -408,6 +408,19 @@ cli_parse_choice(const char *prog, const char *opt, const char *arg, const char 
                            cli_escape(shown, sizeof shown, arg, CLI_ESCAPE_MAX), list);
 }
 
+/* --diagnosis: a pbsc_diagnosis_name(), any case. */
+int
+cli_parse_diagnosis(const char *prog, const char *arg, pbsc_diagnosis *diagnosis)
+{
+    char shown[CLI_ESCAPED];
+
+    if (pbsc_diagnosis_find(arg, diagnosis, NULL) == PBSC_OK)
+        return CLI_EXIT_OK;
+    return cli_usage_error(prog, "--diagnosis: '%s' is not one of MM, NHL, HL, AL, ST, other, "
+                                 "unknown",
+                           cli_escape(shown, sizeof shown, arg, CLI_ESCAPE_MAX));
+}
+
 /* ---- output formats ---------------------------------------------------------------- */
 
 int

@@ -100,6 +100,7 @@ int cli_parse_long(const char *prog, const char *opt, const char *arg, long min,
 
 /* One word of a NULL-terminated list, exactly; *index is its position. On failure prints
  * "prog: opt: 'arg' is not one of a, b, c". */
+int cli_parse_diagnosis(const char *prog, const char *arg, pbsc_diagnosis *diagnosis);
 int cli_parse_choice(const char *prog, const char *opt, const char *arg, const char *const *choices,
                      int *index);
 

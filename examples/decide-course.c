@@ -140,6 +140,8 @@ new_course(const opts *o, result *r, pbsc_diag *d)
     person.age_years = o->age;
     person.crcl_ml_min = o->crcl;
     person.recipient_kg = o->recipient;
+    person.diagnosis = o->diagnosis;
+    person.transplants = (int)o->transplants;
     if (r->target != NULL) {
         if (isnan(goal))
             goal = r->target->goal;

@@ -225,6 +225,11 @@ json_person(cli_json *j, const result *r)
     cli_json_number_member(j, "crcl_ml_min", o->crcl);
     cli_json_number_member(j, "recipient_kg", o->recipient);
     cli_json_bool_member(j, "donor", pbsc_course_donor(r->course));
+    if (o->diagnosis == PBSC_DX_UNKNOWN)
+        cli_json_null_member(j, "diagnosis");
+    else
+        cli_json_string_member(j, "diagnosis", pbsc_diagnosis_name(o->diagnosis));
+    cli_json_number_member(j, "transplants", o->transplants > 0 ? (double)o->transplants : DNAN);
     cli_json_end_object(j);
 }
 

@@ -44,6 +44,8 @@ typedef struct opts {
     const char *target;
     double weight, weight_lb, height, age, crcl, recipient;
     pbsc_sex sex;
+    pbsc_diagnosis diagnosis;
+    long transplants; /* 0: not given */
     int regimen;
     const char *device;
     double ce, ce_sigma;

@@ -26,6 +26,8 @@ enum {
     OPT_AGE,
     OPT_CRCL,
     OPT_RECIPIENT_WEIGHT,
+    OPT_DIAGNOSIS,
+    OPT_TRANSPLANTS,
     OPT_REGIMEN,
     OPT_DEVICE,
     OPT_CE,
@@ -51,6 +53,8 @@ static const struct option options[] = {
     {"age", required_argument, NULL, OPT_AGE},
     {"crcl", required_argument, NULL, OPT_CRCL},
     {"recipient-weight", required_argument, NULL, OPT_RECIPIENT_WEIGHT},
+    {"diagnosis", required_argument, NULL, OPT_DIAGNOSIS},
+    {"transplants", required_argument, NULL, OPT_TRANSPLANTS},
     {"regimen", required_argument, NULL, OPT_REGIMEN},
     {"device", required_argument, NULL, OPT_DEVICE},
     {"ce", required_argument, NULL, OPT_CE},
@@ -125,6 +129,10 @@ usage(void)
          "  --height CM, --sex m|f for Nadler's blood volume (adults; else 70 mL/kg)\n"
          "  --crcl ML_MIN          creatinine clearance (the plerixafor dose; unknown is\n"
          "                         dosed as normal and warned)\n"
+         "  --diagnosis D          MM, NHL, HL, AL, ST or other (a preset whose source\n"
+         "                         states a scope reads it; default unknown)\n"
+         "  --transplants N        transplants the collection is planned for, 1 or 2\n"
+         "                         (default: not given; see pbsc-rules(7))\n"
          "Model (CE and count forecasts; default the literature model, pbsc_model_new(3)):\n"
          "  --model FILE           a site model (pbsc-model(5), from pbsc-calibrate), or\n"
          "  --device ID            a CE preset (pbsc-yield --list-devices), or\n"
@@ -225,6 +233,12 @@ word_option(opts *o, int c, const char *arg)
         break;
     case OPT_DAY:
         rc = cli_parse_long(prog, "--day", arg, 1, 366, &o->day);
+        break;
+    case OPT_DIAGNOSIS:
+        rc = cli_parse_diagnosis(prog, arg, &o->diagnosis);
+        break;
+    case OPT_TRANSPLANTS:
+        rc = cli_parse_long(prog, "--transplants", arg, 1, 2, &o->transplants);
         break;
     case OPT_LIST_POLICIES:
         o->list_policies = 1;

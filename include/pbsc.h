@@ -250,6 +250,19 @@ typedef enum pbsc_regimen {
     PBSC_REGIMEN_UPFRONT = 2     /* G-CSF with plerixafor planned up front */
 } pbsc_regimen;
 
+/* The disease a patient is collected for; a preset whose source states a scope reads it
+ * (pbsc-rules(7)). Names: pbsc_diagnosis_name(), pbsc_diagnosis_find(). */
+typedef enum pbsc_diagnosis {
+    PBSC_DX_UNKNOWN = 0, /* not given: decided, with PBSC_W_DIAGNOSIS_UNKNOWN where read */
+    PBSC_DX_MYELOMA,     /* "MM": multiple myeloma */
+    PBSC_DX_NHL,         /* "NHL": non-Hodgkin lymphoma */
+    PBSC_DX_HODGKIN,     /* "HL": Hodgkin lymphoma */
+    PBSC_DX_AMYLOIDOSIS, /* "AL": AL amyloidosis */
+    PBSC_DX_SOLID,       /* "ST": a solid tumour (germ-cell, neuroblastoma, ...) */
+    PBSC_DX_OTHER,       /* "other": any other disease (or a healthy donor's recipient's) */
+    PBSC_DX_COUNT
+} pbsc_diagnosis;
+
 /* The person apheresed (and the recipient's weight for a donor). Size-tagged: set `size`
  * with pbsc_person_init(), which also sets every field to "not given"; a later version may
  * append fields, read only when the caller's size covers them. */
@@ -263,6 +276,11 @@ typedef struct pbsc_person {
     double recipient_kg; /* NAN = autologous; given = a healthy donor's course for another
                             person, the dose per kg of this recipient */
     pbsc_band band;      /* blood volume without Nadler: PBSC_BAND_AUTO = from the age */
+    /* appended after the 0.1 layout (read when the caller's size covers them): */
+    pbsc_diagnosis diagnosis; /* PBSC_DX_UNKNOWN = not given */
+    int transplants;          /* transplants the collection is planned for, 1 or 2;
+                                 0 = not given (a preset that reads it says how it is
+                                 taken from the goal) */
 } pbsc_person;
 
 typedef struct pbsc_course pbsc_course;
@@ -281,6 +299,8 @@ typedef struct pbsc_course pbsc_course;
 #define PBSC_W_CE_HELD 0x400u          /* the CE at this WBC/Hct was held within [0.01, 1.5] */
 #define PBSC_W_TBV_WEIGHT_ONLY 0x800u  /* an adult's blood volume from weight alone beyond
                                           the weight the rule is trusted for: give height */
+#define PBSC_W_DIAGNOSIS_UNKNOWN 0x1000u /* the policy's source states a diagnosis scope and
+                                            the diagnosis was not given */
 
 /* The absolute tolerance, x10^6/kg, of every comparison of what was collected with the
  * goal or the minimum: less than this remaining is "reached" (pbsc(3), ARITHMETIC). */
@@ -306,6 +326,8 @@ PBSC_API int pbsc_course_person(const pbsc_course *course, pbsc_person *person);
 PBSC_API int pbsc_course_donor(const pbsc_course *course);
 PBSC_API unsigned pbsc_course_warnings(const pbsc_course *course);
 PBSC_API const char *pbsc_warning_name(unsigned warning);
+PBSC_API const char *pbsc_diagnosis_name(pbsc_diagnosis diagnosis);
+PBSC_API int pbsc_diagnosis_find(const char *name, pbsc_diagnosis *diagnosis, pbsc_diag *diag);
 
 /* ---- plerixafor and the GITMO classifier --------------------------------------------- */
 

@@ -112,6 +112,12 @@ check_person(const pbsc_person *p, pbsc_diag *diag)
     if (p->band == PBSC_BAND_NADLER && (isnan(p->height_cm) || p->sex == PBSC_SEX_UNKNOWN))
         return pbsc_fail(diag, PBSC_E_MISSING, isnan(p->height_cm) ? "height_cm" : "sex", NAN,
                          "the Nadler band needs the height and the sex");
+    if ((int)p->diagnosis < PBSC_DX_UNKNOWN || p->diagnosis >= PBSC_DX_COUNT)
+        return pbsc_fail(diag, PBSC_E_INVAL, "diagnosis", NAN, "unknown diagnosis code %d",
+                         (int)p->diagnosis);
+    if (p->transplants < 0 || p->transplants > 2)
+        return pbsc_fail(diag, PBSC_E_RANGE, "transplants", (double)p->transplants,
+                         "transplants %d: 1 or 2 planned (0 = not given)", p->transplants);
     return PBSC_OK;
 }
 
@@ -347,6 +353,7 @@ pbsc_warning_name(unsigned warning)
         "day-gap",                 "after-stop",     "dose-not-given",
         "dose-unadvised",          "apheresis-unadvised", "child",
         "age-unknown-per-kg-dose", "ce-held",        "tbv-weight-only",
+        "diagnosis-unknown",
     };
     size_t i;
 
@@ -376,4 +383,46 @@ pbsc_course_index(const pbsc_course *c, long day, size_t *index, pbsc_diag *diag
     if (diag != NULL)
         diag->day = day;
     return PBSC_E_NODATA;
+}
+
+/* In pbsc_diagnosis order: the short names programs and files use. */
+static const char *const diagnosis_names[PBSC_DX_COUNT] = {"unknown", "MM", "NHL", "HL",
+                                                           "AL",      "ST", "other"};
+
+PBSC_API const char *
+pbsc_diagnosis_name(pbsc_diagnosis diagnosis)
+{
+    if ((int)diagnosis < 0 || diagnosis >= PBSC_DX_COUNT)
+        return "invalid";
+    return diagnosis_names[diagnosis];
+}
+
+/* ASCII case-insensitive equality (the host's locale must not change what a name means). */
+static int
+same_name(const char *a, const char *b)
+{
+    for (; *a != '\0' && *b != '\0'; a++, b++) {
+        char x = *a >= 'A' && *a <= 'Z' ? (char)(*a - 'A' + 'a') : *a;
+        char y = *b >= 'A' && *b <= 'Z' ? (char)(*b - 'A' + 'a') : *b;
+        if (x != y)
+            return 0;
+    }
+    return *a == *b;
+}
+
+PBSC_API int
+pbsc_diagnosis_find(const char *name, pbsc_diagnosis *diagnosis, pbsc_diag *diag)
+{
+    int i;
+
+    if (name == NULL || diagnosis == NULL)
+        return pbsc_fail(diag, PBSC_E_INVAL, name == NULL ? "name" : "diagnosis", NAN,
+                         "NULL argument");
+    for (i = 0; i < PBSC_DX_COUNT; i++)
+        if (same_name(name, diagnosis_names[i])) {
+            *diagnosis = (pbsc_diagnosis)i;
+            return PBSC_OK;
+        }
+    return pbsc_fail(diag, PBSC_E_UNKNOWN, "diagnosis", NAN,
+                     "unknown diagnosis '%.40s' (MM, NHL, HL, AL, ST, other or unknown)", name);
 }

@@ -756,9 +756,9 @@ START_TEST(warning_names)
         {PBSC_W_AGE_UNKNOWN, "age-unknown-per-kg-dose"},
         {PBSC_W_CE_HELD, "ce-held"},
         {PBSC_W_TBV_WEIGHT_ONLY, "tbv-weight-only"},
+        {PBSC_W_DIAGNOSIS_UNKNOWN, "diagnosis-unknown"},
     };
     static const unsigned unknown[] = {0u,
-                                       0x1000u,
                                        0x2000u,
                                        0x80000000u,
                                        ~0u,
@@ -766,7 +766,7 @@ START_TEST(warning_names)
                                        PBSC_W_CHILD | PBSC_W_AGE_UNKNOWN};
     size_t i, j;
 
-    /* the bits are the twelve lowest, each named once */
+    /* the bits are the thirteen lowest, each named once */
     for (i = 0; i < NROWS(names); i++) {
         ck_assert_uint_eq(names[i].bit, 1u << i);
         ck_assert_str_eq(pbsc_warning_name(names[i].bit), names[i].name);
@@ -815,6 +815,8 @@ START_TEST(person_round_trip)
     p.crcl_ml_min = 95.0;
     p.recipient_kg = 23.0;
     p.band = PBSC_BAND_NADLER;
+    p.diagnosis = PBSC_DX_AMYLOIDOSIS;
+    p.transplants = 2;
     ck_assert_int_eq(pbsc_course_new(&p, PBSC_REGIMEN_GCSF, 4.0, 2.0, &c, NULL), PBSC_OK);
     p.weight_kg = 60.0; /* the course keeps its own copy */
     memset(&got, 0x5a, sizeof got);
@@ -825,6 +827,8 @@ START_TEST(person_round_trip)
     ck_assert(got.crcl_ml_min == 95.0 && got.recipient_kg == 23.0);
     ck_assert_int_eq(got.sex, PBSC_SEX_MALE);
     ck_assert_int_eq(got.band, PBSC_BAND_NADLER);
+    ck_assert_int_eq(got.diagnosis, PBSC_DX_AMYLOIDOSIS);
+    ck_assert_int_eq(got.transplants, 2);
     /* a size-0 (uninitialised) person is refused and left alone */
     memset(&got, 0, sizeof got);
     got.weight_kg = -3.0;
@@ -840,7 +844,62 @@ START_TEST(person_round_trip)
     ck_assert_int_eq(pbsc_course_person(c, &got), PBSC_OK);
     ck_assert(got.weight_kg == 70.0 && isnan(got.height_cm) && isnan(got.recipient_kg));
     ck_assert_int_eq(got.band, PBSC_BAND_AUTO);
+    ck_assert_int_eq(got.diagnosis, PBSC_DX_UNKNOWN);
+    ck_assert_int_eq(got.transplants, 0);
     pbsc_course_free(c);
+}
+END_TEST
+
+/* The diagnosis and the planned transplants: each value out of range refused by name. */
+START_TEST(diagnosis_and_transplants)
+{
+    static const struct {
+        int diagnosis, transplants, status;
+        const char *field;
+    } rows[] = {
+        {PBSC_DX_UNKNOWN, 0, PBSC_OK, NULL},     {PBSC_DX_OTHER, 1, PBSC_OK, NULL},
+        {PBSC_DX_MYELOMA, 2, PBSC_OK, NULL},     {-1, 0, PBSC_E_INVAL, "diagnosis"},
+        {PBSC_DX_COUNT, 0, PBSC_E_INVAL, "diagnosis"},
+        {PBSC_DX_NHL, 3, PBSC_E_RANGE, "transplants"},
+        {PBSC_DX_NHL, -1, PBSC_E_RANGE, "transplants"},
+    };
+    static const char *const names[] = {"unknown", "MM", "NHL", "HL", "AL", "ST", "other"};
+    pbsc_diagnosis d;
+    pbsc_diag diag;
+    size_t i;
+
+    for (i = 0; i < NROWS(rows); i++) {
+        pbsc_person p = pbsc_test_person(70.0, NAN);
+        pbsc_course *c = NULL;
+
+        p.diagnosis = (pbsc_diagnosis)rows[i].diagnosis;
+        p.transplants = rows[i].transplants;
+        ck_assert_int_eq(pbsc_course_new(&p, PBSC_REGIMEN_GCSF, 5.0, 2.0, &c, &diag),
+                         rows[i].status);
+        if (rows[i].field != NULL)
+            ck_assert_str_eq(diag.field, rows[i].field);
+        ck_assert((c != NULL) == (rows[i].status == PBSC_OK));
+        pbsc_course_free(c);
+    }
+    for (i = 0; i < NROWS(names); i++) {
+        ck_assert_str_eq(pbsc_diagnosis_name((pbsc_diagnosis)i), names[i]);
+        ck_assert_int_eq(pbsc_diagnosis_find(names[i], &d, NULL), PBSC_OK);
+        ck_assert_int_eq(d, (int)i);
+    }
+    ck_assert_int_eq(pbsc_diagnosis_find("mm", &d, NULL), PBSC_OK); /* any case */
+    ck_assert_int_eq(d, PBSC_DX_MYELOMA);
+    ck_assert_int_eq(pbsc_diagnosis_find("Other", &d, NULL), PBSC_OK);
+    ck_assert_int_eq(d, PBSC_DX_OTHER);
+    d = PBSC_DX_NHL;
+    ck_assert_int_eq(pbsc_diagnosis_find("myeloma", &d, &diag), PBSC_E_UNKNOWN);
+    ck_assert_str_eq(diag.field, "diagnosis");
+    ck_assert_int_eq(d, PBSC_DX_NHL); /* untouched */
+    ck_assert_int_eq(pbsc_diagnosis_find("M", &d, NULL), PBSC_E_UNKNOWN);
+    ck_assert_int_eq(pbsc_diagnosis_find("MMX", &d, NULL), PBSC_E_UNKNOWN);
+    ck_assert_int_eq(pbsc_diagnosis_find(NULL, &d, NULL), PBSC_E_INVAL);
+    ck_assert_int_eq(pbsc_diagnosis_find("MM", NULL, NULL), PBSC_E_INVAL);
+    ck_assert_str_eq(pbsc_diagnosis_name(PBSC_DX_COUNT), "invalid");
+    ck_assert_str_eq(pbsc_diagnosis_name((pbsc_diagnosis)-1), "invalid");
 }
 END_TEST
 
@@ -1026,6 +1085,7 @@ suite(void)
     suite_add_tcase(s, warn);
     tcase_add_test(access, accessors_bounds);
     tcase_add_test(access, person_round_trip);
+    tcase_add_test(access, diagnosis_and_transplants);
     tcase_add_test(access, donor);
     tcase_add_test(access, blood_volume_band);
     tcase_add_test(access, rows_are_copies);
