@@ -244,7 +244,7 @@ static const struct example examples[] = {
 static pbsc_course *
 example_course(const struct example *e, size_t n)
 {
-    pbsc_person pe = pbsc_test_person(KG, CRCL);
+    pbsc_person pe = std_person(KG, CRCL);
 
     return pbsc_test_course(&pe, e->regimen, e->goal, e->minimum, e->rows, n);
 }
@@ -347,7 +347,7 @@ START_TEST(dose_through_decision)
     const struct dcase *k = &dcases[_i];
     const row site[] = {EMPTY_DAY(4), {5, 12, NA, NA, NA, NA}};
     const row chen[] = {EMPTY_DAY(3), {4, 10, NA, NA, NA, NA}};
-    pbsc_person pe = pbsc_test_person(k->kg, k->crcl);
+    pbsc_person pe = std_person(k->kg, k->crcl);
     pbsc_policy *fixed = parse(fixed_policy);
     const pbsc_policy *p = k->fixed ? fixed : policy("chen2012");
     const pbsc_course *c;
@@ -453,7 +453,7 @@ START_TEST(blood_volume)
     size_t i;
 
     for (i = 0; i < NROWS(t); i++) {
-        pbsc_person pe = pbsc_test_person(t[i].kg, CRCL);
+        pbsc_person pe = std_person(t[i].kg, CRCL);
         const pbsc_course *c;
         int m;
         pe.height_cm = t[i].height;
@@ -486,7 +486,7 @@ END_TEST
 START_TEST(child_session_cap)
 {
     const row rows[] = {EMPTY_DAY(4), {5, 25, NA, NA, NA, NA}};
-    pbsc_person child = pbsc_test_person(20, CRCL), baby = pbsc_test_person(3, CRCL);
+    pbsc_person child = std_person(20, CRCL), baby = std_person(3, CRCL);
     pbsc_decision d;
 
     child.age_years = 6;
@@ -652,7 +652,7 @@ hundredths(long n)
 static pbsc_course *
 random_course(uint64_t *state, long *last)
 {
-    pbsc_person pe = pbsc_test_person(KG, CRCL);
+    pbsc_person pe = std_person(KG, CRCL);
     long goal = uniform(state, 200, 1000), k = uniform(state, 2, 4), left, parts[4], i, day;
     pbsc_course *c = NULL;
 
@@ -827,7 +827,7 @@ START_TEST(replay_errors)
 {
     const row rows[] = {EMPTY_DAY(1), EMPTY_DAY(2), EMPTY_DAY(3),
                         {4, 30, NA, NA, NA, NA}, {5, 30, NA, NA, 14.7, 2.0}};
-    pbsc_person pe = pbsc_test_person(KG, CRCL);
+    pbsc_person pe = std_person(KG, CRCL);
     const pbsc_course *c = gcsf(5, 2, rows, NROWS(rows));
     const pbsc_course *empty = course_of(&pe, PBSC_REGIMEN_GCSF, 5, 2, NULL, 0);
     const pbsc_policy *p = policy("chen2012");
@@ -1143,7 +1143,7 @@ START_TEST(collect_volume_capped)
 {
     const row rows[] = {EMPTY_DAY(4), {5, 25, NA, NA, NA, NA}};
     const row high[] = {EMPTY_DAY(4), {5, 100, 20, NA, NA, NA}};
-    pbsc_person big = pbsc_test_person(300, CRCL);
+    pbsc_person big = std_person(300, CRCL);
     pbsc_policy *site = parse(litres_policy);
     pbsc_decision d = decide("d5-20-2022", gcsf(4, 2, rows, NROWS(rows)), 5, MO);
 
@@ -1292,7 +1292,7 @@ END_TEST
 START_TEST(decide_errors)
 {
     const row rows[] = {EMPTY_DAY(3), {4, 30, NA, NA, NA, NA}, {6, 30, NA, NA, NA, NA}};
-    pbsc_person pe = pbsc_test_person(KG, CRCL);
+    pbsc_person pe = std_person(KG, CRCL);
     const pbsc_course *c = gcsf(5, 2, rows, NROWS(rows));
     const pbsc_course *empty = course_of(&pe, PBSC_REGIMEN_GCSF, 5, 2, NULL, 0);
     const pbsc_policy *p = policy("tandem2013");
@@ -1472,7 +1472,7 @@ START_TEST(gitmo_proven)
                      {6, 25, NA, NA, 14.7, 0.5}, {7, 25, NA, NA, 14.7, 0.99},
                      {8, 25, NA, NA, NA, NA}};
     row chemo[11];
-    pbsc_person pe = pbsc_test_person(KG, CRCL);
+    pbsc_person pe = std_person(KG, CRCL);
     const char *why = NULL;
     long k;
 
@@ -1520,7 +1520,7 @@ START_TEST(gitmo_predicted)
 {
     const row rows[] = {EMPTY_DAY(3), {4, 30, NA, NA, NA, NA}};
     const row low[] = {{4, 5, NA, NA, NA, NA}, {5, 6, NA, NA, NA, NA}, {6, 7, NA, NA, NA, NA}};
-    pbsc_person old = pbsc_test_person(KG, CRCL), at65 = pbsc_test_person(KG, CRCL);
+    pbsc_person old = std_person(KG, CRCL), at65 = std_person(KG, CRCL);
     const pbsc_course *c = gcsf(5, 2, rows, 2), *c66, *c65;
     const char *why = NULL;
     pbsc_risk r;
@@ -1569,7 +1569,7 @@ END_TEST
 START_TEST(gitmo_errors)
 {
     const row rows[] = {EMPTY_DAY(3), {4, 30, NA, NA, NA, NA}};
-    pbsc_person pe = pbsc_test_person(KG, CRCL);
+    pbsc_person pe = std_person(KG, CRCL);
     const pbsc_course *c = gcsf(5, 2, rows, 2);
     const pbsc_course *empty = course_of(&pe, PBSC_REGIMEN_GCSF, 5, 2, NULL, 0);
     pbsc_gitmo g = (pbsc_gitmo)7;
