@@ -1515,7 +1515,7 @@ START_TEST(gitmo_proven)
 END_TEST
 
 /* Predicted: a failed collection, extensive radiotherapy or marrow-toxic therapy alone; or
- * two of > 2 lines, refractory disease, marrow involvement, age > 65. Proven wins. */
+ * two of >= 2 lines, refractory disease, marrow involvement, age > 65. Proven wins. */
 START_TEST(gitmo_predicted)
 {
     const row rows[] = {EMPTY_DAY(3), {4, 30, NA, NA, NA, NA}};
