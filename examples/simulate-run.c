@@ -101,7 +101,7 @@ print_header(const run *r, const pbsc_population *pop)
     pbsc_model_info_init(&mi);
     pbsc_model_info_get(r->model, &mi);
     printf("libpbsc %s: %zu virtual patients, seed %lu, regimen %s, goal %g, minimum %g\n"
-           "population %s, decision model %s (%s); the same patients under every policy\n\n",
+           "population %s; decision model %s (%s)\nThe same patients under every policy.\n\n",
            pbsc_version_string(), r->params.patients, r->params.seed,
            regimen_names[r->params.regimen], r->params.goal, r->params.minimum,
            pbsc_population_hash(pop), mi.id, mi.hash);

@@ -11,12 +11,13 @@
  * source gives; [interp] a reading of ours of a published figure.
  * - day5_median, day5_sigma: the log-normal day-5 count under G-CSF alone, FITTED to the
  *   four outcome shares of 1,775 growth-factor mobilizations (Gertz MA et al., BMT 2010;
- *   45:1396) by tests/bench/calibrate_population.c (make calibrate-population);
+ *   45:1396) by tests/bench/calibrate_population.c (make calibrate-population), with the
+ *   fall after an apheresis (apheresis_ratio) for which no figure was found;
  * - G-CSF day ratios: healthy-donor means 60.7, 128, 107/uL on days 4, 5, 6 (Transfus Med
  *   1997;7:19): 128/60.7 from day 4 to 5, 107/128 after [interp]; their spread split into a
  *   patient effect (0.2) and a daily one (0.25) [ours];
- * - the morning after an apheresis: 0.7 x the count (PB CD34 falls ~30% in the first hour
- *   of a procedure, PMID 12375664) [interp]; a stated parameter;
+ * - the morning after an apheresis: no published figure (PB CD34 falls ~30% in the first
+ *   hour of a procedure, PMID 12375664): FITTED with the day-5 count, 0.3363;
  * - plerixafor: median 3.1-fold (range 1-8) after a first dose, 1.2 (0.3-6.5) after a later
  *   one (PMID 22080963), the range read as the central 95% [interp]; motixafortide 7.5-fold
  *   (GENESIS lead-in; Crees, Nat Med 2023;29:869) with the first plerixafor dose's spread
@@ -32,8 +33,8 @@
  * - counting: 75,000 CD45+ events per count (ISHAGE protocol) [interp];
  * - weight, height, sex, age of adult autologous patients [ours: no source read];
  * - chemotherapy + G-CSF: the WBC recovers above 1 x10^9/L on median day 10 after
- *   cyclophosphamide and etoposide (the chemo-mobilization practice pbsc-sources(7) cites),
- *   spread 1.5 days [ours]; the count at recovery as G-CSF alone's day 4 times chemo_factor
+ *   cyclophosphamide and etoposide, a practice figure for which no primary source was read
+ *   [interp], spread 1.5 days [ours]; the count at recovery as G-CSF alone's day 4 times chemo_factor
  *   1 [ours: no figure read].
  */
 struct pkey {
@@ -307,7 +308,9 @@ pbsc_population_parse(const char *text, size_t length, pbsc_population **pop, pb
     if (rc == PBSC_OK && !pp.versioned)
         rc = pbsc_fail(diag, PBSC_E_MISSING, "pbsc-population", NAN,
                        "not a population file: no 'pbsc-population = " POP_VERSION "' line");
-    if (rc == PBSC_OK && (rc = check_pairs(pp.pop, diag)) != PBSC_OK && diag != NULL)
+    else if (rc == PBSC_OK)
+        rc = check_pairs(pp.pop, diag);
+    if (rc != PBSC_OK && diag != NULL && diag->line < 0) /* the whole file's: its last line */
         diag->line = lines;
     if (rc != PBSC_OK) {
         pbsc_population_free(pp.pop);
