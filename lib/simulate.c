@@ -2,34 +2,11 @@
 /* The simulator: every virtual patient's course decided point by point under each policy
  * (pbsc_decide's walk, kept incrementally) and acted out on the population's world. */
 #define _POSIX_C_SOURCE 200809L /* pthread under -std=c99 */
-#include "population_private.h"
+#include "simulate_private.h"
 #include "decide_private.h"
 
 #include <pthread.h>
 #include <string.h>
-
-/* Patients per chunk: a chunk is summed on its own, then chunks in order, so the sums do
- * not depend on which thread ran which chunk. */
-#define CHUNK 64
-#define MAX_THREADS 64
-
-/* One policy's sums over some patients. */
-struct acc {
-    size_t n, goal, minimum, outside, px, decisions;
-    size_t doses, doses2, aph, aph2, days, days2;
-    double coll, coll2;
-    size_t ends[PBSC_END_COUNT_];
-};
-
-struct sim {
-    const pbsc_policy *const *policies;
-    size_t npol;
-    const pbsc_model *model;
-    const pbsc_population *pop;
-    pbsc_sim_params prm;
-    struct acc *chunks; /* [chunk][policy] */
-    size_t nchunks;
-};
 
 /* What one course came to. */
 struct outcome {
@@ -294,89 +271,6 @@ worker(void *arg)
 
 /* ---- the API ------------------------------------------------------------------------- */
 
-#define PARAMS_MIN (offsetof(pbsc_sim_params, verify) + sizeof(int))
-#define RESULT_MIN (offsetof(pbsc_sim_result, decisions) + sizeof(size_t))
-
-PBSC_API void
-pbsc_sim_params_init_sized(pbsc_sim_params *params, size_t size)
-{
-    pbsc_sim_params full;
-
-    memset(&full, 0, sizeof full);
-    full.size = sizeof full;
-    full.patients = 1000;
-    full.seed = 1;
-    full.threads = 1;
-    full.regimen = PBSC_REGIMEN_GCSF;
-    full.goal = 5.0;    /* the auto5 target: pbsc_target_find(3) */
-    full.minimum = 2.0;
-    full.verify = 0;
-    pbsc_sized_init(params, size, &full, sizeof full);
-}
-
-PBSC_API void
-pbsc_sim_result_init_sized(pbsc_sim_result *result, size_t size)
-{
-    pbsc_sim_result full;
-
-    memset(&full, 0, sizeof full);
-    full.size = sizeof full;
-    pbsc_sized_init(result, size, &full, sizeof full);
-}
-
-PBSC_API const char *
-pbsc_end_name(pbsc_end end)
-{
-    static const char *const names[] = {"stop-goal",      "stop-minimum", "stop-failed",
-                                        "outside-policy", "need-count",   "cut"};
-
-    if ((int)end < 0 || end >= PBSC_END_COUNT_)
-        return "unknown-end";
-    return names[end];
-}
-
-static void
-share(size_t k, size_t n, double *p, double *se)
-{
-    *p = (double)k / (double)n;
-    *se = sqrt(*p * (1.0 - *p) / (double)n);
-}
-
-/* The mean and its standard error, s / sqrt(n) with the sample SD s. */
-static void
-mean(double sum, double sum2, size_t n, double *m, double *se)
-{
-    double var = n > 1 ? (sum2 - sum * sum / (double)n) / (double)(n - 1) : 0.0;
-
-    *m = sum / (double)n;
-    *se = sqrt((var > 0.0 ? var : 0.0) / (double)n);
-}
-
-static void
-result_of(const struct acc *a, const pbsc_policy *p, pbsc_sim_result *r)
-{
-    size_t i;
-
-    pbsc_sim_result_init(r);
-    pbsc_fmt(r->policy_id, sizeof r->policy_id, "%s", p->id);
-    memcpy(r->policy_hash, p->hash, sizeof r->policy_hash);
-    r->patients = a->n;
-    share(a->goal, a->n, &r->goal_reached, &r->goal_reached_se);
-    share(a->minimum, a->n, &r->minimum_reached, &r->minimum_reached_se);
-    share(a->n - a->minimum, a->n, &r->failure, &r->failure_se);
-    share(a->outside, a->n, &r->outside_policy, &r->outside_policy_se);
-    share(a->px, a->n, &r->plerixafor_share, &r->plerixafor_share_se);
-    mean((double)a->doses, (double)a->doses2, a->n, &r->doses_per_patient,
-         &r->doses_per_patient_se);
-    mean((double)a->aph, (double)a->aph2, a->n, &r->aphereses_per_patient,
-         &r->aphereses_per_patient_se);
-    mean((double)a->days, (double)a->days2, a->n, &r->days, &r->days_se);
-    mean(a->coll, a->coll2, a->n, &r->collected, &r->collected_se);
-    for (i = 0; i < PBSC_END_COUNT_; i++)
-        r->ends[i] = a->ends[i];
-    r->decisions = a->decisions;
-}
-
 /* Runs the jobs: job 0 on the calling thread, the others on their own (or here, when a
  * thread cannot be made: the results are the same). */
 static void
@@ -442,35 +336,6 @@ check_params(const pbsc_sim_params *p, pbsc_diag *diag)
     return PBSC_OK;
 }
 
-/* The chunks' sums, in chunk order, into the caller's results. */
-static int
-collect(struct sim *s, pbsc_sim_result *results)
-{
-    char *base = (char *)results;
-    size_t stride = results->size, p, ch, i;
-
-    for (p = 0; p < s->npol; p++) {
-        struct acc a;
-        pbsc_sim_result r;
-        pbsc_sim_result *out = (pbsc_sim_result *)(void *)(base + p * stride);
-
-        memset(&a, 0, sizeof a);
-        for (ch = 0; ch < s->nchunks; ch++) {
-            const struct acc *c = &s->chunks[ch * s->npol + p];
-            a.n += c->n, a.goal += c->goal, a.minimum += c->minimum, a.outside += c->outside;
-            a.px += c->px, a.decisions += c->decisions, a.doses += c->doses;
-            a.doses2 += c->doses2, a.aph += c->aph, a.aph2 += c->aph2, a.days += c->days;
-            a.days2 += c->days2, a.coll += c->coll, a.coll2 += c->coll2;
-            for (i = 0; i < PBSC_END_COUNT_; i++)
-                a.ends[i] += c->ends[i];
-        }
-        result_of(&a, s->policies[p], &r);
-        out->size = stride;
-        pbsc_sized_out(out, &r, sizeof r, RESULT_MIN);
-    }
-    return PBSC_OK;
-}
-
 PBSC_API int
 pbsc_simulate(const pbsc_policy *const *policies, size_t count, const pbsc_model *model,
               const pbsc_population *population, const pbsc_sim_params *params,
@@ -518,7 +383,7 @@ pbsc_simulate(const pbsc_policy *const *policies, size_t count, const pbsc_model
                 *diag = jobs[t].diag;
         }
     if (rc == PBSC_OK)
-        rc = collect(&s, results);
+        rc = pbsc_sim_collect(&s, results);
     pbsc_dealloc(s.chunks);
     return rc;
 }
