@@ -19,6 +19,7 @@ typedef struct figure {
 
 #define GERTZ "Gertz MA et al., BMT 2010;45:1396 (1,775 mobilizations)"
 #define GIDRON "Gidron A et al., BMT 2005;35:243 (415 collections)"
+#define MEHTA "Mehta J et al., BMT 2001;28:597 (177 large-volume collections)"
 #define HUMPE "Humpe A et al., Transfusion 2000;40:1363 (105 autologous)"
 
 /* The gap: predicted - published, or the distance outside a published range (0 inside). */
@@ -72,7 +73,11 @@ figures(const pbsc_natural *n, figure *f)
         {"median pre-apheresis count, /uL", n->precount_median, 19, 19, "out of sample",
          GIDRON},
         {"median pre-apheresis count, /uL", n->precount_median, 21, 21, "out of sample",
-         "Mehta J et al., BMT 2001;28:597 (177 large-volume collections)"},
+         MEHTA},
+        {"... first sessions only, /uL", n->first_precount_median, 19, 19, "out of sample",
+         GIDRON},
+        {"... first sessions only, /uL", n->first_precount_median, 21, 21, "out of sample",
+         MEHTA},
         {"median CE2, %", 100 * n->ce2_median, 46, 46, "input", GIDRON},
         {"log-log slope, product on pre-count", n->loglog_slope, 0.8595, 0.8595, "input",
          HUMPE},

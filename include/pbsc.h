@@ -739,6 +739,7 @@ typedef struct pbsc_natural {
     double loglog_slope;    /* least squares of ln(product) on ln(pre-count) */
     double r_linear;        /* Pearson r of product with pre-count x volume / kg */
     double day45_ratio;     /* median measured day-5 / day-4 count */
+    double first_precount_median; /* ... of the first session of each collected patient */
 } pbsc_natural;
 
 /* Size-tagged: the size is the caller's sizeof, taken where the caller is compiled. */

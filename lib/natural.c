@@ -27,8 +27,8 @@ enum { OPTIMAL, LOW, POOR, FAILED };
 
 /* What the sessions of the run measured: their pre-counts, CE2s, the fits' sums. */
 struct sessions {
-    double *pre, *ce2, *ratio45;
-    size_t n, nce, nratio;
+    double *pre, *ce2, *ratio45, *first;
+    size_t n, nce, nratio, nfirst;
     double sx, sy, sxx, sxy, syy, m; /* ln pre-count (x) and ln product (y) */
     double px, py, pxx, pxy, pyy, pm; /* pre-count x volume / kg and product */
 };
@@ -67,6 +67,8 @@ patient(const pbsc_population *pop, const struct pbsc_patient *pt, gsl_rng *r,
         double seen = pbsc_world_measure(pop, pt, r, day, wbc, count);
         if (day == NH_FIRST_DAY && seen4 > 0.0)
             s->ratio45[s->nratio++] = seen / seen4;
+        if (!started && seen >= NH_START_COUNT)
+            s->first[s->nfirst++] = seen;
         started |= seen >= NH_START_COUNT;
         if (started) {
             double y = pbsc_world_yield(pop, pt, day, count, NH_TBV * tbv, wbc, &ce);
@@ -117,11 +119,12 @@ pbsc_natural_init_sized(pbsc_natural *natural, size_t size)
     full.optimal = full.low = full.poor = full.failed = NAN;
     full.optimal_se = full.low_se = full.poor_se = full.failed_se = NAN;
     full.precount_median = full.ce2_median = full.loglog_slope = NAN;
-    full.r_linear = full.day45_ratio = NAN;
+    full.r_linear = full.day45_ratio = full.first_precount_median = NAN;
     pbsc_sized_init(natural, size, &full, sizeof full);
 }
 
-#define NATURAL_MIN (offsetof(pbsc_natural, day45_ratio) + sizeof(double))
+/* the first layout ends with first_precount_median */
+#define NATURAL_MIN (offsetof(pbsc_natural, first_precount_median) + sizeof(double))
 #define MAX_PATIENTS 10000000
 
 union rng_state {
@@ -153,8 +156,10 @@ pbsc_population_natural(const pbsc_population *pop, size_t patients, unsigned lo
     s.pre = pbsc_alloc(patients * NH_SESSIONS * sizeof *s.pre);
     s.ce2 = pbsc_alloc(patients * NH_SESSIONS * sizeof *s.ce2);
     s.ratio45 = pbsc_alloc(patients * sizeof *s.ratio45);
-    if (s.pre == NULL || s.ce2 == NULL || s.ratio45 == NULL) {
+    s.first = pbsc_alloc(patients * sizeof *s.first);
+    if (s.pre == NULL || s.ce2 == NULL || s.ratio45 == NULL || s.first == NULL) {
         pbsc_dealloc(s.pre), pbsc_dealloc(s.ce2), pbsc_dealloc(s.ratio45);
+        pbsc_dealloc(s.first);
         return pbsc_fail(diag, PBSC_E_NOMEM, "patients", (double)patients, "out of memory");
     }
     r.type = gsl_rng_taus2;
@@ -168,6 +173,8 @@ pbsc_population_natural(const pbsc_population *pop, size_t patients, unsigned lo
     o.precount_median = median(s.pre, s.n);
     o.ce2_median = median(s.ce2, s.nce);
     o.day45_ratio = median(s.ratio45, s.nratio);
+    o.first_precount_median = median(s.first, s.nfirst);
     pbsc_dealloc(s.pre), pbsc_dealloc(s.ce2), pbsc_dealloc(s.ratio45);
+    pbsc_dealloc(s.first);
     return pbsc_sized_out(out, &o, sizeof o, NATURAL_MIN);
 }

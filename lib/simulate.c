@@ -44,7 +44,8 @@ verify(const struct sim *s, const pbsc_course *c, const pbsc_policy *p, long day
                   "policy %s day %ld %s: the walk says %s (%s), pbsc_decide %s (%s)", p->id, day,
                   pbsc_moment_name(moment), pbsc_action_name(d->action), d->rule,
                   pbsc_action_name(ref.action), ref.rule);
-        diag->day = day;
+        if (diag != NULL)
+            diag->day = day;
         return PBSC_E_CONFLICT;
     }
     return PBSC_OK;

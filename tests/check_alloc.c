@@ -436,7 +436,7 @@ START_TEST(population_walk_simulate)
     undo_course(&x);
     undo_policy(&x);
     ck_assert_int_eq(op_population_new(&x), PBSC_OK);
-    ck_assert_int_eq(each_failure(op_natural, undo_nothing, &x), 3);
+    ck_assert_int_eq(each_failure(op_natural, undo_nothing, &x), 4);
     /* the chunks, then for each of 5 patients its course and the course's rows */
     ck_assert(each_failure(op_simulate, undo_nothing, &x) >= 1 + 5 * 2);
     undo_population(&x);
