@@ -17,7 +17,7 @@
  *   1997;7:19): 128/60.7 from day 4 to 5, 107/128 after [interp]; their spread split into a
  *   patient effect (0.2) and a daily one (0.25) [ours];
  * - the morning after an apheresis: no published figure (PB CD34 falls ~30% in the first
- *   hour of a procedure, PMID 12375664): FITTED with the day-5 count, 0.3363;
+ *   hour of a procedure, PMID 12375664): FITTED with the day-5 count, 0.3313;
  * - plerixafor: median 3.1-fold (range 1-8) after a first dose, 1.2 (0.3-6.5) after a later
  *   one (PMID 22080963), the range read as the central 95% [interp]; motixafortide 7.5-fold
  *   (GENESIS lead-in; Crees, Nat Med 2023;29:869) with the first plerixafor dose's spread
@@ -47,13 +47,13 @@ struct pkey {
 #define P(n, lo, hi, v) {#n, offsetof(struct pbsc_pop_params, n), lo, hi, v}
 
 static const struct pkey pkeys[] = {
-    P(day5_median, 0.1, 1000.0, 43.31),
-    P(day5_sigma, 0.05, 3.0, 1.284),
+    P(day5_median, 0.1, 1000.0, 43.52),
+    P(day5_sigma, 0.05, 3.0, 1.351),
     P(gcsf_ratio45, 0.1, 20.0, 128.0 / 60.7),
     P(gcsf_ratio_later, 0.1, 20.0, 107.0 / 128.0),
     P(patient_sigma, 0.0, 2.0, 0.2),
     P(day_sigma, 0.0, 2.0, 0.25),
-    P(apheresis_ratio, 0.05, 5.0, 0.3363),
+    P(apheresis_ratio, 0.05, 5.0, 0.3313),
     P(plerixafor_fold, 0.1, 50.0, 3.1),
     P(plerixafor_sigma, 0.0, 3.0, 0.5304795245),
     P(plerixafor2_fold, 0.1, 50.0, 1.2),

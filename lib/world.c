@@ -80,14 +80,15 @@ pbsc_world_first_day(const struct pbsc_patient *pt, pbsc_regimen regimen)
     return regimen == PBSC_REGIMEN_CHEMO_GCSF ? pt->recovery : 4;
 }
 
-/* The first counted day's true count: day 5's drawn count one G-CSF day earlier, so that
- * without any action the next day's count is the drawn one. Under chemotherapy the recovery
- * day plays day 4 (times chemo_factor). */
+/* The first counted day's true count: the drawn day-5 count one G-CSF day earlier, so that
+ * without any action the next day's count is the drawn one (that day's ratio and noise
+ * undone). Under chemotherapy the recovery day plays day 4 (times chemo_factor). */
 double
 pbsc_world_first_count(const pbsc_population *pop, const struct pbsc_patient *pt,
                        pbsc_regimen regimen)
 {
-    double c = pt->day5 / pop->p.gcsf_ratio45;
+    long first = pbsc_world_first_day(pt, regimen);
+    double c = pt->day5 / (pop->p.gcsf_ratio45 * exp(pt->u + pt->e[first]));
 
     return regimen == PBSC_REGIMEN_CHEMO_GCSF ? c * pop->p.chemo_factor : c;
 }
