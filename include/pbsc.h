@@ -510,6 +510,15 @@ PBSC_API int pbsc_replay(const pbsc_course *course, const pbsc_policy *policy,
                          const pbsc_model *model, pbsc_decision *decisions, size_t capacity,
                          size_t *count, pbsc_diag *diag);
 
+/* pbsc_decide()'s walk kept between calls, for a course that grows a day at a time: each
+ * point decided once, as pbsc_decide() decides it (pbsc_walk_new(3)). */
+typedef struct pbsc_walk pbsc_walk;
+PBSC_API int pbsc_walk_new(const pbsc_course *course, const pbsc_policy *policy,
+                           const pbsc_model *model, pbsc_walk **walk, pbsc_diag *diag);
+PBSC_API int pbsc_walk_next(pbsc_walk *walk, long day, pbsc_moment moment,
+                            pbsc_decision *decision, pbsc_diag *diag);
+PBSC_API void pbsc_walk_free(pbsc_walk *walk);
+
 /* ---- the site model: count dynamics and CE, preset or fitted ------------------------ */
 
 #define PBSC_GCSF_DAYS 8 /* day-to-day G-CSF ratios kept: from day 1..8 to the next day */
@@ -692,6 +701,123 @@ PBSC_API int pbsc_history_add(pbsc_history *history, const pbsc_history_row *row
 PBSC_API size_t pbsc_history_length(const pbsc_history *history);
 PBSC_API int pbsc_calibrate(const pbsc_history *history, pbsc_model **model,
                             pbsc_fit_report *report, pbsc_diag *diag);
+
+/* ---- the virtual population and the simulator --------------------------------------- */
+
+/* A virtual population of autologous patients: count trajectories, responses to plerixafor
+ * and motixafortide, CE, WBC/Hct, the harvest law and the person (pbsc_population_new(3)).
+ * Its parameters are named by their pbsc-population(5) keys. */
+typedef struct pbsc_population pbsc_population;
+
+PBSC_API int pbsc_population_new(pbsc_population **population, pbsc_diag *diag);
+PBSC_API void pbsc_population_free(pbsc_population *population);
+PBSC_API int pbsc_population_get(const pbsc_population *population, const char *key,
+                                 double *value, pbsc_diag *diag);
+PBSC_API int pbsc_population_set(pbsc_population *population, const char *key, double value,
+                                 pbsc_diag *diag);
+PBSC_API size_t pbsc_population_keys(void);
+PBSC_API const char *pbsc_population_key(size_t i);
+PBSC_API const char *pbsc_population_hash(const pbsc_population *population);
+PBSC_API int pbsc_population_parse(const char *text, size_t length,
+                                   pbsc_population **population, pbsc_diag *diag);
+PBSC_API int pbsc_population_read(const char *path, pbsc_population **population,
+                                  pbsc_diag *diag);
+PBSC_API int pbsc_population_format(const pbsc_population *population, char *buffer,
+                                    size_t size, size_t *needed);
+
+/* The natural-history protocol (G-CSF alone; apheresis at 3 x TBV on each day from day 5
+ * once the count has reached 10/uL, until 5 x10^6/kg or day 8) run on a population: its
+ * outcome shares and the figures a validation compares (pbsc_population_natural(3)).
+ * Size-tagged (pbsc_natural_init()). */
+typedef struct pbsc_natural {
+    size_t size;        /* sizeof(pbsc_natural) as the caller was compiled */
+    size_t patients;
+    double optimal;     /* share collecting >= 5 x10^6/kg */
+    double low;         /* 2 to < 5 */
+    double poor;        /* collected, < 2 */
+    double failed;      /* never counted >= 10/uL: no collection */
+    double optimal_se, low_se, poor_se, failed_se; /* sqrt(p (1 - p) / patients) */
+    size_t sessions;        /* aphereses in all */
+    double precount_median; /* measured pre-apheresis count of the sessions, /uL */
+    double ce2_median;      /* realised CE2 = product / (pre-count x volume) */
+    double loglog_slope;    /* least squares of ln(product) on ln(pre-count) */
+    double r_linear;        /* Pearson r of product with pre-count x volume / kg */
+    double day45_ratio;     /* median measured day-5 / day-4 count */
+    double first_precount_median; /* ... of the first session of each collected patient */
+} pbsc_natural;
+
+/* Size-tagged: the size is the caller's sizeof, taken where the caller is compiled. */
+PBSC_API void pbsc_natural_init_sized(pbsc_natural *natural, size_t size);
+static inline void
+pbsc_natural_init(pbsc_natural *natural)
+{
+    pbsc_natural_init_sized(natural, sizeof *natural);
+}
+PBSC_API int pbsc_population_natural(const pbsc_population *population, size_t patients,
+                                     unsigned long seed, pbsc_natural *out, pbsc_diag *diag);
+
+/* How a simulated course ended (pbsc_sim_result.ends). */
+typedef enum pbsc_end {
+    PBSC_END_GOAL = 0,   /* stop-goal */
+    PBSC_END_MINIMUM,    /* stop-minimum */
+    PBSC_END_FAILED,     /* stop-failed */
+    PBSC_END_OUTSIDE,    /* outside-policy */
+    PBSC_END_NEED_COUNT, /* need-count: a value the simulation does not give */
+    PBSC_END_CUT,        /* no stop by the simulation's last day (30) */
+    PBSC_END_COUNT_      /* number of ends; not an end */
+} pbsc_end;
+
+/* What a simulation runs. Size-tagged: pbsc_sim_params_init() sets the defaults. */
+typedef struct pbsc_sim_params {
+    size_t size;          /* sizeof(pbsc_sim_params) as the caller was compiled */
+    size_t patients;      /* default 1000 */
+    unsigned long seed;   /* default 1: patient i's draws come from (seed, i) alone */
+    unsigned threads;     /* default 1; the results do not depend on it */
+    pbsc_regimen regimen; /* default PBSC_REGIMEN_GCSF */
+    double goal;          /* default 5; NAN: the policy's */
+    double minimum;       /* default 2; NAN: the policy's */
+    int verify;           /* 1: every point also through pbsc_decide(); a difference is
+                             PBSC_E_CONFLICT (slow: an audit of the incremental walk) */
+} pbsc_sim_params;
+
+/* One policy's outcomes over the population; each share or mean with its standard error.
+ * Size-tagged: pbsc_sim_result_init(). */
+typedef struct pbsc_sim_result {
+    size_t size;          /* sizeof(pbsc_sim_result) as the caller was compiled */
+    char policy_id[32];
+    char policy_hash[17];
+    size_t patients;
+    double goal_reached, goal_reached_se;       /* collected >= goal */
+    double minimum_reached, minimum_reached_se; /* collected >= minimum */
+    double failure, failure_se;                 /* collected < minimum */
+    double outside_policy, outside_policy_se;   /* ended outside the policy */
+    double plerixafor_share, plerixafor_share_se; /* given >= 1 dose (either drug) */
+    double doses_per_patient, doses_per_patient_se;
+    double aphereses_per_patient, aphereses_per_patient_se;
+    double days, days_se;           /* the course's last day */
+    double collected, collected_se; /* x10^6/kg */
+    size_t ends[PBSC_END_COUNT_];   /* patients by how the course ended */
+    size_t decisions;               /* decision points decided */
+} pbsc_sim_result;
+
+/* Size-tagged: the size is the caller's sizeof, taken where the caller is compiled. */
+PBSC_API void pbsc_sim_params_init_sized(pbsc_sim_params *params, size_t size);
+static inline void
+pbsc_sim_params_init(pbsc_sim_params *params)
+{
+    pbsc_sim_params_init_sized(params, sizeof *params);
+}
+PBSC_API void pbsc_sim_result_init_sized(pbsc_sim_result *result, size_t size);
+static inline void
+pbsc_sim_result_init(pbsc_sim_result *result)
+{
+    pbsc_sim_result_init_sized(result, sizeof *result);
+}
+PBSC_API const char *pbsc_end_name(pbsc_end end);
+PBSC_API int pbsc_simulate(const pbsc_policy *const *policies, size_t count,
+                           const pbsc_model *model, const pbsc_population *population,
+                           const pbsc_sim_params *params, pbsc_sim_result *results,
+                           pbsc_diag *diag);
 
 #ifdef __cplusplus
 }

@@ -23,17 +23,6 @@
 /* The 1.0 layout of pbsc_decision ends with ce_sigma. */
 #define DECISION_MIN (offsetof(pbsc_decision, ce_sigma) + sizeof(double))
 
-struct walk {
-    const pbsc_course *c;
-    const pbsc_policy *p;
-    const pbsc_model *m;
-    pbsc_diag *diag;
-    pbsc_decision stop;  /* the first stop decided, when `stopped` */
-    int stopped;
-    unsigned warnings;   /* deviations found so far */
-    const pbsc_decision *morning; /* today's morning (the walk's), for its evening */
-};
-
 /* A decision with nothing decided: every number NAN. */
 static void
 blank(pbsc_decision *d)
@@ -183,8 +172,8 @@ repeat_stop(const struct walk *w, size_t i, pbsc_moment moment, int light, pbsc_
 }
 
 /* Decides one point of the walk, remembering a stop. */
-static int
-step(struct walk *w, size_t i, pbsc_moment moment, int light, pbsc_decision *d)
+int
+pbsc_walk_step(struct walk *w, size_t i, pbsc_moment moment, int light, pbsc_decision *d)
 {
     const pbsc_row *r = &w->c->days[i];
     int rc;
@@ -208,8 +197,8 @@ step(struct walk *w, size_t i, pbsc_moment moment, int light, pbsc_decision *d)
 }
 
 /* Today's apheresis against the morning's advice (known to the evening). */
-static void
-check_apheresis(struct walk *w, size_t i)
+void
+pbsc_walk_check_apheresis(struct walk *w, size_t i)
 {
     const pbsc_row *r = &w->c->days[i];
 
@@ -223,8 +212,8 @@ check_apheresis(struct walk *w, size_t i)
 }
 
 /* Row i's evening dose against the day's last advice, once the day is over. */
-static void
-check_dose(struct walk *w, size_t i, const pbsc_decision *advice)
+void
+pbsc_walk_check_dose(struct walk *w, size_t i, const pbsc_decision *advice)
 {
     const pbsc_row *r = &w->c->days[i];
     int advised = advice->tonight.drug != PBSC_DRUG_NONE;
@@ -255,7 +244,7 @@ walk(struct walk *w, size_t last, pbsc_moment moment, int all, emit_fn emit, voi
                       (!all && target && moment == PBSC_EVENING);
 
         /* the target day's morning is decided whole: its evening may repeat it */
-        if ((rc = step(w, i, PBSC_MORNING, !all && !target, &m)) != PBSC_OK)
+        if ((rc = pbsc_walk_step(w, i, PBSC_MORNING, !all && !target, &m)) != PBSC_OK)
             return rc;
         m.warnings |= w->warnings;
         if ((all || (target && moment == PBSC_MORNING)) && (rc = emit(ctx, &m)) != PBSC_OK)
@@ -263,21 +252,21 @@ walk(struct walk *w, size_t last, pbsc_moment moment, int all, emit_fn emit, voi
         if (target && moment == PBSC_MORNING && !all)
             return PBSC_OK;
         if (evening) {
-            check_apheresis(w, i);
-            if ((rc = step(w, i, PBSC_EVENING, !all && !target, &e)) != PBSC_OK)
+            pbsc_walk_check_apheresis(w, i);
+            if ((rc = pbsc_walk_step(w, i, PBSC_EVENING, !all && !target, &e)) != PBSC_OK)
                 return rc;
             e.warnings |= w->warnings;
             if ((all || target) && (rc = emit(ctx, &e)) != PBSC_OK)
                 return rc;
         }
         if (!target) /* the last day's evening may be still to come */
-            check_dose(w, i, evening ? &e : &m);
+            pbsc_walk_check_dose(w, i, evening ? &e : &m);
     }
     return PBSC_OK;
 }
 
-static int
-start(struct walk *w, const pbsc_course *course, const pbsc_policy *policy,
+int
+pbsc_walk_start(struct walk *w, const pbsc_course *course, const pbsc_policy *policy,
       const pbsc_model *model, pbsc_diag *diag)
 {
     pbsc_decision d;
@@ -320,7 +309,7 @@ pbsc_decide(const pbsc_course *course, const pbsc_policy *policy, const pbsc_mod
     if (moment != PBSC_MORNING && moment != PBSC_EVENING)
         return pbsc_fail(diag, PBSC_E_INVAL, "moment", NAN, "unknown moment %d", (int)moment);
     if ((rc = pbsc_course_index(course, day, &last, diag)) != PBSC_OK ||
-        (rc = start(&w, course, policy, model, diag)) != PBSC_OK ||
+        (rc = pbsc_walk_start(&w, course, policy, model, diag)) != PBSC_OK ||
         (rc = walk(&w, last, moment, 0, emit_one, &d)) != PBSC_OK)
         return rc;
     return pbsc_sized_out(decision, &d, sizeof d, DECISION_MIN);
@@ -381,7 +370,7 @@ pbsc_replay(const pbsc_course *course, const pbsc_policy *policy, const pbsc_mod
         return pbsc_fail(diag, PBSC_E_RANGE, "capacity", (double)capacity,
                          "room for %zu decisions, the course has %zu decision points", capacity,
                          n);
-    if ((rc = start(&w, course, policy, model, diag)) != PBSC_OK)
+    if ((rc = pbsc_walk_start(&w, course, policy, model, diag)) != PBSC_OK)
         return rc;
     o.base = (char *)decisions;
     o.stride = decisions->size;

@@ -76,4 +76,40 @@ int pbsc_success_tonight(const pbsc_course *course, const pbsc_model *model, siz
                          int dose, const pbsc_success_params *params, pbsc_success *out,
                          pbsc_diag *diag);
 
+/* lib/decide.c: the walk over a course's decision points, remembering what it decided. */
+struct walk {
+    const pbsc_course *c;
+    const pbsc_policy *p;
+    const pbsc_model *m;
+    pbsc_diag *diag;
+    pbsc_decision stop;  /* the first stop decided, when `stopped` */
+    int stopped;
+    unsigned warnings;   /* deviations found so far */
+    const pbsc_decision *morning; /* today's morning (the walk's), for its evening */
+};
+
+int pbsc_walk_start(struct walk *w, const pbsc_course *course, const pbsc_policy *policy,
+                    const pbsc_model *model, pbsc_diag *diag);
+/* Decides row i at a moment (light: only the action matters), remembering a stop; the
+ * morning's decision must stay where it is until its evening is decided. */
+int pbsc_walk_step(struct walk *w, size_t i, pbsc_moment moment, int light, pbsc_decision *d);
+/* Row i's apheresis against its morning's advice (before its evening). */
+void pbsc_walk_check_apheresis(struct walk *w, size_t i);
+/* Row i's evening dose against the day's last advice, once the day is over. */
+void pbsc_walk_check_dose(struct walk *w, size_t i, const pbsc_decision *advice);
+
+/* lib/walk.c: the walk kept from one point to the next (pbsc_walk_new(3)); the simulator
+ * holds one on its stack. */
+struct pbsc_walk {
+    struct walk w;
+    pbsc_decision m, e; /* the current row's morning and evening */
+    size_t row;         /* the current row */
+    int state;          /* 0: nothing decided; 1: the row's morning; 2: its evening too */
+};
+int pbsc_walk_init(struct pbsc_walk *k, const pbsc_course *course, const pbsc_policy *policy,
+                   const pbsc_model *model, pbsc_diag *diag);
+/* Decides (row, moment), deciding first the points before it not yet decided. */
+int pbsc_walk_point(struct pbsc_walk *k, size_t row, pbsc_moment moment, pbsc_decision *d,
+                    pbsc_diag *diag);
+
 #endif /* PBSC_DECIDE_PRIVATE_H */

@@ -135,6 +135,8 @@ struct ctx {
     pbsc_policy *policy;
     pbsc_model *model;
     pbsc_history *history;
+    pbsc_population *population;
+    pbsc_walk *walk;
     const char *path;
     int ndays;
     int backwards; /* op_course_grow: set the days from the last to the first */
@@ -344,6 +346,103 @@ temp_file(char *path, const char *text)
     return path;
 }
 
+/* ---- the population, the walk, the simulator ------------------------------------------- */
+
+static int
+op_population_new(void *v)
+{
+    struct ctx *x = v;
+    x->population = NULL;
+    return pbsc_population_new(&x->population, NULL);
+}
+
+static int
+op_population_parse(void *v)
+{
+    static const char text[] = "pbsc-population = 1\nid = unit\nday5_median = 30\n";
+    struct ctx *x = v;
+    x->population = NULL;
+    return pbsc_population_parse(text, strlen(text), &x->population, NULL);
+}
+
+static void
+undo_population(void *v)
+{
+    struct ctx *x = v;
+    pbsc_population_free(x->population);
+    x->population = NULL;
+}
+
+/* On a course and a policy made beforehand (not armed). */
+static int
+op_walk_new(void *v)
+{
+    struct ctx *x = v;
+    x->walk = NULL;
+    return pbsc_walk_new(x->course, x->policy, NULL, &x->walk, NULL);
+}
+
+static void
+undo_walk(void *v)
+{
+    struct ctx *x = v;
+    pbsc_walk_free(x->walk);
+    x->walk = NULL;
+}
+
+/* On a population made beforehand: the natural history's session arrays. */
+static int
+op_natural(void *v)
+{
+    struct ctx *x = v;
+    pbsc_natural n;
+
+    pbsc_natural_init(&n);
+    return pbsc_population_natural(x->population, 50, 1, &n, NULL);
+}
+
+/* 5 patients under one preset on the calling thread: the chunk sums, then each course. */
+static int
+op_simulate(void *v)
+{
+    struct ctx *x = v;
+    const pbsc_policy *p = NULL;
+    pbsc_sim_params prm;
+    pbsc_sim_result r;
+
+    if (pbsc_policy_find("mayo2013-p2", &p, NULL) != PBSC_OK)
+        return -1;
+    pbsc_sim_params_init(&prm);
+    prm.patients = 5;
+    pbsc_sim_result_init(&r);
+    return pbsc_simulate(&p, 1, NULL, x->population, &prm, &r, NULL);
+}
+
+static void
+undo_nothing(void *v)
+{
+    (void)v;
+}
+
+START_TEST(population_walk_simulate)
+{
+    struct ctx x = {0};
+
+    ck_assert_int_eq(each_failure(op_population_new, undo_population, &x), 1);
+    ck_assert_int_eq(each_failure(op_population_parse, undo_population, &x), 1);
+    ck_assert_int_eq(op_course_new(&x), PBSC_OK);
+    ck_assert_int_eq(op_policy_parse(&x), PBSC_OK);
+    ck_assert_int_eq(each_failure(op_walk_new, undo_walk, &x), 1);
+    undo_course(&x);
+    undo_policy(&x);
+    ck_assert_int_eq(op_population_new(&x), PBSC_OK);
+    ck_assert_int_eq(each_failure(op_natural, undo_nothing, &x), 4);
+    /* the chunks, then for each of 5 patients its course and the course's rows */
+    ck_assert(each_failure(op_simulate, undo_nothing, &x) >= 1 + 5 * 2);
+    undo_population(&x);
+}
+END_TEST
+
 START_TEST(course)
 {
     struct ctx x = {0};
@@ -510,6 +609,7 @@ suite(void)
     tcase_add_test(tc, history);
     tcase_add_test(tc, calibrate);
     tcase_add_test(tc, decide_allocates_nothing);
+    tcase_add_test(tc, population_walk_simulate);
 #endif
     suite_add_tcase(s, tc);
     return s;

@@ -821,6 +821,49 @@ START_TEST(replay_equals_decide_and_reads_only_the_past)
 }
 END_TEST
 
+/* The incremental walk (pbsc_walk_next) on every example course built a row at a time as a
+ * unit records it: the morning's measures, the morning decided, the apheresis, the evening
+ * decided when the row records one, the evening dose. Every point equals pbsc_replay's of
+ * the whole course (itself pbsc_decide's, above) bit for bit. */
+START_TEST(walk_equals_replay)
+{
+    size_t e, k, n, j;
+
+    for (e = 0; e < NROWS(examples); e++) {
+        const struct example *x = &examples[e];
+        const pbsc_policy *p = policy(x->policy);
+        pbsc_decision all[24], d = pbsc_test_decision();
+        pbsc_course *c = keep(example_course(x, 0));
+        pbsc_walk *w = NULL;
+
+        n = replay_m(p, NULL, keep(example_course(x, x->n)), all, 24);
+        ck_assert_int_eq(pbsc_walk_new(c, p, NULL, &w, NULL), PBSC_OK);
+        for (k = 0, j = 0; k < x->n; k++) {
+            const row *r = &x->rows[k];
+            pbsc_test_set(c, r->day, PBSC_Q_CD34_UL, r->cd34);
+            if (!isnan(r->wbc))
+                pbsc_test_set(c, r->day, PBSC_Q_WBC, r->wbc);
+            ck_assert_int_eq(pbsc_walk_next(w, r->day, MO, &d, NULL), PBSC_OK);
+            ck_assert_msg(memcmp(&d, &all[j++], sizeof d) == 0, "%s day %ld morning: %s",
+                          x->policy, r->day, d.rule);
+            if (!isnan(r->litres))
+                pbsc_test_set(c, r->day, PBSC_Q_VOLUME_L, r->litres);
+            if (!isnan(r->collected))
+                pbsc_test_set(c, r->day, PBSC_Q_COLLECTED, r->collected);
+            if (is_apheresis_row(r)) {
+                ck_assert_int_eq(pbsc_walk_next(w, r->day, EV, &d, NULL), PBSC_OK);
+                ck_assert_msg(memcmp(&d, &all[j++], sizeof d) == 0, "%s day %ld evening: %s",
+                              x->policy, r->day, d.rule);
+            }
+            if (!isnan(r->mg))
+                pbsc_test_set(c, r->day, PBSC_Q_PLERIXAFOR_MG, r->mg);
+        }
+        ck_assert_uint_eq(j, n);
+        pbsc_walk_free(w);
+    }
+}
+END_TEST
+
 /* pbsc_replay's failures leave the count untouched. The course of 5 rows with one
  * apheresis has 6 points. */
 START_TEST(replay_errors)
@@ -1672,6 +1715,7 @@ suite(void)
 
     tcase_add_checked_fixture(replay, NULL, teardown);
     tcase_add_test(replay, replay_equals_decide_and_reads_only_the_past);
+    tcase_add_test(replay, walk_equals_replay);
     tcase_add_test(replay, replay_errors);
     tcase_add_test(replay, replay_and_decide_honour_the_size);
     tcase_set_timeout(replay, 60);

@@ -142,6 +142,37 @@ START_TEST(parallel_equals_serial)
 }
 END_TEST
 
+/* pbsc_simulate's own threads (4, sharing the population, the policies and the model) give
+ * the serial run's results bit for bit; under -fsanitize=thread (.ci/run) this is also the
+ * race check of its workers. */
+START_TEST(simulate_threads_equal_serial)
+{
+    const pbsc_policy *pol[3];
+    pbsc_population *pop;
+    pbsc_sim_params prm;
+    pbsc_sim_result one[3], four[3];
+    int i;
+
+    ck_assert_int_eq(pbsc_policy_find("mayo2013-p2", &pol[0], NULL), PBSC_OK);
+    ck_assert_int_eq(pbsc_policy_find("uk2018", &pol[1], NULL), PBSC_OK);
+    ck_assert_int_eq(pbsc_policy_find("forecast", &pol[2], NULL), PBSC_OK);
+    ck_assert_int_eq(pbsc_population_new(&pop, NULL), PBSC_OK);
+    pbsc_sim_params_init(&prm);
+    prm.patients = 200; /* 4 chunks of 64 and a last of 8 */
+    for (i = 0; i < 3; i++) {
+        pbsc_sim_result_init(&one[i]);
+        pbsc_sim_result_init(&four[i]);
+    }
+    prm.threads = 1;
+    ck_assert_int_eq(pbsc_simulate(pol, 3, NULL, pop, &prm, one, NULL), PBSC_OK);
+    prm.threads = 4;
+    ck_assert_int_eq(pbsc_simulate(pol, 3, NULL, pop, &prm, four, NULL), PBSC_OK);
+    ck_assert(memcmp(one, four, sizeof one) == 0);
+    ck_assert_uint_eq(one[2].patients, 200);
+    pbsc_population_free(pop);
+}
+END_TEST
+
 static Suite *
 suite(void)
 {
@@ -150,6 +181,7 @@ suite(void)
 
     tcase_set_timeout(tc, 300);
     tcase_add_test(tc, parallel_equals_serial);
+    tcase_add_test(tc, simulate_threads_equal_serial);
     suite_add_tcase(s, tc);
     return s;
 }

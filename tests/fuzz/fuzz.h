@@ -47,6 +47,7 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 #endif
 int pbsc_fuzz_policy(const uint8_t *data, size_t size);
 int pbsc_fuzz_model(const uint8_t *data, size_t size);
+int pbsc_fuzz_population(const uint8_t *data, size_t size);
 int pbsc_fuzz_csv(const uint8_t *data, size_t size);
 int pbsc_fuzz_csvread(const uint8_t *data, size_t size);
 int pbsc_fuzz_api(const uint8_t *data, size_t size);

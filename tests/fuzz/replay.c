@@ -6,7 +6,7 @@
  *                                     .../regressions (top_srcdir defaults to ".")
  *        replay PATH...               those files or directories; the harness is the
  *                                     nearest directory of the path named after one
- *                                     (fuzz_policy, fuzz_model, fuzz_csv,
+ *                                     (fuzz_policy, fuzz_model, fuzz_population, fuzz_csv,
  *                                     fuzz_csvread, fuzz_api)
  * A broken invariant traps (the test fails with the file named just before).
  *
@@ -35,6 +35,7 @@ static const struct harness {
 } harnesses_init[] = {
     {"fuzz_policy", pbsc_fuzz_policy, 0, 0},
     {"fuzz_model", pbsc_fuzz_model, 0, 0},
+    {"fuzz_population", pbsc_fuzz_population, 0, 0},
     {"fuzz_csv", pbsc_fuzz_csv, 0, 0},
     {"fuzz_csvread", pbsc_fuzz_csvread, 0, 0},
     {"fuzz_api", pbsc_fuzz_api, 0, 0},

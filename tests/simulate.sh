@@ -1,0 +1,109 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+# pbsc-simulate on a small cohort: its JSON read by python3's json (tests/simulate_check.py:
+# shares that sum to 1, the standard-error formulas, every course ended, the population's
+# natural history within 3 points of the published shares); the same output whatever
+# --threads and for the same seed, another for another seed; every point decided by the
+# incremental walk equal to pbsc_decide's (--verify); and the errors' exit statuses.
+#
+# Environment (set by `make check`): top_srcdir, top_builddir, EXEEXT.
+
+set -u
+
+here=$(dirname "$0")
+top_srcdir=${top_srcdir:-$here/..}
+top_builddir=${top_builddir:-.}
+EXEEXT=${EXEEXT:-}
+
+srcdir=$(cd "$top_srcdir" && pwd) || exit 99
+builddir=$(cd "$top_builddir" && pwd) || exit 99
+prog=$builddir/examples/pbsc-simulate$EXEEXT
+check=$srcdir/tests/simulate_check.py
+[ -x "$prog" ] || {
+    echo "simulate.sh: $prog: not built" >&2
+    exit 99
+}
+command -v python3 >/dev/null 2>&1 || {
+    echo "simulate.sh: python3 not found (bootstrap installs it)" >&2
+    exit 99
+}
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/pbsc-simulate.XXXXXX") || exit 99
+trap 'rm -rf "$tmp"' EXIT
+trap 'exit 99' HUP INT TERM
+
+fail=0
+pass() { echo "PASS: $1"; }
+bad() {
+    echo "FAIL: $1"
+    fail=1
+}
+
+# A small cohort: every rule-based preset and the forecast policy, 300 patients.
+run() {
+    "$prog" --patients 300 --seed 7 --format=json "$@"
+}
+
+run --threads 1 >"$tmp/t1.json" 2>"$tmp/err" || bad "run (threads 1): $(cat "$tmp/err")"
+run --threads 2 >"$tmp/t2.json" 2>"$tmp/err" || bad "run (threads 2): $(cat "$tmp/err")"
+run --threads 1 >"$tmp/again.json" 2>"$tmp/err" || bad "run again: $(cat "$tmp/err")"
+"$prog" --patients 300 --seed 8 --format=json >"$tmp/other.json" 2>"$tmp/err" ||
+    bad "run (seed 8): $(cat "$tmp/err")"
+
+if python3 "$check" sim "$tmp/t1.json" 300; then pass "invariants"; else bad "invariants"; fi
+if cmp -s "$tmp/t1.json" "$tmp/t2.json"; then pass "threads 1 = threads 2"; else
+    bad "threads 1 and 2 differ"; fi
+if cmp -s "$tmp/t1.json" "$tmp/again.json"; then pass "same seed, same output"; else
+    bad "the same seed gave two outputs"; fi
+if cmp -s "$tmp/t1.json" "$tmp/other.json"; then bad "seeds 7 and 8 gave the same output"
+else pass "another seed, another output"; fi
+
+# The walk against pbsc_decide at every point: every preset on 200 patients of each regimen
+# (some 6,000 courses), the forecast policy on 30.
+for regimen in gcsf chemo upfront; do
+    if "$prog" --patients 200 --regimen "$regimen" --verify --format=tsv \
+        --policy chen2012 --policy mayo2013-p1 --policy mayo2013-p2 --policy d5-2012 \
+        --policy jit2011 --policy uk2018 --policy tandem2013 --policy d5-20-2022 \
+        --policy donor-d5 >/dev/null 2>"$tmp/err"; then
+        pass "verify $regimen"
+    else
+        bad "verify $regimen: $(cat "$tmp/err")"
+    fi
+done
+if "$prog" --patients 30 --policy forecast --verify >/dev/null 2>"$tmp/err"; then
+    pass "verify forecast"; else bad "verify forecast: $(cat "$tmp/err")"; fi
+
+# The validation report: the fitted shares within 3 points of Gertz 2010.
+"$prog" --validate --patients 50000 --format=json >"$tmp/v.json" 2>"$tmp/err" ||
+    bad "validate: $(cat "$tmp/err")"
+if python3 "$check" validate "$tmp/v.json"; then pass "validate"; else bad "validate"; fi
+
+# The population file round-trips: written, read back, written again the same.
+"$prog" --write-population >"$tmp/p1" && "$prog" --population "$tmp/p1" --write-population \
+    >"$tmp/p2" && cmp -s "$tmp/p1" "$tmp/p2" && pass "population file" ||
+    bad "population file round trip"
+
+# Errors: exit 2 for usage, 1 for bad input, and nothing on standard output.
+expect() {
+    want=$1
+    shift
+    "$prog" "$@" >"$tmp/out" 2>"$tmp/err"
+    got=$?
+    if [ "$got" = "$want" ] && [ ! -s "$tmp/out" ] && [ -s "$tmp/err" ]; then
+        pass "exit $want: $*"
+    else
+        bad "exit $got (want $want): $*: $(cat "$tmp/err")"
+    fi
+}
+expect 2 --patients 0
+expect 2 --threads 65
+expect 2 --regimen weekly
+expect 2 --validate --policy chen2012
+expect 1 --policy no-such-policy
+expect 1 --target no-such-target
+expect 1 --population "$tmp/missing"
+printf 'pbsc-population = 1\nday5_sigma = -1\n' >"$tmp/badpop"
+expect 1 --population "$tmp/badpop"
+expect 1 --patients 10 --goal 2 --minimum 5
+
+exit $fail
