@@ -365,6 +365,24 @@ parse_args(int argc, char *argv[], opts *o)
 /* ---- computing --------------------------------------------------------------------- */
 
 /* The inputs in canonical units, the CE model and the goal. */
+/* The site model's yield model v2 (pbsc_yield_project(3)): its count slope and reference, a
+ * donor's when there is a recipient, its CE volume slope, the count after an apheresis. */
+static void
+model_shape(const pbsc_model *m, pbsc_session *s)
+{
+    pbsc_model_params p;
+    int donor = !isnan(s->recipient_kg);
+
+    pbsc_model_params_init(&p);
+    if (pbsc_model_get(m, &p) != PBSC_OK)
+        return;
+    s->count_ref = donor ? p.count_ref_donor : p.count_ref;
+    s->count_slope = donor ? p.count_slope_donor : p.count_slope;
+    s->volume_slope = p.ce_volume_slope;
+    s->volume_ref = p.ce_volume_slope != 0.0 ? p.ce_volume_ref : DNAN;
+    s->count_ratio = p.apheresis_ratio;
+}
+
 static int
 resolve_inputs(const opts *o, result *r, pbsc_diag *d)
 {
@@ -392,6 +410,7 @@ resolve_inputs(const opts *o, result *r, pbsc_diag *d)
         if ((rc = pbsc_model_ce(r->model, o->wbc, DNAN, &r->user_ce, d)) != PBSC_OK)
             return rc;
         r->ce = &r->user_ce;
+        model_shape(r->model, &r->s);
     }
     if (o->device != NULL && (rc = pbsc_ce_find(o->device, &r->ce, d)) != PBSC_OK)
         return rc;

@@ -151,8 +151,9 @@ struct start {
     double cd34, var_count; /* today's count and its counting error */
     double goal, minimum, collected;
     long aphereses, doses;
-    double cap_l; /* litres per session */
+    double cap_l; /* litres per session, as the yield model sees them (pbsc_shape_volume) */
     double per_l; /* median yield per litre per unit count and CE: 1 / recipient kg */
+    pbsc_shape shape; /* the model's yield model v2 for this person */
     pbsc_option option;
     int evening; /* today's session is done and counted: the option is tonight's */
 };
@@ -163,7 +164,10 @@ struct run {
 };
 
 /* One simulated course from today: the option today, then collect every day (plerixafor
- * after a session under salvage_below while doses are left) until the goal or a limit. */
+ * after a session under salvage_below while doses are left) until the goal or a limit. A
+ * session yields as pbsc_yield_project() projects (the yield model v2) at the simulated
+ * count; the morning after it the count is x apheresis_ratio, the assumption
+ * pbsc_yield_sessions() makes at the ratio's median. */
 static void
 simulate(const struct start *s, gsl_rng *r, double ln_ce, struct run *out)
 {
@@ -181,7 +185,7 @@ simulate(const struct start *s, gsl_rng *r, double ln_ce, struct run *out)
         if (done) {
             done = 0;
         } else if (option == PBSC_OPTION_COLLECT || option == PBSC_OPTION_COLLECT_PLERIXAFOR) {
-            double y = count * s->cap_l * exp(ln_ce) * s->per_l;
+            double y = pbsc_shape_count(&s->shape, count) * s->cap_l * exp(ln_ce) * s->per_l;
             collected += y;
             aph++;
             if (y < s->sp->salvage_below)
@@ -242,6 +246,7 @@ starting_point(struct start *s, size_t today, pbsc_ce_model *ce, pbsc_diag *diag
 {
     const pbsc_course *c = s->c;
     const pbsc_row *t = &c->days[today];
+    pbsc_session one;
     pbsc_band band;
     double tbv;
     size_t i;
@@ -274,6 +279,14 @@ starting_point(struct start *s, size_t today, pbsc_ce_model *ce, pbsc_diag *diag
     if (!isnan(s->sp->session_litres))
         s->cap_l = fmin(s->cap_l, s->sp->session_litres);
     s->per_l = 1.0 / (isnan(c->person.recipient_kg) ? c->person.weight_kg : c->person.recipient_kg);
+    /* the yield model of pbsc_yield_project(): the model's slope, references and volume
+     * slope (a donor's when the course has a recipient) */
+    pbsc_session_init(&one);
+    one.recipient_kg = c->person.recipient_kg;
+    pbsc_model_shape(s->m, &one);
+    if ((rc = pbsc_session_shape(&one, &s->shape, diag)) != PBSC_OK)
+        return rc;
+    s->cap_l = pbsc_shape_volume(&s->shape, s->cap_l);
     return PBSC_OK;
 }
 
