@@ -365,6 +365,104 @@ START_TEST(coverage_is_honest)
 }
 END_TEST
 
+/*
+ * A site history from a world written here, apart from the library's model: each session's
+ * true PB CD34 log-normal (median 25/uL, SD of ln 0.8), counted as a Poisson number of CD34+
+ * events in the blood the ISHAGE protocol reads (75,000 CD45+ events at the session's WBC,
+ * log-uniform 5-60 x10^9/L: 75 / WBC uL, at most 100), the yield of the TRUE count
+ * 0.45 x 19 x (C / 19)^0.8 x V x (V / 15)^-0.2 / kg, ln CE spread 0.35, V uniform 8-25 L,
+ * 70-110 kg.
+ * pbsc_calibrate() fits it (3,000 sessions), and the intervals pbsc_yield_project() gives
+ * 20,000 new sessions of the same world, from their measured counts, must hold their
+ * nominal share within 2 points at 50, 80 and 90% (binomial SE at most 0.35 points).
+ */
+struct world {
+    double cd34, wbc, litres, kg, collected;
+};
+
+static void
+world_session(gsl_rng *r, struct world *w)
+{
+    double truth, counted, events;
+
+    do {
+        truth = 25.0 * exp(gsl_ran_gaussian(r, 0.8));
+        w->wbc = exp(log(5.0) + gsl_rng_uniform(r) * log(12.0));
+        counted = fmin(75.0 / w->wbc, 100.0);
+        events = (double)gsl_ran_poisson(r, truth * counted);
+    } while (events == 0.0); /* a count of 0 has no yield to fit */
+    w->cd34 = events / counted;
+    w->litres = 8.0 + 17.0 * gsl_rng_uniform(r);
+    w->kg = 70.0 + 40.0 * gsl_rng_uniform(r); /* 25 L is at most 5.1 x a 70 kg blood volume */
+    w->collected = 0.45 * exp(gsl_ran_gaussian(r, 0.35)) * 19.0 * pow(truth / 19.0, 0.8) *
+                   w->litres * pow(w->litres / 15.0, -0.2) / w->kg;
+}
+
+START_TEST(site_history_coverage)
+{
+    static const double levels[] = {0.5, 0.8, 0.9};
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    pbsc_history *h = NULL;
+    pbsc_model *m = NULL;
+    pbsc_model_params p;
+    pbsc_fit_report rep;
+    size_t inside[3] = {0, 0, 0}, i, l;
+    const size_t fresh = 20000;
+
+    gsl_rng_set(r, 20261206);
+    ck_assert_int_eq(pbsc_history_new(NULL, 0, &h, NULL), PBSC_OK);
+    for (i = 0; i < 3000; i++) {
+        struct world w;
+        pbsc_history_row row;
+        world_session(r, &w);
+        pbsc_history_row_init(&row);
+        row.cd34 = w.cd34;
+        row.wbc = w.wbc;
+        row.processed_l = w.litres;
+        row.weight_kg = w.kg;
+        row.collected = w.collected;
+        ck_assert_int_eq(pbsc_history_add(h, &row, NULL, NULL), PBSC_OK);
+    }
+    ck_assert_int_eq(pbsc_calibrate(h, &m, &rep, NULL), PBSC_OK);
+    pbsc_model_params_init(&p);
+    ck_assert_int_eq(pbsc_model_get(m, &p), PBSC_OK);
+    /* the slopes are found (SE about 0.35 / (0.8 sqrt(3000)) = 0.008 for b, 0.02 for s; the
+     * counting error attenuates b a little) */
+    ck_assert_msg(fabs(p.count_slope - 0.8) <= 0.05, "count slope %g", p.count_slope);
+    ck_assert_msg(fabs(p.ce_volume_slope + 0.2) <= 0.08, "volume slope %g", p.ce_volume_slope);
+    ck_assert_uint_eq(info_of(m).fitted_parts & (PBSC_PART_COUNT_SLOPE | PBSC_PART_CE_VOLUME),
+                      PBSC_PART_COUNT_SLOPE | PBSC_PART_CE_VOLUME);
+    for (i = 0; i < fresh; i++) {
+        struct world w;
+        pbsc_session s;
+        pbsc_ce_model ce;
+        world_session(r, &w);
+        pbsc_session_init(&s);
+        s.cd34 = w.cd34;
+        s.wbc = w.wbc;
+        s.weight_kg = w.kg;
+        s.volume_l = w.litres;
+        s.count_ref = p.count_ref;
+        s.count_slope = p.count_slope;
+        s.volume_ref = p.ce_volume_ref;
+        s.volume_slope = p.ce_volume_slope;
+        ck_assert_int_eq(pbsc_model_ce(m, w.wbc, NAN, &ce, NULL), PBSC_OK);
+        for (l = 0; l < NROWS(levels); l++) {
+            pbsc_projection pr;
+            ck_assert_int_eq(pbsc_yield_project(&s, &ce, levels[l], NAN, &pr, NULL), PBSC_OK);
+            inside[l] += pr.lower <= w.collected && w.collected <= pr.upper;
+        }
+    }
+    for (l = 0; l < NROWS(levels); l++) {
+        double share = (double)inside[l] / (double)fresh;
+        ck_assert_msg(fabs(share - levels[l]) <= 0.02, "level %g: %.4f", levels[l], share);
+    }
+    gsl_rng_free(r);
+    pbsc_model_free(m);
+    pbsc_history_free(h);
+}
+END_TEST
+
 /* ---- the fitted model: round trip, its risk, determinism ------------------------------------ */
 
 static char *
@@ -1579,6 +1677,7 @@ suite(void)
     tcase_add_test(fit, recovers_ratio);
     tcase_add_test(fit, recovers_risk);
     tcase_add_test(fit, coverage_is_honest);
+    tcase_add_test(fit, site_history_coverage);
     tcase_add_test(fit, round_trip);
     tcase_add_test(fit, deterministic);
     tcase_add_test(min, ce_needs_30_sessions);
