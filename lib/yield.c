@@ -25,7 +25,7 @@
  * error counts part of it twice, so the interval errs wide, never narrow.
  *
  * Known limit: with count-dependent sigma, P(yield >= dose) can dip as the count rises when
- * the dose lies far above the median (ln(dose/median) > 2 (s^2 N / b^2 + 1) b, roughly);
+ * the dose lies far above the median (ln(dose/median) > 2 (s^2 N / b + b));
  * over PB CD34 2-500/uL and every preset this happens only where P < 1e-5
  * (tests/check_yield.c pins it).
  */
