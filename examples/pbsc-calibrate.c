@@ -8,6 +8,7 @@
 
 #include <pbsc.h>
 
+#include "calibrate-categorical.h"
 #include "cli.h"
 
 static const char prog[] = "pbsc-calibrate";
@@ -47,8 +48,8 @@ enum {
 };
 
 #define COVARIATE_HINT                                                                             \
-    "a covariate is a number: code a category as 0/1 columns such as diagnosis_myeloma; "          \
-    "leave the cell empty when not recorded"
+    "a covariate other than sex and diagnosis is a number: code a category as 0/1 columns "        \
+    "such as prior_radiotherapy; leave the cell empty when not recorded"
 
 /* What the user asked for. */
 typedef struct opts {
@@ -66,9 +67,19 @@ typedef struct input {
     long *lines; /* the CSV line of each history row */
     size_t cap;
     size_t ncov;
-    char **cov; /* covariate names, header order */
+    char **cov; /* covariate names: the numeric extra columns in header order, then the 0/1
+                   covariates of the categorical ones */
     size_t wbc_rows, hct_rows;
+    size_t ncat;
+    cat_column cat[2]; /* sex and diagnosis, when the history has them */
 } input;
+
+/* A row read, before the categorical columns are coded: the extra cells as numbers, a
+ * categorical one as its level (-1 none). */
+typedef struct pending {
+    pbsc_history_row row;
+    long line;
+} pending;
 
 /* Everything printed, computed before anything is printed. */
 typedef struct result {
@@ -85,9 +96,10 @@ usage(void)
 {
     printf("Usage: %s [-o MODEL [--force]] [--format=F] HISTORY.csv\n"
            "Fit a site model to a history of past aphereses: the site's collection efficiency\n"
-           "(CE2, and its dependence on WBC and Hct), the count the morning after an\n"
-           "apheresis, and a logistic model of poor mobilization; report the fit's quality\n"
-           "(cross-validated) and write the model for pbsc-yield and pbsc-decide --model.\n\n",
+           "(CE2, and its dependence on WBC, Hct and the volume), the yield's slope on the\n"
+           "pre-count, the count the morning after an apheresis, and a logistic model of poor\n"
+           "mobilization; report the fit's quality (cross-validated) and write the model for\n"
+           "pbsc-yield and pbsc-decide --model.\n\n",
            prog);
     puts("History (HISTORY.csv, or - for standard input): a header row, then one row per\n"
          "apheresis session; columns in any order; an empty cell is not recorded:\n"
@@ -101,8 +113,11 @@ usage(void)
          "  next_cd34            PB CD34 the next morning, cells/uL\n"
          "  poor                 the mobilization failed: 1, or not: 0\n"
          "Every other column is a covariate of the risk model, named by its header, e.g.\n"
-         "age, prior_lines, lenalidomide_cycles, radiotherapy, plt, day4_cd34. Covariates\n"
-         "are numbers: code a category as 0/1 columns (diagnosis_myeloma, sex_female, ...).\n"
+         "age, prior_lines, lenalidomide_cycles, radiotherapy, plt, day4_cd34: a number.\n"
+         "  sex                  m, f, M or F, and\n"
+         "  diagnosis            MM, NHL, HL, AL, ST, other or unknown (any case), are coded\n"
+         "                       as 0/1 covariates (sex_f, diagnosis_NHL, ...) against their\n"
+         "                       most frequent level, stated in the report and the model.\n"
          "Lines starting with # are comments.\n\n"
          "Options:\n"
          "  -o, --output MODEL     write the fitted model (pbsc-model(5)) to MODEL, a new\n"
@@ -190,23 +205,49 @@ file_error(const char *file, long line, const char *field, int status, const pbs
 
 /* ---- reading the history ----------------------------------------------------------- */
 
-/* The covariates (the extra columns) and the history object. */
+/* The categorical column of extra column e, or NULL. */
+static const cat_column *
+cat_of(const input *in, size_t e)
+{
+    size_t k;
+
+    for (k = 0; k < in->ncat; k++)
+        if (in->cat[k].extra == e)
+            return &in->cat[k];
+    return NULL;
+}
+
+static int
+add_name(input *in, const char *name)
+{
+    in->cov[in->ncov] = malloc(strlen(name) + 1);
+    if (in->cov[in->ncov] == NULL)
+        return cli_input_error(prog, "out of memory");
+    strcpy(in->cov[in->ncov++], name);
+    return CLI_EXIT_OK;
+}
+
+/* The covariates (the numeric extra columns, then the categorical ones coded) and the
+ * history object. */
 static int
 new_history(cli_csv *csv, input *in)
 {
+    size_t i, k, extras = cli_csv_extras(csv);
     pbsc_diag d;
-    size_t i;
     int rc;
 
-    in->ncov = cli_csv_extras(csv);
-    in->cov = calloc(in->ncov + 1, sizeof *in->cov);
+    in->ncov = 0;
+    in->cov = calloc(extras + CAT_LEVELS * 2 + 1, sizeof *in->cov);
     if (in->cov == NULL)
         return cli_input_error(prog, "out of memory");
-    for (i = 0; i < in->ncov; i++) {
-        in->cov[i] = malloc(strlen(cli_csv_extra_name(csv, i)) + 1);
-        if (in->cov[i] == NULL)
-            return cli_input_error(prog, "out of memory");
-        strcpy(in->cov[i], cli_csv_extra_name(csv, i));
+    for (i = 0; i < extras; i++)
+        if (cat_of(in, i) == NULL && (rc = add_name(in, cli_csv_extra_name(csv, i))) != 0)
+            return rc;
+    for (k = 0; k < in->ncat; k++) {
+        cat_code(&in->cat[k]);
+        for (i = 0; i < in->cat[k].nlevels; i++)
+            if (in->cat[k].dummy[i][0] != '\0' && (rc = add_name(in, in->cat[k].dummy[i])) != 0)
+                return rc;
     }
     pbsc_diag_clear(&d);
     rc = pbsc_history_new((const char *const *)in->cov, in->ncov, &in->history, &d);
@@ -248,10 +289,12 @@ read_ids(const cli_csv *csv, pbsc_history_row *row)
     return CLI_EXIT_OK;
 }
 
-/* One CSV record into a row and its covariates; CLI_EXIT_* (printed). */
+/* One CSV record into a row and its extra cells (a categorical one as its level);
+ * CLI_EXIT_* (printed). */
 static int
-read_row(const cli_csv *csv, size_t ncov, pbsc_history_row *row, double *x)
+read_row(const cli_csv *csv, input *in, pbsc_history_row *row, double *x)
 {
+    size_t ncov = cli_csv_extras(csv);
     double *slots[] = {&row->cd34,      &row->processed_l,  &row->weight_kg,
                        &row->collected, &row->recipient_kg, NULL,
                        &row->wbc,       &row->hct,          &row->next_cd34};
@@ -264,15 +307,49 @@ read_row(const cli_csv *csv, size_t ncov, pbsc_history_row *row, double *x)
             return rc;
     if ((rc = read_ids(csv, row)) != CLI_EXIT_OK)
         return rc;
-    for (k = 0; k < ncov; k++)
-        if ((rc = cli_csv_extra_double(csv, k, COVARIATE_HINT, &x[k])) != CLI_EXIT_OK)
-            return rc;
+    for (k = 0; k < ncov; k++) {
+        cat_column *c = (cat_column *)cat_of(in, k);
+        char why[96], shown[CLI_ESCAPED];
+        int level;
+
+        if (c == NULL) {
+            if ((rc = cli_csv_extra_double(csv, k, COVARIATE_HINT, &x[k])) != CLI_EXIT_OK)
+                return rc;
+            continue;
+        }
+        if (!cat_level(c, cli_csv_extra_cell(csv, k), &level, why, sizeof why))
+            return cli_csv_error(
+                csv, cli_csv_line(csv), "%s: '%s' %s", c->name,
+                cli_escape(shown, sizeof shown, cli_csv_extra_cell(csv, k), CLI_ESCAPE_MAX), why);
+        if (level < 0)
+            c->missing++;
+        else
+            c->count[level]++;
+        x[k] = (double)level;
+    }
     return CLI_EXIT_OK;
+}
+
+/* A row's covariates as the history takes them: the numeric cells, then each categorical
+ * column's 0/1 covariates (NAN when the row has no level). */
+static void
+code_row(const input *in, const double *cells, size_t extras, double *x)
+{
+    size_t e, k, n = 0;
+    int i;
+
+    for (e = 0; e < extras; e++)
+        if (cat_of(in, e) == NULL)
+            x[n++] = cells[e];
+    for (k = 0; k < in->ncat; k++)
+        for (i = 0; i < (int)in->cat[k].nlevels; i++)
+            if (in->cat[k].dummy[i][0] != '\0')
+                x[n++] = cat_value((int)cells[in->cat[k].extra], i);
 }
 
 /* Adds the row, remembering the CSV line it came from. */
 static int
-add_row(input *in, const cli_csv *csv, const pbsc_history_row *row, const double *x)
+add_row(input *in, long line, const pbsc_history_row *row, const double *x)
 {
     size_t n = pbsc_history_length(in->history);
     pbsc_diag d;
@@ -289,45 +366,71 @@ add_row(input *in, const cli_csv *csv, const pbsc_history_row *row, const double
     }
     pbsc_diag_clear(&d);
     if ((rc = pbsc_history_add(in->history, row, x, &d)) != PBSC_OK)
-        return file_error(in->path, cli_csv_line(csv), d.field, rc, &d);
-    in->lines[n] = cli_csv_line(csv);
+        return file_error(in->path, line, d.field, rc, &d);
+    in->lines[n] = line;
     in->wbc_rows += !isnan(row->wbc);
     in->hct_rows += !isnan(row->hct);
     return CLI_EXIT_OK;
+}
+
+/* Every row read first (the categorical columns' levels are counted), then coded and
+ * added to the history. */
+static int
+read_rows(cli_csv *csv, input *in, pending **rows, double **cells, size_t *n)
+{
+    size_t extras = cli_csv_extras(csv), cap = 0;
+    int more, rc = CLI_EXIT_OK;
+
+    while ((more = cli_csv_next(csv)) == 1) {
+        if (*n == cap) {
+            size_t grown = cap ? 2 * cap : 256;
+            pending *r = realloc(*rows, grown * sizeof *r);
+            double *c = r == NULL ? NULL : realloc(*cells, grown * (extras + 1) * sizeof *c);
+            if (r != NULL)
+                *rows = r;
+            if (c == NULL)
+                return cli_input_error(prog, "out of memory");
+            *cells = c;
+            cap = grown;
+        }
+        if ((rc = read_row(csv, in, &(*rows)[*n].row, *cells + *n * (extras + 1))) != 0)
+            return rc;
+        (*rows)[(*n)++].line = cli_csv_line(csv);
+    }
+    return more < 0 ? CLI_EXIT_INPUT : rc;
 }
 
 static int
 read_history(const opts *o, input *in)
 {
     cli_csv *csv;
-    pbsc_history_row row;
-    double *x;
-    int rc, more;
+    pending *rows = NULL;
+    double *cells = NULL, *x = NULL;
+    size_t n = 0, i, extras;
+    int rc;
 
     rc = cli_csv_open_extra(prog, o->path, columns, required_columns, &csv);
     if (rc != CLI_EXIT_OK)
         return rc;
     snprintf(in->path, sizeof in->path, "%s", cli_csv_path(csv));
     in->header_line = cli_csv_line(csv);
-    if ((rc = new_history(csv, in)) != CLI_EXIT_OK) {
-        cli_csv_free(csv);
-        return rc;
-    }
-    x = calloc(in->ncov + 1, sizeof *x);
-    if (x == NULL) {
-        cli_csv_free(csv);
-        return cli_input_error(prog, "out of memory");
-    }
-    while ((more = cli_csv_next(csv)) == 1) {
-        if ((rc = read_row(csv, in->ncov, &row, x)) != CLI_EXIT_OK ||
-            (rc = add_row(in, csv, &row, x)) != CLI_EXIT_OK)
-            break;
-    }
-    if (more < 0)
-        rc = CLI_EXIT_INPUT;
-    else if (rc == CLI_EXIT_OK && pbsc_history_length(in->history) == 0)
+    extras = cli_csv_extras(csv);
+    for (i = 0; i < extras && in->ncat < 2; i++)
+        if (cat_is_categorical(cli_csv_extra_name(csv, i)))
+            cat_init(&in->cat[in->ncat++], i, cli_csv_extra_name(csv, i));
+    if ((rc = read_rows(csv, in, &rows, &cells, &n)) == CLI_EXIT_OK && n == 0)
         rc = cli_csv_error(csv, 0, "no sessions: the header is not followed by any row");
+    if (rc == CLI_EXIT_OK)
+        rc = new_history(csv, in);
+    if (rc == CLI_EXIT_OK && (x = calloc(in->ncov + 1, sizeof *x)) == NULL)
+        rc = cli_input_error(prog, "out of memory");
+    for (i = 0; rc == CLI_EXIT_OK && i < n; i++) {
+        code_row(in, cells + i * (extras + 1), extras, x);
+        rc = add_row(in, rows[i].line, &rows[i].row, x);
+    }
     free(x);
+    free(rows);
+    free(cells);
     cli_csv_free(csv);
     return rc;
 }
@@ -387,14 +490,22 @@ model_text(const pbsc_model *m, size_t *length)
 static int
 write_model(const result *r, cli_output *out)
 {
-    size_t length = 0;
+    size_t length = 0, i;
     char *text = model_text(r->model, &length);
+    FILE *fp;
 
     if (text == NULL) {
         cli_output_abort(out);
         return CLI_EXIT_INPUT;
     }
-    fwrite(text, 1, length, out != NULL ? cli_output_file(out) : stdout);
+    fp = out != NULL ? cli_output_file(out) : stdout;
+    /* the coding of the categorical columns, which the risk terms' names refer to */
+    for (i = 0; i < r->in.ncat; i++) {
+        char what[512];
+        cat_describe(&r->in.cat[i], what, sizeof what);
+        fprintf(fp, "# categorical covariate %s: %s\n", r->in.cat[i].name, what);
+    }
+    fwrite(text, 1, length, fp);
     free(text);
     return out != NULL ? cli_output_commit(out) : CLI_EXIT_OK;
 }
@@ -472,6 +583,12 @@ text_history(cli_table *t, const result *r)
     }
     cli_table_cell(t, "covariates");
     cli_table_cell(t, "%s", list);
+    for (i = 0; i < r->in.ncat; i++) {
+        char what[512];
+        cat_describe(&r->in.cat[i], what, sizeof what);
+        cli_table_cell(t, "coded %s", r->in.cat[i].name);
+        cli_table_cell(t, "%s", what);
+    }
 }
 
 /* "at WBC 25.0 x10^9/L, Hct 33.0 %": the references the median is at, for what was fitted. */
@@ -511,6 +628,16 @@ text_ce(cli_table *t, const result *r)
         cli_table_cell(t, "slope %s per Hct %% (d ln CE2 / d Hct)", F(a, 4, p->ce_hct_slope));
     else
         not_fitted(t, "hct", r->in.hct_rows);
+    cli_table_cell(t, "yield and count");
+    cli_table_cell(t, "slope %s (d ln yield / d ln PB CD34 around %s/uL)%s",
+                   F(a, 4, r->params.count_slope), F(b, 0, r->params.count_ref),
+                   r->info.fitted_parts & PBSC_PART_COUNT_SLOPE ? "" : ", the default: not fitted");
+    cli_table_cell(t, "CE and volume");
+    if (r->info.fitted_parts & PBSC_PART_CE_VOLUME)
+        cli_table_cell(t, "slope %s (d ln CE2 / d ln litres around %s L)",
+                       F(a, 3, r->params.ce_volume_slope), F(b, 1, r->params.ce_volume_ref));
+    else
+        cli_table_cell(t, "none: not fitted");
     note_row(t, "CE fit", r->info.ce_note);
     cli_table_cell(t, "yield intervals");
     if (isnan(p->coverage_cv))
@@ -665,6 +792,38 @@ json_risk(cli_json *j, const result *r)
     cli_json_end_object(j);
 }
 
+/* The categorical columns: each one's reference and its 0/1 covariates. */
+static void
+json_categorical(cli_json *j, const result *r)
+{
+    size_t k, i;
+
+    cli_json_begin_array(j, "categorical");
+    for (k = 0; k < r->in.ncat; k++) {
+        const cat_column *c = &r->in.cat[k];
+        cli_json_begin_object(j, NULL);
+        cli_json_string_member(j, "column", c->name);
+        cli_json_string_member(j, "reference",
+                               c->reference < 0 ? NULL : cat_level_name(c, c->reference));
+        cli_json_size_member(j, "reference_rows",
+                             c->reference < 0 ? 0 : c->count[c->reference]);
+        cli_json_size_member(j, "not_recorded", c->missing);
+        cli_json_begin_array(j, "covariates");
+        for (i = 0; i < c->nlevels; i++) {
+            if (c->dummy[i][0] == '\0')
+                continue;
+            cli_json_begin_object(j, NULL);
+            cli_json_string_member(j, "name", c->dummy[i]);
+            cli_json_string_member(j, "level", cat_level_name(c, (int)i));
+            cli_json_size_member(j, "rows", c->count[i]);
+            cli_json_end_object(j);
+        }
+        cli_json_end_array(j);
+        cli_json_end_object(j);
+    }
+    cli_json_end_array(j);
+}
+
 static void
 print_json(const result *r)
 {
@@ -683,6 +842,16 @@ print_json(const result *r)
     cli_json_number_member(&j, "wbc_ref", wbc_fitted(r) ? r->params.ce_wbc_ref : DNAN);
     cli_json_number_member(&j, "hct_slope", hct_fitted(r) ? p->ce_hct_slope : DNAN);
     cli_json_number_member(&j, "hct_ref", hct_fitted(r) ? r->params.ce_hct_ref : DNAN);
+    cli_json_number_member(&j, "count_slope", r->params.count_slope);
+    cli_json_number_member(&j, "count_ref", r->params.count_ref);
+    cli_json_bool_member(&j, "count_slope_fitted",
+                         (r->info.fitted_parts & PBSC_PART_COUNT_SLOPE) != 0);
+    cli_json_number_member(&j, "volume_slope", r->params.ce_volume_slope);
+    cli_json_number_member(&j, "volume_ref", (r->info.fitted_parts & PBSC_PART_CE_VOLUME)
+                                                 ? r->params.ce_volume_ref
+                                                 : DNAN);
+    cli_json_bool_member(&j, "volume_slope_fitted",
+                         (r->info.fitted_parts & PBSC_PART_CE_VOLUME) != 0);
     json_note(&j, r, PBSC_PART_CE, r->info.ce_note);
     cli_json_end_object(&j);
     cli_json_number_member(&j, "coverage_cv", p->coverage_cv);
@@ -693,6 +862,7 @@ print_json(const result *r)
     cli_json_bool_member(&j, "fitted", ratio);
     json_note(&j, r, PBSC_PART_APHERESIS, r->info.apheresis_note);
     cli_json_end_object(&j);
+    json_categorical(&j, r);
     json_risk(&j, r);
     cli_json_string_member(&j, "model_file", model_file(r));
     cli_json_end_object(&j);

@@ -30,6 +30,7 @@ enum {
     OPT_DEVICE,
     OPT_CE,
     OPT_CE_SIGMA,
+    OPT_COUNT_SLOPE,
     OPT_MODEL,
     OPT_GOAL,
     OPT_TARGET,
@@ -63,6 +64,7 @@ static const struct option options[] = {
     {"device", required_argument, NULL, OPT_DEVICE},
     {"ce", required_argument, NULL, OPT_CE},
     {"ce-sigma", required_argument, NULL, OPT_CE_SIGMA},
+    {"count-slope", required_argument, NULL, OPT_COUNT_SLOPE},
     {"model", required_argument, NULL, OPT_MODEL},
     {"goal", required_argument, NULL, OPT_GOAL},
     {"target", required_argument, NULL, OPT_TARGET},
@@ -98,6 +100,7 @@ typedef struct opts {
     double volume, tbv_multiple, wbc, cd34_events;
     const char *device;
     double ce, ce_sigma;
+    double count_slope; /* the yield's log-log slope on the count; NAN = the default */
     const char *model; /* a pbsc-model(5) file */
     double goal;
     const char *target;
@@ -157,7 +160,10 @@ usage(void)
     printf("                         (default: --device %s; --ce-sigma %.3f)\n",
            pbsc_ce_default()->id, pbsc_ce_default()->sigma);
     puts("  --model FILE           or a site model (pbsc-model(5), from pbsc-calibrate): its\n"
-         "                         CE, at --wbc when the site's CE depends on the WBC");
+         "                         CE, at --wbc when the site's CE depends on the WBC, and\n"
+         "                         its yield slopes\n"
+         "  --count-slope B        the yield grows as the count to the power B (default\n"
+         "                         0.8595, a donor's 0.7559; 1 = proportional)");
     puts("Goal:\n"
          "  --goal D               dose, x10^6 CD34+/kg recipient\n"
          "  --target ID            a target preset (see --list-targets); --goal overrides\n"
@@ -179,7 +185,7 @@ opts_init(opts *o)
     memset(o, 0, sizeof *o);
     o->cd34 = o->weight = o->weight_lb = o->recipient = o->height = DNAN;
     o->volume = o->tbv_multiple = o->wbc = o->cd34_events = DNAN;
-    o->ce = o->ce_sigma = o->goal = DNAN;
+    o->ce = o->ce_sigma = o->goal = o->count_slope = DNAN;
     o->level = 0.90;
     o->probability = 0.90;
     o->sex = PBSC_SEX_UNKNOWN;
@@ -227,6 +233,8 @@ number_slot(opts *o, int c)
         return &o->ce;
     case OPT_CE_SIGMA:
         return &o->ce_sigma;
+    case OPT_COUNT_SLOPE:
+        return &o->count_slope;
     case OPT_GOAL:
         return &o->goal;
     case OPT_LEVEL:
@@ -365,6 +373,24 @@ parse_args(int argc, char *argv[], opts *o)
 /* ---- computing --------------------------------------------------------------------- */
 
 /* The inputs in canonical units, the CE model and the goal. */
+/* The site model's yield model v2 (pbsc_yield_project(3)): its count slope and reference, a
+ * donor's when there is a recipient, its CE volume slope, the count after an apheresis. */
+static void
+model_shape(const pbsc_model *m, pbsc_session *s)
+{
+    pbsc_model_params p;
+    int donor = !isnan(s->recipient_kg);
+
+    pbsc_model_params_init(&p);
+    if (pbsc_model_get(m, &p) != PBSC_OK)
+        return;
+    s->count_ref = donor ? p.count_ref_donor : p.count_ref;
+    s->count_slope = donor ? p.count_slope_donor : p.count_slope;
+    s->volume_slope = p.ce_volume_slope;
+    s->volume_ref = p.ce_volume_slope != 0.0 ? p.ce_volume_ref : DNAN;
+    s->count_ratio = p.apheresis_ratio;
+}
+
 static int
 resolve_inputs(const opts *o, result *r, pbsc_diag *d)
 {
@@ -392,6 +418,7 @@ resolve_inputs(const opts *o, result *r, pbsc_diag *d)
         if ((rc = pbsc_model_ce(r->model, o->wbc, DNAN, &r->user_ce, d)) != PBSC_OK)
             return rc;
         r->ce = &r->user_ce;
+        model_shape(r->model, &r->s);
     }
     if (o->device != NULL && (rc = pbsc_ce_find(o->device, &r->ce, d)) != PBSC_OK)
         return rc;
@@ -402,6 +429,8 @@ resolve_inputs(const opts *o, result *r, pbsc_diag *d)
             return rc;
         r->ce = &r->user_ce;
     }
+    if (!isnan(o->count_slope)) /* over the model's: the caller's own */
+        r->s.count_slope = o->count_slope;
     if (o->target != NULL && (rc = pbsc_target_find(o->target, &r->target, d)) != PBSC_OK)
         return rc;
     r->goal = !isnan(o->goal) ? o->goal : r->target != NULL ? r->target->goal : DNAN;

@@ -191,6 +191,14 @@ typedef struct pbsc_session {
     double tbv_multiple; /* ... a multiple of the total blood volume */
     double wbc;          /* x10^9/L at the count; NAN = unknown (counting error default) */
     double cd34_events;  /* CD34+ events the count rests on; NAN = derive (pbsc(3)) */
+    /* appended before 1.0 (a frozen layout pre-1.0: rebuild): the yield model v2,
+       pbsc_yield_project(3); NAN = the literature default, as pbsc_session_init() sets */
+    double count_ref;    /* cells/uL at which the CE median holds: NAN = 19, a donor's 128 */
+    double count_slope;  /* d ln yield / d ln PB CD34: NAN = 0.86, a donor's 0.76 */
+    double volume_ref;   /* L at which the CE median holds; needed with volume_slope */
+    double volume_slope; /* d ln CE / d ln(V / volume_ref): NAN = 0, no fall */
+    double count_ratio;  /* the next session's PB CD34 / this one's, sessions on consecutive
+                            days (pbsc_yield_sessions(3)): NAN = 0.7 */
 } pbsc_session;
 
 PBSC_API void pbsc_session_init(pbsc_session *s);
@@ -546,12 +554,22 @@ typedef struct pbsc_model_params {
     double plerixafor2_sigma;
     double motixafortide_fold; /* ... after motixafortide */
     double motixafortide_sigma;
+    /* appended: the yield model v2 (pbsc_yield_project(3)), read when the caller's size
+       covers them */
+    double count_ref;         /* cells/uL: the CE2 median holds at this pre-count */
+    double count_ref_donor;   /* ... at this one for a healthy donor's session */
+    double count_slope;       /* d ln yield / d ln PB CD34 around count_ref */
+    double count_slope_donor; /* ... for a healthy donor */
+    double ce_volume_slope;   /* d ln CE / d ln(V / ce_volume_ref); 0 = no fall */
+    double ce_volume_ref;     /* L; 0 = none (then ce_volume_slope is 0) */
 } pbsc_model_params;
 
 /* The parts of a model pbsc_calibrate() fits (pbsc_model_info.fitted_parts and .floored). */
 #define PBSC_PART_CE 0x1u        /* CE2: median, sigma, WBC and Hct slopes */
 #define PBSC_PART_APHERESIS 0x2u /* the ratio the morning after an apheresis */
 #define PBSC_PART_RISK 0x4u      /* the logistic risk of poor mobilization */
+#define PBSC_PART_COUNT_SLOPE 0x8u /* the yield's log-log slope on the pre-count */
+#define PBSC_PART_CE_VOLUME 0x10u  /* CE's slope on the volume processed */
 
 /* A model's identity; strings borrowed from the model. Size-tagged (pbsc_model_info_init()). */
 typedef struct pbsc_model_info {

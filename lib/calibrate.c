@@ -32,14 +32,31 @@
 /* (MIN_CE_ROWS, ROWS_PER_REGRESSOR, MIN_RATIO_ROWS, EVENTS_PER_COVARIATE: calibrate_private.h) */
 
 #define LEVEL 0.90    /* the interval whose coverage is reported */
-#define CE_COLUMNS 3  /* the intercept, ln(WBC / ref), Hct - ref */
+#define CE_COLUMNS 5  /* the intercept, ln(C / C_ref), ln(V / V_ref), ln(WBC / ref), Hct - ref */
+
+/*
+ * The yield model v2's slopes (pbsc_yield_project(3)) are fitted with the CE: ln CE2 =
+ * ln(collected x kg / (C x V)) = ln CE_ref + (b - 1) ln(C / C_ref) + s ln(V / V_ref) + ...,
+ * C_ref the model's (a donor's for a donor's row: the CE median keeps its meaning at it),
+ * V_ref the geometric mean volume of the sessions fitted. A slope is fitted when the rows
+ * allow one more regressor (the minimums above) and its standard error is at most
+ * SLOPE_SE_MAX: 0.1, the gap between the published patient and donor count slopes (0.8595
+ * and 0.7559, Humpe A et al., Transfusion 2000;40:1363), so that a fitted slope can at least
+ * tell them apart [ours]; else the model's default stays and the CE note says why. A slope
+ * not fitted is taken as the default in ln CE2, so the fitted median is CE2 at C_ref.
+ */
+#define SLOPE_SE_MAX 0.1
 
 /* ---- CE: ln CE2 on ln WBC and Hct --------------------------------------------------------- */
 
 struct ce {
     size_t n;       /* sessions used */
-    size_t p;       /* columns: the intercept, then ln(WBC / ref) and/or Hct - ref */
+    size_t p;       /* columns: the intercept, then ln(C / C_ref), ln(V / V_ref), ln(WBC / ref)
+                       and Hct - ref, those used */
+    int cnt, vol;   /* the count and volume slopes are fitted */
     int wbc, hct;   /* the regressors used */
+    const pbsc_model_params *mp; /* the model's defaults: C_ref and the default slopes */
+    double ref_vol; /* geometric mean volume of the sessions used */
     double ref_wbc; /* geometric mean WBC of the sessions used (exp of mean ln WBC) */
     double ref_hct; /* mean Hct of the sessions used */
     size_t *row;    /* the history row of each session used */
@@ -68,11 +85,24 @@ has_regressors(const pbsc_history_row *r, int wbc, int hct)
            (!hct || !isnan(r->hct));
 }
 
-/* The design on the sessions that have every regressor asked for, centred on their means. */
+/* ln(C / C_ref) of a row, C_ref the model's for a patient or a donor; and the default
+ * count slope of that row. */
+static double
+ln_count(const struct ce *c, const pbsc_history_row *r, double *slope)
+{
+    int donor = !isnan(r->recipient_kg);
+
+    *slope = donor ? c->mp->count_slope_donor : c->mp->count_slope;
+    return log(r->cd34) - log(donor ? c->mp->count_ref_donor : c->mp->count_ref);
+}
+
+/* The design on the sessions that have every regressor asked for (c->cnt and c->vol as set),
+ * the volume, WBC and Hct centred on their means; a count slope not fitted is the default's
+ * in y. */
 static void
 ce_design(const pbsc_history *h, struct ce *c, int wbc, int hct)
 {
-    double sum_w = 0.0, sum_h = 0.0;
+    double sum_w = 0.0, sum_h = 0.0, sum_v = 0.0, b;
     size_t i, n = 0;
 
     for (i = 0; i < h->n; i++) {
@@ -82,24 +112,30 @@ ce_design(const pbsc_history *h, struct ce *c, int wbc, int hct)
         c->row[n++] = i;
         sum_w += wbc ? log(r->wbc) : 0.0;
         sum_h += hct ? r->hct : 0.0;
+        sum_v += log(r->processed_l);
     }
     c->n = n;
     c->wbc = wbc;
     c->hct = hct;
-    c->p = 1 + (size_t)wbc + (size_t)hct;
+    c->p = 1 + (size_t)c->cnt + (size_t)c->vol + (size_t)wbc + (size_t)hct;
     if (n == 0)
         return;
     c->ref_wbc = wbc ? exp(sum_w / (double)n) : (double)NAN;
     c->ref_hct = hct ? sum_h / (double)n : (double)NAN;
+    c->ref_vol = exp(sum_v / (double)n);
     for (i = 0; i < n; i++) {
         const pbsc_history_row *r = &h->rows[c->row[i]];
-        double *x = c->x + i * c->p;
+        double *x = c->x + i * c->p, lc = ln_count(c, r, &b);
         *x++ = 1.0;
+        if (c->cnt)
+            *x++ = lc;
+        if (c->vol)
+            *x++ = log(r->processed_l) - sum_v / (double)n;
         if (wbc)
             *x++ = log(r->wbc) - sum_w / (double)n;
         if (hct)
             *x = r->hct - c->ref_hct;
-        c->y[i] = ln_ce(r);
+        c->y[i] = ln_ce(r) - (c->cnt ? 0.0 : (b - 1.0) * lc);
     }
 }
 
@@ -113,10 +149,10 @@ ce_choose(const pbsc_history *h, struct ce *c)
     size_t t;
 
     for (t = 0; t < 4; t++) {
-        int k = tries[t][0] + tries[t][1];
+        int k = tries[t][0] + tries[t][1] + c->cnt + c->vol;
         ce_design(h, c, tries[t][0], tries[t][1]);
-        if (k == 0)
-            return; /* the caller made sure of MIN_CE_ROWS sessions */
+        if (k == c->cnt + c->vol)
+            return; /* the caller made sure of the sessions for these */
         if (c->n >= MIN_CE_ROWS + ROWS_PER_REGRESSOR * (size_t)k &&
             pbsc_dependent_column(c->x, c->n, c->p, NO_FOLD, c->a) == c->p)
             return;
@@ -143,7 +179,71 @@ ce_fit(struct ce *c, size_t hold, double *coef, double *sigma)
     *sigma = sqrt(rss / (double)(nt - c->p));
 }
 
-/* The CE part of params from a fit (the slopes of regressors not used stay as they are). */
+/* The standard error of coefficient j of the fit on every session, sigma its residual SD:
+ * sigma / sqrt(the residual sum of squares of column j on the other columns) (the
+ * Frisch-Waugh-Lovell theorem); infinite for a column the others explain. */
+static double
+coef_se(struct ce *c, size_t j, double sigma)
+{
+    double coef[CE_COLUMNS], rss = 0.0;
+    size_t i, k, q;
+
+    for (i = 0; i < c->n; i++) {
+        for (k = 0, q = 0; k < c->p; k++)
+            if (k != j)
+                c->a[i * (c->p - 1) + q++] = c->x[i * c->p + k];
+        c->b[i] = c->x[i * c->p + j];
+    }
+    pbsc_qr_solve(c->a, c->b, c->n, c->p - 1, coef);
+    for (i = 0; i < c->n; i++) {
+        double e = c->x[i * c->p + j];
+        for (k = 0, q = 0; k < c->p; k++)
+            if (k != j)
+                e -= coef[q++] * c->x[i * c->p + k];
+        rss += e * e;
+    }
+    return rss > 0.0 ? sigma / sqrt(rss) : (double)INFINITY;
+}
+
+/* Adds the count slope (which 0) or the CE volume slope (1) to the design when the rows
+ * allow one more regressor, its column varies and is not collinear, its SE is at most
+ * SLOPE_SE_MAX and the slope within the model's range (lib/model.c); else the design stays
+ * without it and the note says why. */
+static void
+try_slope(const pbsc_history *h, struct ce *c, int which, char *note)
+{
+    static const char *const name[2] = {"count_slope", "ce_volume_slope"};
+    static const char *const column[2] = {"ln cd34", "ln processed_l"};
+    double coef[CE_COLUMNS], sigma, se, v;
+    size_t j, need;
+
+    *(which == 0 ? &c->cnt : &c->vol) = 1;
+    ce_design(h, c, c->wbc, c->hct);
+    j = which == 0 ? 1 : 1 + (size_t)c->cnt;
+    need = MIN_CE_ROWS + ROWS_PER_REGRESSOR * (c->p - 1);
+    if (c->n < need) {
+        pbsc_calib_note(note, "%s not fitted: %zu sessions, %zu needed", name[which], c->n, need);
+    } else if (pbsc_dependent_column(c->x, c->n, c->p, NO_FOLD, c->a) != c->p) {
+        pbsc_calib_note(note, "%s not fitted: %s has no spread of its own", name[which],
+                        column[which]);
+    } else {
+        ce_fit(c, NO_FOLD, coef, &sigma);
+        se = coef_se(c, j, sigma);
+        v = which == 0 ? 1.0 + coef[j] : coef[j];
+        if (!(se <= SLOPE_SE_MAX))
+            pbsc_calib_note(note, "%s not fitted: SE %.2g > %g (too little spread in %s)",
+                            name[which], se, SLOPE_SE_MAX, column[which]);
+        else if (which == 0 ? !(v > 0.0 && v <= 2.0) : !(v >= -0.9 && v <= 1.0))
+            pbsc_calib_note(note, "%s not fitted: %.3g is outside its range", name[which], v);
+        else
+            return;
+    }
+    *(which == 0 ? &c->cnt : &c->vol) = 0;
+    ce_design(h, c, c->wbc, c->hct);
+}
+
+/* The CE part of params from a fit (the slopes of regressors not used stay as they are; one
+ * count slope for the patients and the donors of the history). */
 static void
 ce_params(const struct ce *c, const double *coef, double sigma, pbsc_model_params *p)
 {
@@ -151,6 +251,13 @@ ce_params(const struct ce *c, const double *coef, double sigma, pbsc_model_param
 
     p->ce.median = exp(coef[0]);
     p->ce.sigma = sigma;
+    if (c->cnt) {
+        p->count_slope = p->count_slope_donor = 1.0 + coef[j++];
+    }
+    if (c->vol) {
+        p->ce_volume_slope = coef[j++];
+        p->ce_volume_ref = c->ref_vol;
+    }
     if (c->wbc) {
         p->ce_wbc_slope = coef[j++];
         p->ce_wbc_ref = c->ref_wbc;
@@ -180,6 +287,7 @@ inside_interval(const pbsc_model *fm, const pbsc_history_row *r, int *inside, pb
     s.recipient_kg = r->recipient_kg;
     s.volume_l = r->processed_l;
     s.wbc = r->wbc;
+    pbsc_model_shape(fm, &s);
     if ((rc = pbsc_yield_project_recorded(&s, &ce, LEVEL, NAN, &pr, diag)) != PBSC_OK)
         return rc;
     *inside = pr.lower <= r->collected && r->collected <= pr.upper;
@@ -221,6 +329,8 @@ ce_store(const pbsc_history *h, const struct ce *c, pbsc_model *m, pbsc_diag *di
 {
     static const char *const on[2][2] = {{"alone (no WBC or Hct)", "on Hct"},
                                          {"on ln WBC", "on ln WBC and Hct"}};
+    static const char *const shape[2][2] = {
+        {"", "; slope on ln volume"}, {"; slope on ln count", "; slopes on ln count and volume"}};
     pbsc_model_params p = m->p;
     size_t lacking = h->n - c->zero - c->n;
     int rc;
@@ -242,8 +352,8 @@ ce_store(const pbsc_history *h, const struct ce *c, pbsc_model *m, pbsc_diag *di
     pbsc_fmt(m->ce_id, sizeof m->ce_id, "site");
     pbsc_fmt(m->ce_device, sizeof m->ce_device, "fitted");
     pbsc_fmt(m->ce_setting, sizeof m->ce_setting, "site history");
-    pbsc_fmt(m->ce_source, sizeof m->ce_source, "pbsc_calibrate: %zu sessions, ln CE %s", c->n,
-             on[c->wbc][c->hct]);
+    pbsc_fmt(m->ce_source, sizeof m->ce_source, "pbsc_calibrate: %zu sessions, ln CE %s%s",
+             c->n, on[c->wbc][c->hct], shape[c->cnt][c->vol]);
     if (c->zero > 0 || lacking > 0) {
         size_t len = strlen(m->ce_source);
         pbsc_fmt(m->ce_source + len, sizeof m->ce_source - len,
@@ -278,9 +388,12 @@ fit_ce(const pbsc_history *h, pbsc_model *m, pbsc_fit_report *rep, pbsc_diag *di
     c.a = c.x + h->n * CE_COLUMNS;
     c.y = c.a + h->n * CE_COLUMNS;
     c.b = c.y + h->n;
+    c.mp = &m->p;
     ce_choose(h, &c);
-    ce_fit(&c, NO_FOLD, c.coef, &c.sigma);
     pbsc_calib_ce_regressors(h, c.wbc, c.hct, m->fit.note[PBSC_NOTE_CE]);
+    try_slope(h, &c, 0, m->fit.note[PBSC_NOTE_CE]);
+    try_slope(h, &c, 1, m->fit.note[PBSC_NOTE_CE]);
+    ce_fit(&c, NO_FOLD, c.coef, &c.sigma);
     c.sigma = pbsc_calib_ce_sigma(c.y, c.n, c.sigma, &m->fit);
     if ((rc = ce_store(h, &c, m, diag)) != PBSC_OK ||
         (rc = ce_coverage(h, &c, &rep->coverage_cv, diag)) != PBSC_OK)
@@ -290,6 +403,7 @@ fit_ce(const pbsc_history *h, pbsc_model *m, pbsc_fit_report *rep, pbsc_diag *di
     rep->ce_sigma = m->p.ce.sigma;
     rep->ce_wbc_slope = c.wbc ? m->p.ce_wbc_slope : 0.0;
     rep->ce_hct_slope = c.hct ? m->p.ce_hct_slope : 0.0;
+    m->fit.parts |= (c.cnt ? PBSC_PART_COUNT_SLOPE : 0u) | (c.vol ? PBSC_PART_CE_VOLUME : 0u);
 done:
     pbsc_dealloc(c.row);
     pbsc_dealloc(mem);

@@ -53,6 +53,8 @@ int pbsc_stop_at_limit(struct ctx *x, const char *rule, const char *what);
 int pbsc_collect(struct ctx *x, const char *rule, const char *fmt, ...) PBSC_PRINTF(3, 4);
 int pbsc_project_cap(struct ctx *x); /* today's session at the cap, into d->projection */
 long pbsc_sessions_left(const struct ctx *x, long from_day);
+/* the yield of that many daily sessions from today, in today's median yields */
+double pbsc_sessions_yield(const struct ctx *x, long sessions);
 int pbsc_tonight(struct ctx *x, int salvage);
 int pbsc_plerixafor(struct ctx *x, const char *rule, int salvage, const char *why);
 int pbsc_window_start(struct ctx *x, long *start);

@@ -151,8 +151,10 @@ struct start {
     double cd34, var_count; /* today's count and its counting error */
     double goal, minimum, collected;
     long aphereses, doses;
-    double cap_l; /* litres per session */
+    double cap_l; /* litres per session, as the yield model sees them (pbsc_shape_volume) */
     double per_l; /* median yield per litre per unit count and CE: 1 / recipient kg */
+    pbsc_shape shape; /* the model's yield model v2 for this person */
+    double ln_k;      /* ln(C_ref^(1 - b) x cap_l x per_l): ln yield = ln_k + b ln C + ln CE */
     pbsc_option option;
     int evening; /* today's session is done and counted: the option is tonight's */
 };
@@ -163,12 +165,17 @@ struct run {
 };
 
 /* One simulated course from today: the option today, then collect every day (plerixafor
- * after a session under salvage_below while doses are left) until the goal or a limit. */
+ * after a session under salvage_below while doses are left) until the goal or a limit. A
+ * session yields as pbsc_yield_project() projects (the yield model v2) at the simulated
+ * count; the morning after it the count is x apheresis_ratio, the assumption
+ * pbsc_yield_sessions() makes at the ratio's median. */
 static void
 simulate(const struct start *s, gsl_rng *r, double ln_ce, struct run *out)
 {
     const pbsc_model_params *p = &s->m->p;
-    double count = s->cd34 * exp(gsl_ran_gaussian_ziggurat(r, sqrt(s->var_count)));
+    /* ln count: the count moves by ratios, and the yield is exp(ln_k + b ln count + ln CE),
+     * one exp a session (pbsc_yield_project()'s C_ref (C / C_ref)^b x V' x CE / kg) */
+    double lc = log(s->cd34) + gsl_ran_gaussian_ziggurat(r, sqrt(s->var_count));
     double collected = s->collected;
     long aph = s->aphereses, doses = s->doses, day = s->day;
     pbsc_option option = s->option;
@@ -181,7 +188,7 @@ simulate(const struct start *s, gsl_rng *r, double ln_ce, struct run *out)
         if (done) {
             done = 0;
         } else if (option == PBSC_OPTION_COLLECT || option == PBSC_OPTION_COLLECT_PLERIXAFOR) {
-            double y = count * s->cap_l * exp(ln_ce) * s->per_l;
+            double y = exp(s->ln_k + s->shape.count_slope * lc + ln_ce);
             collected += y;
             aph++;
             if (y < s->sp->salvage_below)
@@ -197,7 +204,7 @@ simulate(const struct start *s, gsl_rng *r, double ln_ce, struct run *out)
         option_ratio(p, s->c->regimen, day, option, (size_t)doses, &mu, &sigma);
         if (dose)
             doses++;
-        count *= exp(mu + gsl_ran_gaussian_ziggurat(r, sigma));
+        lc += mu + gsl_ran_gaussian_ziggurat(r, sigma);
         option = PBSC_OPTION_COLLECT; /* from tomorrow: collect daily */
         day++;
     }
@@ -242,6 +249,7 @@ starting_point(struct start *s, size_t today, pbsc_ce_model *ce, pbsc_diag *diag
 {
     const pbsc_course *c = s->c;
     const pbsc_row *t = &c->days[today];
+    pbsc_session one;
     pbsc_band band;
     double tbv;
     size_t i;
@@ -274,6 +282,16 @@ starting_point(struct start *s, size_t today, pbsc_ce_model *ce, pbsc_diag *diag
     if (!isnan(s->sp->session_litres))
         s->cap_l = fmin(s->cap_l, s->sp->session_litres);
     s->per_l = 1.0 / (isnan(c->person.recipient_kg) ? c->person.weight_kg : c->person.recipient_kg);
+    /* the yield model of pbsc_yield_project(): the model's slope, references and volume
+     * slope (a donor's when the course has a recipient) */
+    pbsc_session_init(&one);
+    one.recipient_kg = c->person.recipient_kg;
+    pbsc_model_shape(s->m, &one);
+    if ((rc = pbsc_session_shape(&one, &s->shape, diag)) != PBSC_OK)
+        return rc;
+    s->cap_l = pbsc_shape_volume(&s->shape, s->cap_l);
+    s->ln_k = (1.0 - s->shape.count_slope) * log(s->shape.count_ref) + log(s->cap_l) +
+              log(s->per_l);
     return PBSC_OK;
 }
 

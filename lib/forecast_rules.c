@@ -155,7 +155,8 @@ pbsc_forecast_morning(struct ctx *x)
     if ((rc = pbsc_project_cap(x)) != PBSC_OK)
         return rc;
     if (x->h.aphereses > 0 && pbsc_reached(x->h.collected, x->d->minimum) &&
-        (double)pbsc_sessions_left(x, t->day) * x->d->projection.median < x->d->remaining) {
+        pbsc_sessions_yield(x, pbsc_sessions_left(x, t->day)) * x->d->projection.median <
+            x->d->remaining) {
         pbsc_blank_projection(x->d);
         return pbsc_say(x, PBSC_ACTION_STOP_MINIMUM, "stop.unreachable",
                         "day %ld: the sessions left at PB CD34 %g/uL cannot reach the %.2f "

@@ -21,6 +21,9 @@
  *   no spread read: the first plerixafor dose's [interp];
  * - the morning after an apheresis: no published figure was found; PB CD34 can
  *   fall ~30% in the first hour (PMID 12375664): median 0.7 [interp, conservative];
+ * - the yield model v2 (lib/pbsc_private.h gives the sources): the yield's log-log slope on
+ *   the pre-count 0.8595 (patients) and 0.7559 (donors) around 19/uL and 128/uL; CE does not
+ *   fall with the volume (slope 0, no reference) until a site's history says it does;
  * - every spread no source gives (G-CSF, chemotherapy, after apheresis): sigma 0.5, wide on
  *   purpose (a 95% ratio range of x0.37 to x2.7) [ours]; a site fits its own.
  */
@@ -38,14 +41,20 @@
     .gcsf_sigma = 0.5, \
     .chemo_ratio = 1.0, \
     .chemo_sigma = 0.5, \
-    .apheresis_ratio = 0.7, \
+    .apheresis_ratio = PBSC_APHERESIS_RATIO, \
     .apheresis_sigma = 0.5, \
     .plerixafor_fold = 3.1, \
     .plerixafor_sigma = 0.5304795245, \
     .plerixafor2_fold = 1.2, \
     .plerixafor2_sigma = 0.7846508868, \
     .motixafortide_fold = 7.5, \
-    .motixafortide_sigma = 0.5304795245 \
+    .motixafortide_sigma = 0.5304795245, \
+    .count_ref = PBSC_COUNT_REF, \
+    .count_ref_donor = PBSC_COUNT_REF_DONOR, \
+    .count_slope = PBSC_COUNT_SLOPE, \
+    .count_slope_donor = PBSC_COUNT_SLOPE_DONOR, \
+    .ce_volume_slope = 0.0, \
+    .ce_volume_ref = 0.0 \
     }
 static const pbsc_model_params defaults = DEFAULT_PARAMS;
 
@@ -90,7 +99,7 @@ pbsc_model_rehash(pbsc_model *m)
 /* The literature model as a constant, for decisions without a site model (no work per
  * call). Its hash is pbsc_model_rehash()'s of these values; tests/check_model.c recomputes
  * it, so a changed default cannot keep a stale hash. */
-#define DEFAULTS_HASH "02074cf38ac3dc4e"
+#define DEFAULTS_HASH "3073dd1b1412e3b0"
 static const pbsc_model default_model = {
     .p = DEFAULT_PARAMS,
     .id = "defaults",
@@ -207,6 +216,37 @@ check_slope(double slope, double ref, const char *s_name, const char *r_name, do
     return PBSC_OK;
 }
 
+/* A value within [lo, hi] (lo excluded when open): input sanity, as pbsc_session_shape(). */
+static int
+check_in(double v, double lo, int open, double hi, const char *name, pbsc_diag *diag)
+{
+    if ((open ? v > lo : v >= lo) && v <= hi)
+        return PBSC_OK;
+    return pbsc_fail(diag, isnan(v) ? PBSC_E_MISSING : PBSC_E_RANGE, name, v,
+                     "%s %g is outside %c%g, %g]", name, v, open ? '(' : '[', lo, hi);
+}
+
+/* The yield model v2's parameters: the ranges pbsc_yield_project(3) states; a volume slope
+ * needs its reference, and a reference of 0 means none. */
+static int
+check_shape(const pbsc_model_params *p, pbsc_diag *diag)
+{
+    int rc;
+
+    if ((rc = check_in(p->count_ref, 0.0, 1, 5000.0, "count_ref", diag)) != PBSC_OK ||
+        (rc = check_in(p->count_ref_donor, 0.0, 1, 5000.0, "count_ref_donor", diag)) != PBSC_OK ||
+        (rc = check_in(p->count_slope, 0.0, 1, 2.0, "count_slope", diag)) != PBSC_OK ||
+        (rc = check_in(p->count_slope_donor, 0.0, 1, 2.0, "count_slope_donor", diag)) !=
+            PBSC_OK ||
+        (rc = check_in(p->ce_volume_slope, -0.9, 0, 1.0, "ce_volume_slope", diag)) != PBSC_OK ||
+        (rc = check_in(p->ce_volume_ref, 0.0, 0, 60.0, "ce_volume_ref", diag)) != PBSC_OK)
+        return rc;
+    if (p->ce_volume_slope != 0.0 && p->ce_volume_ref == 0.0)
+        return pbsc_fail(diag, PBSC_E_MISSING, "ce_volume_ref", 0.0,
+                         "ce_volume_slope %g needs a ce_volume_ref above 0 L", p->ce_volume_slope);
+    return PBSC_OK;
+}
+
 int
 pbsc_model_check(const pbsc_model_params *p, pbsc_diag *diag)
 {
@@ -240,8 +280,24 @@ pbsc_model_check(const pbsc_model_params *p, pbsc_diag *diag)
         (rc = check_lognormal(p->plerixafor2_fold, p->plerixafor2_sigma, "plerixafor2_fold",
                               "plerixafor2_sigma", diag)) != PBSC_OK)
         return rc;
-    return check_lognormal(p->motixafortide_fold, p->motixafortide_sigma, "motixafortide_fold",
-                           "motixafortide_sigma", diag);
+    if ((rc = check_lognormal(p->motixafortide_fold, p->motixafortide_sigma,
+                              "motixafortide_fold", "motixafortide_sigma", diag)) != PBSC_OK)
+        return rc;
+    return check_shape(p, diag);
+}
+
+/* The session's yield model v2 from the model: the donor's reference and slope when the
+ * session has a recipient. */
+void
+pbsc_model_shape(const pbsc_model *m, pbsc_session *s)
+{
+    int donor = !isnan(s->recipient_kg);
+
+    s->count_ref = donor ? m->p.count_ref_donor : m->p.count_ref;
+    s->count_slope = donor ? m->p.count_slope_donor : m->p.count_slope;
+    s->volume_slope = m->p.ce_volume_slope;
+    s->volume_ref = m->p.ce_volume_slope != 0.0 ? m->p.ce_volume_ref : (double)NAN;
+    s->count_ratio = m->p.apheresis_ratio;
 }
 
 /* A CE string goes on one line of a model file: no line breaks, no blanks at its ends. */

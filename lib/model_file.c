@@ -54,6 +54,13 @@ static const struct mkey mkeys[] = {
     MNUM("plerixafor2_sigma", plerixafor2_sigma),
     MNUM("motixafortide_fold", motixafortide_fold),
     MNUM("motixafortide_sigma", motixafortide_sigma),
+    /* the yield model v2 (pbsc_yield_project(3)); the reference before its slope */
+    MNUM("count_ref", count_ref),
+    MNUM("count_ref_donor", count_ref_donor),
+    MNUM("count_slope", count_slope),
+    MNUM("count_slope_donor", count_slope_donor),
+    MNUM("ce_volume_ref", ce_volume_ref),
+    MNUM("ce_volume_slope", ce_volume_slope),
 };
 
 #define NMKEYS (sizeof mkeys / sizeof mkeys[0])

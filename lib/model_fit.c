@@ -7,7 +7,8 @@
 #include <string.h>
 
 /* The parts in PBSC_PART_* bit order, and the sigma each part's floor applies to. */
-static const char *const parts[] = {"ce", "apheresis", "risk"};
+static const char *const parts[] = {"ce", "apheresis", "risk", "count_slope", "ce_volume"};
+#define NPARTS (sizeof parts / sizeof parts[0])
 static const char *const sigmas[] = {"ce_sigma", "apheresis_sigma"};
 static const char *const note_keys[PBSC_NOTES] = {"ce_note", "apheresis_note", "risk_note"};
 
@@ -70,7 +71,8 @@ pbsc_model_fit_line(pbsc_model *m, const char *k, size_t kn, const char *v, size
     if (*seen & (1u << key))
         *rc = pbsc_fail(diag, PBSC_E_DUPLICATE, name, NAN, "%s is given twice", name);
     else if (key == K_PARTS)
-        *rc = parse_words(name, parts, 3, "ce, apheresis or risk", v, vn, &f->parts, diag);
+        *rc = parse_words(name, parts, NPARTS, "ce, apheresis, risk, count_slope or ce_volume", v,
+                          vn, &f->parts, diag);
     else if (key == K_FLOORED)
         *rc = parse_words(name, sigmas, 2, "ce_sigma or apheresis_sigma", v, vn, &f->floored, diag);
     else if (!pbsc_kv_copy(f->note[key - K_NOTE0], PBSC_NOTE_SIZE, v, vn))
@@ -102,6 +104,11 @@ pbsc_model_fit_check(const pbsc_model *m, pbsc_diag *diag)
             return pbsc_fail(diag, PBSC_E_CONFLICT, note_keys[i], NAN,
                              "%s is a note of a fit, and the file has no fitted_parts",
                              note_keys[i]);
+    if ((f->parts & (PBSC_PART_COUNT_SLOPE | PBSC_PART_CE_VOLUME)) != 0 &&
+        (f->parts & PBSC_PART_CE) == 0)
+        return pbsc_fail(diag, PBSC_E_CONFLICT, "fitted_parts", NAN,
+                         "fitted_parts names count_slope or ce_volume, fitted with the CE, "
+                         "and not ce");
     if (f->parts != 0 && ((f->parts & PBSC_PART_RISK) != 0) != (m->terms > 0))
         return pbsc_fail(diag, PBSC_E_CONFLICT, "fitted_parts", NAN,
                          m->terms > 0 ? "the file has risk lines, and fitted_parts does not name "
@@ -129,7 +136,7 @@ pbsc_model_fit_put(const pbsc_model *m, pbsc_out *o)
     int i;
 
     if (f->parts != 0)
-        put_words(o, "fitted_parts", parts, 3, f->parts);
+        put_words(o, "fitted_parts", parts, NPARTS, f->parts);
     if (f->floored != 0)
         put_words(o, "floored", sigmas, 2, f->floored);
     for (i = 0; i < PBSC_NOTES; i++)

@@ -36,6 +36,40 @@ int pbsc_model_ce_held(const pbsc_model *model, double wbc, double hct, pbsc_ce_
 int pbsc_yield_project_recorded(const pbsc_session *s, const pbsc_ce_model *ce, double level,
                                 double dose, pbsc_projection *out, pbsc_diag *diag);
 
+/*
+ * The yield model v2 (pbsc_yield_project(3)): the yield grows with the pre-count C as
+ * C^b around a reference count C_ref where the CE median holds, and CE may fall with the
+ * volume V as (V / V_ref)^s:
+ *   median yield = CE x C_ref x (C / C_ref)^b x V x (V / V_ref)^s / W_recipient.
+ * Defaults: b = 0.8595 for patients and 0.7559 for healthy donors, the log-log slopes Humpe
+ * A et al. fitted over 105 autologous and 148 allogeneic collections (Transfusion 2000;40:
+ * 1363; only the slopes carry over). C_ref = 19/uL for patients, the median pre-apheresis
+ * count of 415 collections (Gidron A et al., BMT 2005;35:243), the series of the default CE
+ * (generic-auto); 128/uL for donors, the mean day-5 count of healthy donors on G-CSF
+ * 10 ug/kg (Transfus Med 1997;7:19), where donors are collected [interp]. At C = C_ref the
+ * model is the proportional one, so a CE preset keeps its meaning there. s = 0: CE falls with
+ * the volume (Sarkodee-Adoo C et al., BMT 2003) but no slope is published; a site fits it.
+ * The count the morning after an apheresis: x 0.7 (lib/model.c says why), in the forecast
+ * and in pbsc_yield_sessions() alike.
+ */
+#define PBSC_COUNT_REF 19.0
+#define PBSC_COUNT_REF_DONOR 128.0
+#define PBSC_COUNT_SLOPE 0.8595
+#define PBSC_COUNT_SLOPE_DONOR 0.7559
+#define PBSC_APHERESIS_RATIO 0.7
+typedef struct pbsc_shape {
+    double count_ref, count_slope;   /* C_ref, b */
+    double volume_ref, volume_slope; /* V_ref (unused when s = 0), s */
+    double count_ratio;              /* the next session's count / this one's */
+} pbsc_shape;
+/* The session's shape, its NAN fields the defaults (a donor's when recipient_kg is given). */
+int pbsc_session_shape(const pbsc_session *s, pbsc_shape *sh, pbsc_diag *diag);
+/* C_ref x (C / C_ref)^b, and V x (V / V_ref)^s: the count and volume the yield sees. */
+double pbsc_shape_count(const pbsc_shape *sh, double count);
+double pbsc_shape_volume(const pbsc_shape *sh, double volume);
+/* The session's v2 fields from a model (s->recipient_kg set first: a donor's or not). */
+void pbsc_model_shape(const pbsc_model *m, pbsc_session *s);
+
 /* A held-out prediction and its outcome; pbsc_auc() is their Mann-Whitney AUC, ties 1/2,
  * NAN without both outcomes (lib/auc.c). s is sorted in place. */
 typedef struct pbsc_scored {
@@ -124,7 +158,7 @@ const char *pbsc_gitmo_harvest(const pbsc_course *c, size_t n, double goal);
 /* What a calibration fitted and what it could not (lib/model_fit.c writes and reads it as the
  * pbsc-model(5) keys fitted_parts, floored and the notes). Index of each part's note: */
 enum { PBSC_NOTE_CE, PBSC_NOTE_APHERESIS, PBSC_NOTE_RISK, PBSC_NOTES };
-#define PBSC_NOTE_SIZE 320
+#define PBSC_NOTE_SIZE 512
 struct pbsc_model_fit {
     unsigned parts;   /* PBSC_PART_* fitted; 0 = not recorded */
     unsigned floored; /* PBSC_PART_* whose sigma was raised to its floor */

@@ -142,6 +142,7 @@ today_session(const struct ctx *x, pbsc_session *s)
     s->weight_kg = p->weight_kg;
     s->recipient_kg = p->recipient_kg;
     s->wbc = x->h.today->wbc;
+    pbsc_model_shape(x->m, s); /* the model's yield model v2 */
     if (x->d->blood_volume == PBSC_BAND_NADLER) {
         s->height_cm = p->height_cm;
         s->sex = p->sex;
@@ -218,6 +219,22 @@ pbsc_sessions_left(const struct ctx *x, long from_day)
     long by_day = x->p->max_day - from_day + 1;
 
     return by_count < by_day ? by_count : by_day;
+}
+
+/* Today's median yield times this is what the sessions left from today project: one a day,
+ * each morning after an apheresis the count x the model's apheresis_ratio, so a session
+ * yields q = ratio^b times the one before (b: the model's count slope, a donor's for a
+ * donor): 1 + q + ... + q^(n-1), the assumption of pbsc_yield_sessions(3) and the forecast. */
+double
+pbsc_sessions_yield(const struct ctx *x, long sessions)
+{
+    const pbsc_model_params *p = &x->m->p;
+    double b = isnan(x->c->person.recipient_kg) ? p->count_slope : p->count_slope_donor;
+    double q = pow(p->apheresis_ratio, b);
+
+    if (sessions <= 0)
+        return 0.0;
+    return q == 1.0 ? (double)sessions : (1.0 - pow(q, (double)sessions)) / (1.0 - q);
 }
 
 /* Tonight's plerixafor dose and the apheresis it prepares. The fixed 20 mg (13 mg) dose is

@@ -69,13 +69,14 @@ after_plerixafor(struct ctx *x)
                         day, x->h.last_dose->day, x->d->cd34);
 }
 
-/* The minimum is in and the sessions left from today, at today's median (d->projection),
- * cannot reach the goal. */
+/* The minimum is in and the sessions left from today, from today's median (d->projection)
+ * with the count falling after each apheresis (pbsc_sessions_yield), cannot reach the goal. */
 static int
 unreachable(const struct ctx *x)
 {
     return pbsc_reached(x->h.collected, x->d->minimum) &&
-           (double)pbsc_sessions_left(x, x->h.today->day) * x->d->projection.median <
+           pbsc_sessions_yield(x, pbsc_sessions_left(x, x->h.today->day)) *
+                   x->d->projection.median <
                x->d->remaining;
 }
 
@@ -83,13 +84,13 @@ static int
 stop_unreachable(struct ctx *x)
 {
     long left = pbsc_sessions_left(x, x->h.today->day);
-    double median = x->d->projection.median;
+    double total = pbsc_sessions_yield(x, left) * x->d->projection.median;
 
     pbsc_blank_projection(x->d);
     return pbsc_say(x, PBSC_ACTION_STOP_MINIMUM, "stop.unreachable",
-                    "day %ld: %ld session(s) left at PB CD34 %g/uL project %.2f x10^6/kg, short "
-                    "of the %.2f remaining; minimum met",
-                    x->h.today->day, left, x->d->cd34, (double)left * median, x->d->remaining);
+                    "day %ld: %ld session(s) left from PB CD34 %g/uL project %.2f x10^6/kg, "
+                    "short of the %.2f remaining; minimum met",
+                    x->h.today->day, left, x->d->cd34, total, x->d->remaining);
 }
 
 static int

@@ -7,11 +7,12 @@
 #include <math.h>
 
 /*
- * The model (pbsc(3), "YIELD MODEL"):
- *   yield = CD34_true x V x CE / W_recipient          (pbsc-sources(7), Units)
- *   ln CE ~ N(ln median, s^2)                          (the CE model, between sessions)
+ * The model (pbsc(3), "YIELD MODEL"; the yield model v2 of lib/pbsc_private.h):
+ *   yield = CE x C_ref x (CD34_true / C_ref)^b x V x (V / V_ref)^s / W_recipient
+ *   ln CE ~ N(ln median, s_ce^2)                       (the CE model, between sessions)
  *   ln CD34_true ~ N(ln CD34_measured, 1/N)            (Poisson counting of N events)
- * so ln yield ~ N(ln(CD34 x V x median / W), s^2 + 1/N), a log-normal.
+ * so ln yield ~ N(ln(median yield), s_ce^2 + b^2/N), a log-normal: the counting error of
+ * ln CD34 enters ln yield times b.
  *
  * N is the number of CD34+ events the count rests on: the caller's, or CD34 x the blood
  * volume counted. ISHAGE (Sutherland DR et al., J Hematother 1996;5:213) acquires at least
@@ -19,12 +20,14 @@
  * single-platform method. When WBC is unknown we assume 50 x10^9/L: no source gives a
  * default; a high WBC means little blood counted, so this errs wide (conservative).
  * A positive count rests on at least one event, so 1/N is at most 1. The published CE2
- * spreads were themselves measured against a noisy pre-count, so adding the counting error
- * counts part of it twice: the interval errs wide, never narrow.
+ * spreads were themselves measured against a noisy pre-count, and over counts spread around
+ * C_ref (part of their spread is the count's (1 - b) ln(C / C_ref)): adding the counting
+ * error counts part of it twice, so the interval errs wide, never narrow.
  *
  * Known limit: with count-dependent sigma, P(yield >= dose) can dip as the count rises when
- * the dose lies far above the median (ln(dose/median) > 2 (s^2 N + 1)); over PB CD34 2-500/uL
- * and every preset this happens only where P < 1e-5 (tests/check_yield.c pins it).
+ * the dose lies far above the median (ln(dose/median) > 2 (s^2 N / b + b));
+ * over PB CD34 2-500/uL and every preset this happens only where P < 1e-5
+ * (tests/check_yield.c pins it).
  */
 #define ISHAGE_CD45_EVENTS 75000.0
 #define STAINED_UL 100.0
@@ -36,10 +39,11 @@
 #define DEFAULT_SESSIONS 4.0
 
 struct model {
-    double median; /* median yield, x10^6/kg recipient */
+    double median; /* median yield, x10^6/kg recipient (per litre the shape sees) */
     double sigma;  /* SD of ln yield */
     double tbv_l;
     double volume_l;
+    pbsc_shape shape;
 };
 
 PBSC_API void
@@ -57,6 +61,74 @@ pbsc_session_init(pbsc_session *s)
     s->tbv_multiple = NAN;
     s->wbc = NAN;
     s->cd34_events = NAN;
+    s->count_ref = NAN;
+    s->count_slope = NAN;
+    s->volume_ref = NAN;
+    s->volume_slope = NAN;
+    s->count_ratio = NAN;
+}
+
+/* An optional shape field: NAN gives the default; else within [lo, hi] (lo excluded when
+ * open). Input sanity limits of a fitted parameter, not clinical ones. */
+static int
+shape_field(double v, double def, double lo, int open, double hi, const char *name,
+            double *out, pbsc_diag *diag)
+{
+    if (isnan(v)) {
+        *out = def;
+        return PBSC_OK;
+    }
+    if (!(open ? v > lo : v >= lo) || !(v <= hi))
+        return pbsc_fail(diag, isinf(v) ? PBSC_E_NOTFINITE : PBSC_E_RANGE, name, v,
+                         "%s %g is outside %c%g, %g]", name, v, open ? '(' : '[', lo, hi);
+    *out = v;
+    return PBSC_OK;
+}
+
+int
+pbsc_session_shape(const pbsc_session *s, pbsc_shape *sh, pbsc_diag *diag)
+{
+    int donor = !isnan(s->recipient_kg), rc;
+
+    if ((rc = shape_field(s->count_ref, donor ? PBSC_COUNT_REF_DONOR : PBSC_COUNT_REF, 0.0, 1,
+                          5000.0, "count_ref", &sh->count_ref, diag)) != PBSC_OK ||
+        (rc = shape_field(s->count_slope, donor ? PBSC_COUNT_SLOPE_DONOR : PBSC_COUNT_SLOPE, 0.0,
+                          1, 2.0, "count_slope", &sh->count_slope, diag)) != PBSC_OK ||
+        (rc = shape_field(s->volume_slope, 0.0, -0.9, 0, 1.0, "volume_slope", &sh->volume_slope,
+                          diag)) != PBSC_OK ||
+        (rc = shape_field(s->count_ratio, PBSC_APHERESIS_RATIO, 0.0, 1, 100.0, "count_ratio",
+                          &sh->count_ratio, diag)) != PBSC_OK ||
+        (rc = pbsc_optional(PBSC_Q_VOLUME_L, s->volume_ref, "volume_ref", diag)) != PBSC_OK)
+        return rc;
+    sh->volume_ref = s->volume_ref;
+    if (sh->volume_slope != 0.0 && !(sh->volume_ref > 0.0))
+        return pbsc_fail(diag, PBSC_E_MISSING, "volume_ref", s->volume_ref,
+                         "volume_slope %g needs the volume_ref it is relative to",
+                         sh->volume_slope);
+    return PBSC_OK;
+}
+
+double
+pbsc_shape_count(const pbsc_shape *sh, double count)
+{
+    return sh->count_slope == 1.0 ? count
+                                  : sh->count_ref * pow(count / sh->count_ref, sh->count_slope);
+}
+
+double
+pbsc_shape_volume(const pbsc_shape *sh, double volume)
+{
+    return sh->volume_slope == 0.0 ? volume
+                                   : volume * pow(volume / sh->volume_ref, sh->volume_slope);
+}
+
+/* The volume V whose pbsc_shape_volume() is e: V_ref (e / V_ref)^(1 / (1 + s)). */
+static double
+shape_volume_inverse(const pbsc_shape *sh, double e)
+{
+    return sh->volume_slope == 0.0
+               ? e
+               : sh->volume_ref * pow(e / sh->volume_ref, 1.0 / (1.0 + sh->volume_slope));
 }
 
 PBSC_API void
@@ -190,10 +262,11 @@ per_litre(const pbsc_session *s, const pbsc_ce_model *ce, struct model *m, pbsc_
         return pbsc_fail(diag, PBSC_E_INVAL, "session", NAN, "session is NULL");
     if ((rc = check_ce(ce, diag)) != PBSC_OK ||
         (rc = check_person(s, &recipient, &m->tbv_l, diag)) != PBSC_OK ||
-        (rc = pbsc_count_variance(s, &var, diag)) != PBSC_OK)
+        (rc = pbsc_count_variance(s, &var, diag)) != PBSC_OK ||
+        (rc = pbsc_session_shape(s, &m->shape, diag)) != PBSC_OK)
         return rc;
-    m->median = s->cd34 * ce->median / recipient;
-    m->sigma = sqrt(ce->sigma * ce->sigma + var);
+    m->median = pbsc_shape_count(&m->shape, s->cd34) * ce->median / recipient;
+    m->sigma = sqrt(ce->sigma * ce->sigma + m->shape.count_slope * m->shape.count_slope * var);
     m->volume_l = NAN;
     return PBSC_OK;
 }
@@ -224,7 +297,7 @@ project(const pbsc_session *s, const pbsc_ce_model *ce, double level, double dos
         (rc = pbsc_need(PBSC_Q_LEVEL, level, "level", diag)) != PBSC_OK ||
         (rc = pbsc_optional(PBSC_Q_DOSE, dose, "dose", diag)) != PBSC_OK)
         return rc;
-    m.median *= m.volume_l;
+    m.median *= pbsc_shape_volume(&m.shape, m.volume_l);
     /* upper-tail quantile: 0.5 + level/2 would round to 1 for a level near 1 */
     z = gsl_cdf_ugaussian_Qinv((1.0 - level) / 2.0);
     spread = m.median > 0.0 ? exp(z * m.sigma) : 1.0;
@@ -256,16 +329,28 @@ pbsc_yield_project(const pbsc_session *s, const pbsc_ce_model *ce, double level,
     return project(s, ce, level, dose, 0, out, diag);
 }
 
-/* Litres so that P(yield >= dose) = p: dose / (median per litre) x exp(z_p sigma). */
+/* The litres the shape sees (pbsc_shape_volume) so that P(yield >= dose) = p:
+ * dose / (median per litre) x exp(z_p sigma). */
 static int
-volume_for(const struct model *m, double dose, double p, double *litres, pbsc_diag *diag)
+effective_for(const struct model *m, double dose, double p, double *litres, pbsc_diag *diag)
 {
-    double v;
-
     if (m->median <= 0.0)
         return pbsc_fail(diag, PBSC_E_UNREACHABLE, "cd34", 0.0,
                          "a PB CD34 of 0/uL cannot reach a dose of %g x10^6/kg", dose);
-    v = dose / m->median * exp(gsl_cdf_ugaussian_Pinv(p) * m->sigma);
+    *litres = dose / m->median * exp(gsl_cdf_ugaussian_Pinv(p) * m->sigma);
+    return PBSC_OK;
+}
+
+/* Litres so that P(yield >= dose) = p. */
+static int
+volume_for(const struct model *m, double dose, double p, double *litres, pbsc_diag *diag)
+{
+    double v = NAN;
+    int rc;
+
+    if ((rc = effective_for(m, dose, p, &v, diag)) != PBSC_OK)
+        return rc;
+    v = shape_volume_inverse(&m->shape, v);
     if (!isfinite(v))
         return pbsc_fail(diag, PBSC_E_UNREACHABLE, "dose", dose,
                          "the volume for %g x10^6/kg is not finite", dose);
@@ -278,7 +363,7 @@ static int
 session_volume_for(const struct model *m, double dose, double p, double *litres,
                    pbsc_diag *diag)
 {
-    double v;
+    double v = NAN;
     int rc;
 
     if ((rc = volume_for(m, dose, p, &v, diag)) != PBSC_OK)
@@ -356,17 +441,36 @@ cap_litres(const pbsc_caps *caps, double tbv, double *litres, pbsc_diag *diag)
 }
 
 /*
- * Sessions so that the remaining dose is reached with probability p, assuming every session
- * sees the same PB CD34 and the same CE draw (fully correlated sessions: the conservative
- * choice for p > 0.5, since independent sessions would average their CE out).
+ * Sessions, one a day, so that the dose is reached with probability p. Each morning after
+ * an apheresis the count is count_ratio x the day before's (median; the forecast's
+ * apheresis_ratio, lib/forecast.c), so session j sees C r^j and yields q^j x the first's,
+ * q = r^b; every session shares one CE draw (fully correlated sessions: the conservative
+ * choice for p > 0.5, since independent sessions would average their CE out). With R the
+ * first session's yields the dose needs, n is the least with 1 + q + ... + q^(n-1) >= R.
  */
+static double
+sessions_for(double q, double R)
+{
+    double n;
+
+    if (q == 1.0)
+        return fmax(1.0, ceil(R));
+    if (q < 1.0 && R * (1.0 - q) >= 1.0)
+        return INFINITY; /* the falling count never gets there */
+    n = fmax(1.0, ceil(log1p(R * (q - 1.0)) / log(q)));
+    /* the logarithms may round a whole number up: one fewer, if it does reach R */
+    if (n > 1.0 && n < 1e9 && (1.0 - pow(q, n - 1.0)) / (1.0 - q) >= R * (1.0 - 1e-12))
+        n -= 1.0;
+    return n;
+}
+
 PBSC_API int
 pbsc_yield_sessions(const pbsc_session *s, const pbsc_ce_model *ce, const pbsc_caps *caps,
                     double dose, double p, size_t *sessions, double *litres_per_session,
                     pbsc_diag *diag)
 {
     struct model m;
-    double need = NAN, cap = NAN, n;
+    double need = NAN, cap = NAN, q, n;
     int rc;
 
     if (sessions == NULL)
@@ -374,9 +478,15 @@ pbsc_yield_sessions(const pbsc_session *s, const pbsc_ce_model *ce, const pbsc_c
     if ((rc = per_litre(s, ce, &m, diag)) != PBSC_OK ||
         (rc = cap_litres(caps, m.tbv_l, &cap, diag)) != PBSC_OK ||
         (rc = check_dose_p(dose, p, diag)) != PBSC_OK ||
-        (rc = volume_for(&m, dose, p, &need, diag)) != PBSC_OK)
+        (rc = effective_for(&m, dose, p, &need, diag)) != PBSC_OK)
         return rc;
-    n = fmax(1.0, ceil(need / cap)); /* a positive dose takes at least one session */
+    q = pow(m.shape.count_ratio, m.shape.count_slope);
+    n = sessions_for(q, need / pbsc_shape_volume(&m.shape, cap));
+    if (isinf(n))
+        return pbsc_fail(diag, PBSC_E_UNREACHABLE, "dose", dose,
+                         "%g x10^6/kg at P %g: with the count x%g after each session, sessions "
+                         "of %.1f L never reach it",
+                         dose, p, m.shape.count_ratio, cap);
     if (n > caps->sessions)
         return pbsc_fail(diag, PBSC_E_UNREACHABLE, "dose", dose,
                          "%g x10^6/kg at P %g needs %.0f sessions of %.1f L, more than the %g "

@@ -225,7 +225,17 @@ START_TEST(recovers_ce)
     ck_assert_str_eq(p.ce.id, "site");
     ck_assert_str_eq(p.ce.device, "fitted");
     ck_assert_str_eq(p.ce.setting, "site history");
-    ck_assert_str_eq(p.ce.source, "pbsc_calibrate: 2000 sessions, ln CE on ln WBC and Hct");
+    ck_assert_str_eq(p.ce.source, "pbsc_calibrate: 2000 sessions, ln CE on ln WBC and Hct; "
+                                  "slopes on ln count and volume");
+    /* the truth is proportional (b 1) with CE independent of the volume (s 0): 3 SE each,
+     * SE = sigma / sqrt(sum (x - mean)^2), the regressors independent by construction; ln
+     * cd34 ~ N(ln 30, 0.5^2) and ln V of U(8, 25) (SD 0.32) over 2000: SE 0.016 and 0.025 */
+    ck_assert_msg(fabs(p.count_slope - 1.0) <= 3.0 * CE_SIGMA / (0.5 * sqrt(2000.0)),
+                  "count slope %g", p.count_slope);
+    ck_assert(p.count_slope_donor == p.count_slope); /* one slope for the history */
+    ck_assert_msg(fabs(p.ce_volume_slope) <= 3.0 * CE_SIGMA / (0.32 * sqrt(2000.0)),
+                  "volume slope %g", p.ce_volume_slope);
+    ck_assert(p.ce_volume_ref > 14.0 && p.ce_volume_ref < 17.0); /* e^mean ln U(8, 25) = 15.3 */
     pbsc_model_free(m);
     pbsc_history_free(h);
 }
@@ -355,6 +365,104 @@ START_TEST(coverage_is_honest)
 }
 END_TEST
 
+/*
+ * A site history from a world written here, apart from the library's model: each session's
+ * true PB CD34 log-normal (median 25/uL, SD of ln 0.8), counted as a Poisson number of CD34+
+ * events in the blood the ISHAGE protocol reads (75,000 CD45+ events at the session's WBC,
+ * log-uniform 5-60 x10^9/L: 75 / WBC uL, at most 100), the yield of the TRUE count
+ * 0.45 x 19 x (C / 19)^0.8 x V x (V / 15)^-0.2 / kg, ln CE spread 0.35, V uniform 8-25 L,
+ * 70-110 kg.
+ * pbsc_calibrate() fits it (3,000 sessions), and the intervals pbsc_yield_project() gives
+ * 20,000 new sessions of the same world, from their measured counts, must hold their
+ * nominal share within 2 points at 50, 80 and 90% (binomial SE at most 0.35 points).
+ */
+struct world {
+    double cd34, wbc, litres, kg, collected;
+};
+
+static void
+world_session(gsl_rng *r, struct world *w)
+{
+    double truth, counted, events;
+
+    do {
+        truth = 25.0 * exp(gsl_ran_gaussian(r, 0.8));
+        w->wbc = exp(log(5.0) + gsl_rng_uniform(r) * log(12.0));
+        counted = fmin(75.0 / w->wbc, 100.0);
+        events = (double)gsl_ran_poisson(r, truth * counted);
+    } while (events == 0.0); /* a count of 0 has no yield to fit */
+    w->cd34 = events / counted;
+    w->litres = 8.0 + 17.0 * gsl_rng_uniform(r);
+    w->kg = 70.0 + 40.0 * gsl_rng_uniform(r); /* 25 L is at most 5.1 x a 70 kg blood volume */
+    w->collected = 0.45 * exp(gsl_ran_gaussian(r, 0.35)) * 19.0 * pow(truth / 19.0, 0.8) *
+                   w->litres * pow(w->litres / 15.0, -0.2) / w->kg;
+}
+
+START_TEST(site_history_coverage)
+{
+    static const double levels[] = {0.5, 0.8, 0.9};
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    pbsc_history *h = NULL;
+    pbsc_model *m = NULL;
+    pbsc_model_params p;
+    pbsc_fit_report rep;
+    size_t inside[3] = {0, 0, 0}, i, l;
+    const size_t fresh = 20000;
+
+    gsl_rng_set(r, 20261206);
+    ck_assert_int_eq(pbsc_history_new(NULL, 0, &h, NULL), PBSC_OK);
+    for (i = 0; i < 3000; i++) {
+        struct world w;
+        pbsc_history_row row;
+        world_session(r, &w);
+        pbsc_history_row_init(&row);
+        row.cd34 = w.cd34;
+        row.wbc = w.wbc;
+        row.processed_l = w.litres;
+        row.weight_kg = w.kg;
+        row.collected = w.collected;
+        ck_assert_int_eq(pbsc_history_add(h, &row, NULL, NULL), PBSC_OK);
+    }
+    ck_assert_int_eq(pbsc_calibrate(h, &m, &rep, NULL), PBSC_OK);
+    pbsc_model_params_init(&p);
+    ck_assert_int_eq(pbsc_model_get(m, &p), PBSC_OK);
+    /* the slopes are found (SE about 0.35 / (0.8 sqrt(3000)) = 0.008 for b, 0.02 for s; the
+     * counting error attenuates b a little) */
+    ck_assert_msg(fabs(p.count_slope - 0.8) <= 0.05, "count slope %g", p.count_slope);
+    ck_assert_msg(fabs(p.ce_volume_slope + 0.2) <= 0.08, "volume slope %g", p.ce_volume_slope);
+    ck_assert_uint_eq(info_of(m).fitted_parts & (PBSC_PART_COUNT_SLOPE | PBSC_PART_CE_VOLUME),
+                      PBSC_PART_COUNT_SLOPE | PBSC_PART_CE_VOLUME);
+    for (i = 0; i < fresh; i++) {
+        struct world w;
+        pbsc_session s;
+        pbsc_ce_model ce;
+        world_session(r, &w);
+        pbsc_session_init(&s);
+        s.cd34 = w.cd34;
+        s.wbc = w.wbc;
+        s.weight_kg = w.kg;
+        s.volume_l = w.litres;
+        s.count_ref = p.count_ref;
+        s.count_slope = p.count_slope;
+        s.volume_ref = p.ce_volume_ref;
+        s.volume_slope = p.ce_volume_slope;
+        ck_assert_int_eq(pbsc_model_ce(m, w.wbc, NAN, &ce, NULL), PBSC_OK);
+        for (l = 0; l < NROWS(levels); l++) {
+            pbsc_projection pr;
+            ck_assert_int_eq(pbsc_yield_project(&s, &ce, levels[l], NAN, &pr, NULL), PBSC_OK);
+            inside[l] += pr.lower <= w.collected && w.collected <= pr.upper;
+        }
+    }
+    for (l = 0; l < NROWS(levels); l++) {
+        double share = (double)inside[l] / (double)fresh;
+        ck_assert_msg(fabs(share - levels[l]) <= 0.02, "level %g: %.4f", levels[l], share);
+    }
+    gsl_rng_free(r);
+    pbsc_model_free(m);
+    pbsc_history_free(h);
+}
+END_TEST
+
 /* ---- the fitted model: round trip, its risk, determinism ------------------------------------ */
 
 static char *
@@ -386,13 +494,16 @@ START_TEST(round_trip)
     again = format_model(back);
     ck_assert_str_eq(text, again);
     /* every part fitted, nothing floored, nothing to say */
-    ck_assert_uint_eq(info_of(m).fitted_parts, PBSC_PART_CE | PBSC_PART_APHERESIS | PBSC_PART_RISK);
+    ck_assert_uint_eq(info_of(m).fitted_parts, PBSC_PART_CE | PBSC_PART_APHERESIS |
+                                                   PBSC_PART_RISK | PBSC_PART_COUNT_SLOPE |
+                                                   PBSC_PART_CE_VOLUME);
     ck_assert_uint_eq(info_of(back).fitted_parts, info_of(m).fitted_parts);
     ck_assert_uint_eq(info_of(m).floored, 0);
     ck_assert_str_eq(info_of(m).ce_note, "");
     ck_assert_str_eq(info_of(m).apheresis_note, "");
     ck_assert_str_eq(info_of(m).risk_note, "");
-    ck_assert_ptr_nonnull(strstr(text, "\nfitted = yes\nfitted_parts = ce apheresis risk\nce_id"));
+    ck_assert_ptr_nonnull(strstr(text, "\nfitted = yes\nfitted_parts = ce apheresis risk "
+                                       "count_slope ce_volume\nce_id"));
     /* the risk, by the documented formula from the model's own terms */
     pbsc_model_covariate(back, 0, &mine, NULL, NULL);
     for (i = 1; i < pbsc_model_covariates(back); i++) {
@@ -546,9 +657,13 @@ START_TEST(regressors_need_10_rows_each)
     fit_recorded(39, 0, &rep, &p);
     ck_assert_uint_eq(rep.sessions, 100);
     ck_assert(rep.ce_wbc_slope == 0.0 && p.ce_wbc_slope == 0.0 && p.ce_wbc_ref == 20.0);
-    ck_assert_str_eq(ce_note, "39 sessions record wbc above 0: a slope needs 40");
+    ck_assert_str_eq(ce_note, "39 sessions record wbc above 0: a slope needs 40; "
+                              "ce_volume_slope not fitted: SE 0.14 > 0.1 (too little spread in "
+                              "ln processed_l)");
     fit_recorded(40, 0, &rep, &p);
-    ck_assert_str_eq(ce_note, "");
+    /* the count and volume slopes come after: each one more regressor, 10 more rows */
+    ck_assert_str_eq(ce_note, "count_slope not fitted: 40 sessions, 50 needed; ce_volume_slope "
+                              "not fitted: 40 sessions, 50 needed");
     ck_assert_uint_eq(rep.sessions, 40);
     ck_assert(rep.ce_wbc_slope != 0.0 && rep.ce_wbc_slope == p.ce_wbc_slope);
     ck_assert(rep.ce_hct_slope == 0.0);
@@ -557,7 +672,9 @@ START_TEST(regressors_need_10_rows_each)
     ck_assert_uint_eq(rep.sessions, 49);
     ck_assert(rep.ce_wbc_slope != 0.0 && rep.ce_hct_slope == 0.0);
     ck_assert_str_eq(ce_note,
-                     "49 sessions record both wbc and hct: two slopes need 50; ln WBC kept");
+                     "49 sessions record both wbc and hct: two slopes need 50; ln WBC kept; "
+                     "count_slope not fitted: 49 sessions, 50 needed; ce_volume_slope not "
+                     "fitted: 49 sessions, 50 needed");
     fit_recorded(50, 50, &rep, &p);
     ck_assert_uint_eq(rep.sessions, 50);
     ck_assert(rep.ce_wbc_slope != 0.0 && rep.ce_hct_slope != 0.0);
@@ -569,7 +686,8 @@ START_TEST(regressors_need_10_rows_each)
     ck_assert(rep.ce_wbc_slope == 0.0 && rep.ce_hct_slope != 0.0);
     fit_recorded(0, 39, &rep, &p);
     ck_assert(rep.ce_hct_slope == 0.0 && p.ce_hct_ref == 35.0);
-    ck_assert_str_eq(ce_note, "39 sessions record hct: a slope needs 40");
+    ck_assert_str_eq(ce_note, "39 sessions record hct: a slope needs 40; ce_volume_slope not "
+                              "fitted: SE 0.14 > 0.1 (too little spread in ln processed_l)");
 }
 END_TEST
 
@@ -626,6 +744,12 @@ wbc_zero(int i)
     return i < 30 ? 0.0 : 5.0 + i;
 }
 
+/* a constant WBC, a count of 60 sessions too narrow for a slope, one volume */
+#define WBC_CONSTANT_NOTE                                                                          \
+    "wbc takes one value (20) in all 60 sessions: no slope; count_slope not fitted: SE 0.32 > "    \
+    "0.1 (too little spread in ln cd34); ce_volume_slope not fitted: ln processed_l has no "      \
+    "spread of its own"
+
 START_TEST(degenerate_regressors_dropped)
 {
     pbsc_history *h;
@@ -637,7 +761,7 @@ START_TEST(degenerate_regressors_dropped)
     ck_assert_int_eq(pbsc_calibrate(h, &m, &rep, NULL), PBSC_OK);
     ck_assert(rep.ce_wbc_slope == 0.0 && rep.ce_hct_slope != 0.0);
     ck_assert_uint_eq(rep.sessions, 60);
-    ck_assert_str_eq(info_of(m).ce_note, "wbc takes one value (20) in all 60 sessions: no slope");
+    ck_assert_str_eq(info_of(m).ce_note, WBC_CONSTANT_NOTE);
     pbsc_model_free(m);
     pbsc_history_free(h);
     /* Hct a function of ln WBC: WBC kept, Hct dropped */
@@ -646,15 +770,19 @@ START_TEST(degenerate_regressors_dropped)
     ck_assert(rep.ce_wbc_slope != 0.0 && rep.ce_hct_slope == 0.0);
     ck_assert_str_eq(info_of(m).ce_note,
                      "hct is collinear with ln wbc over the 60 sessions that record both: ln WBC "
-                     "kept");
+                     "kept; count_slope not fitted: SE 0.32 > 0.1 (too little spread in ln "
+                     "cd34); ce_volume_slope not fitted: ln processed_l has no spread of its own");
     pbsc_model_free(m);
     pbsc_history_free(h);
     /* both constant */
     h = degenerate(wbc_constant, wbc_constant);
     ck_assert_int_eq(pbsc_calibrate(h, &m, &rep, NULL), PBSC_OK);
     ck_assert(rep.ce_wbc_slope == 0.0 && rep.ce_hct_slope == 0.0);
-    ck_assert_str_eq(info_of(m).ce_note, "wbc takes one value (20) in all 60 sessions: no slope; "
-                                         "hct takes one value (20) in all 60 sessions: no slope");
+    ck_assert_str_eq(info_of(m).ce_note,
+                     "wbc takes one value (20) in all 60 sessions: no slope; hct takes one value "
+                     "(20) in all 60 sessions: no slope; count_slope not fitted: SE 0.32 > 0.1 "
+                     "(too little spread in ln cd34); ce_volume_slope not fitted: ln processed_l "
+                     "has no spread of its own");
     pbsc_model_free(m);
     pbsc_history_free(h);
     /* a WBC of 0 has no log: those sessions count as without WBC (30 left: too few) */
@@ -662,7 +790,10 @@ START_TEST(degenerate_regressors_dropped)
     ck_assert_int_eq(pbsc_calibrate(h, &m, &rep, NULL), PBSC_OK);
     ck_assert(rep.ce_wbc_slope == 0.0 && rep.ce_hct_slope != 0.0);
     ck_assert_uint_eq(rep.sessions, 60);
-    ck_assert_str_eq(info_of(m).ce_note, "30 sessions record wbc above 0: a slope needs 40");
+    ck_assert_str_eq(info_of(m).ce_note,
+                     "30 sessions record wbc above 0: a slope needs 40; count_slope not fitted: "
+                     "SE 0.32 > 0.1 (too little spread in ln cd34); ce_volume_slope not fitted: "
+                     "ln processed_l has no spread of its own");
     pbsc_model_free(m);
     pbsc_history_free(h);
 }
@@ -703,7 +834,8 @@ START_TEST(ratio_needs_20_sessions)
     ck_assert_int_eq(pbsc_model_get(m, &p), PBSC_OK);
     ck_assert(p.apheresis_ratio == rep.apheresis_ratio && rep.apheresis_ratio != 0.7);
     ck_assert(rep.apheresis_sigma > 0.1 && rep.apheresis_sigma < 0.6);
-    ck_assert_uint_eq(info_of(m).fitted_parts, PBSC_PART_CE | PBSC_PART_APHERESIS);
+    ck_assert_uint_eq(info_of(m).fitted_parts & ~PBSC_PART_COUNT_SLOPE,
+                      PBSC_PART_CE | PBSC_PART_APHERESIS);
     pbsc_model_free(m);
     pbsc_history_free(h);
 }
@@ -899,9 +1031,9 @@ ce_history(double median, double spread)
     for (i = 0; i < 40; i++) {
         pbsc_history_row r;
         pbsc_history_row_init(&r);
-        r.cd34 = 10.0;
+        r.cd34 = 19.0; /* the reference count: CE2 there is the CE the model keeps */
         r.processed_l = 10.0;
-        r.weight_kg = 100.0;
+        r.weight_kg = 190.0;
         r.collected = median * exp(i % 2 ? spread : -spread);
         ck_assert_int_eq(pbsc_history_add(h, &r, NULL, NULL), PBSC_OK);
     }
@@ -915,7 +1047,7 @@ START_TEST(ce_out_of_range)
     pbsc_fit_report rep;
     pbsc_diag diag;
 
-    /* cd34 10 x 10 L / 100 kg = 1 x10^6/kg at CE 1: CE 1.5 is the limit, 1.6 is over (a spread
+    /* cd34 19 x 10 L / 190 kg = 1 x10^6/kg at CE 1: CE 1.5 is the limit, 1.6 is over (a spread
      * above the floor, 0.4, whose mean of logs rounds back to 1.5 exactly: the sigma is the
      * fitted one) */
     h = ce_history(1.5, 0.4);
@@ -1071,7 +1203,10 @@ START_TEST(identical_rows)
 
     ck_assert_int_eq(pbsc_calibrate(h, &m, &rep, NULL), PBSC_OK);
     info = info_of(m);
-    ck_assert_rel(rep.ce_median, 2.0 * 70.0 / (20.0 * 15.0), 1e-12);
+    /* CE2 at the reference count: no slope can be fitted to one count, so the default's,
+     * 0.466667 x (20/19)^(1 - 0.8595) = 0.470042 */
+    ck_assert_rel(rep.ce_median, 2.0 * 70.0 / (20.0 * 15.0) * pow(20.0 / 19.0, 1.0 - 0.8595),
+                  1e-12);
     ck_assert_rel(rep.ce_sigma, ce_floor(), 1e-9);
     ck_assert_rel(rep.apheresis_ratio, 0.7, 1e-12);
     ck_assert_rel(rep.apheresis_sigma, sqrt(1.0 / 125.0 + 1.0 / 87.5), 1e-12);
@@ -1082,10 +1217,11 @@ START_TEST(identical_rows)
     ck_assert_uint_eq(info.floored, PBSC_PART_CE | PBSC_PART_APHERESIS);
     ck_assert_str_eq(info.ce_note,
                      "wbc takes one value (12) in all 60 sessions: no slope; hct takes one value "
-                     "(30) in all 60 sessions: no slope; the CE (collected / expected) is the "
-                     "same in all 60 sessions (0.466667): its spread cannot be fitted; sigma "
-                     "3.36e-16 raised to its floor 0.184 (the smallest published spread of ln "
-                     "CE2)");
+                     "(30) in all 60 sessions: no slope; count_slope not fitted: ln cd34 has no "
+                     "spread of its own; ce_volume_slope not fitted: ln processed_l has no "
+                     "spread of its own; the CE (collected / expected) is the same in all 60 "
+                     "sessions (0.470042): its spread cannot be fitted; sigma 1.01e-15 raised "
+                     "to its floor 0.184 (the smallest published spread of ln CE2)");
     ck_assert_str_eq(info.apheresis_note,
                      "next_cd34 / cd34 is the same in all 60 sessions (0.7): its spread cannot be "
                      "fitted; sigma 0 raised to its floor 0.139 (the counting error of the two "
@@ -1111,7 +1247,7 @@ START_TEST(constant_wbc_named)
     ck_assert(rep.ce_wbc_slope == 0.0 && rep.ce_hct_slope != 0.0);
     ck_assert_uint_eq(info.fitted_parts & PBSC_PART_CE, PBSC_PART_CE);
     ck_assert_uint_eq(info.floored, 0);
-    ck_assert_str_eq(info.ce_note, "wbc takes one value (20) in all 60 sessions: no slope");
+    ck_assert_str_eq(info.ce_note, WBC_CONSTANT_NOTE);
     pbsc_model_free(m);
     pbsc_history_free(h);
 }
@@ -1131,8 +1267,10 @@ START_TEST(ce_spread_floored)
     ck_assert_rel(rep.ce_median, 0.5, 1e-12);
     ck_assert_rel(rep.ce_sigma, ce_floor(), 1e-9);
     ck_assert_uint_eq(info.floored, PBSC_PART_CE);
-    ck_assert_str_eq(info.ce_note, "sigma 0.101 raised to its floor 0.184 (the smallest published "
-                                   "spread of ln CE2)");
+    ck_assert_str_eq(info.ce_note, "count_slope not fitted: ln cd34 has no spread of its own; "
+                                   "ce_volume_slope not fitted: ln processed_l has no spread of "
+                                   "its own; sigma 0.101 raised to its floor 0.184 (the smallest "
+                                   "published spread of ln CE2)");
     ck_assert(rep.coverage_cv >= 0.0 && rep.coverage_cv <= 1.0);
     pbsc_model_free(m);
     pbsc_history_free(h);
@@ -1140,7 +1278,9 @@ START_TEST(ce_spread_floored)
     ck_assert_int_eq(pbsc_calibrate(h, &m, &rep, NULL), PBSC_OK);
     ck_assert_rel(rep.ce_sigma, 0.19 * sqrt(40.0 / 39.0), 1e-9);
     ck_assert_uint_eq(info_of(m).floored, 0);
-    ck_assert_str_eq(info_of(m).ce_note, "");
+    ck_assert_str_eq(info_of(m).ce_note, "count_slope not fitted: ln cd34 has no spread of its "
+                                         "own; ce_volume_slope not fitted: ln processed_l has no "
+                                         "spread of its own");
     pbsc_model_free(m);
     pbsc_history_free(h);
 }
@@ -1267,7 +1407,8 @@ START_TEST(record_in_model_file)
     pbsc_history_free(h);
     h = risk_history(x_separating, poor_third);
     ck_assert_int_eq(pbsc_calibrate(h, &m, &rep, NULL), PBSC_OK);
-    record_round_trip(m, "\nfitted_parts = ce\nrisk_note = risk model");
+    record_round_trip(m, "\nfitted_parts = ce\n");
+    record_round_trip(m, "\nrisk_note = risk model");
     pbsc_model_free(m);
     pbsc_history_free(h);
     /* a model without a record writes none of the keys: the defaults' text (and hash) and a
@@ -1334,22 +1475,22 @@ START_TEST(record_needs_fitted)
     static const char unset[] = "pbsc-model = 1\nfitted_parts = ce\n";
     pbsc_model *m = NULL;
     pbsc_diag diag;
-    char text[480], note[400];
+    char text[680], note[600];
 
     ck_assert_fails(pbsc_model_parse(no, strlen(no), &m, &diag), PBSC_E_CONFLICT, "fitted_parts");
     ck_assert_fails(pbsc_model_parse(unset, strlen(unset), &m, &diag), PBSC_E_CONFLICT,
                     "fitted_parts");
-    /* a note of 319 bytes fits; 320 does not */
-    memset(note, 'x', 320);
-    note[319] = '\0';
+    /* a note of 511 bytes fits; 512 does not */
+    memset(note, 'x', 512);
+    note[511] = '\0';
     snprintf(text, sizeof text, "pbsc-model = 1\nfitted = yes\nfitted_parts = ce\nce_note = %s\n",
              note);
     ck_assert_int_eq(pbsc_model_parse(text, strlen(text), &m, NULL), PBSC_OK);
-    ck_assert_uint_eq(strlen(info_of(m).ce_note), 319);
+    ck_assert_uint_eq(strlen(info_of(m).ce_note), 511);
     pbsc_model_free(m);
     m = NULL;
-    note[319] = 'x';
-    note[320] = '\0';
+    note[511] = 'x';
+    note[512] = '\0';
     snprintf(text, sizeof text, "pbsc-model = 1\nfitted = yes\nfitted_parts = ce\nce_note = %s\n",
              note);
     ck_assert_fails(pbsc_model_parse(text, strlen(text), &m, &diag), PBSC_E_RANGE, "ce_note");
@@ -1536,6 +1677,7 @@ suite(void)
     tcase_add_test(fit, recovers_ratio);
     tcase_add_test(fit, recovers_risk);
     tcase_add_test(fit, coverage_is_honest);
+    tcase_add_test(fit, site_history_coverage);
     tcase_add_test(fit, round_trip);
     tcase_add_test(fit, deterministic);
     tcase_add_test(min, ce_needs_30_sessions);

@@ -477,11 +477,12 @@ END_TEST
 /*
  * A child's session is capped at 3 x the child's TBV. 20 kg, 6 years (height and sex given:
  * the child band all the same): TBV 20 x 0.085 = 1.7 L, cap 5.1 L. tandem2013, D5 25/uL
- * (WBC unknown: 1.5 uL counted, 37.5 events, sigma sqrt(0.5108088^2 + 1/37.5) = 0.5362763):
- * the volume for 4 x10^6/kg at P 0.90 is 4 x 20 / (25 x 0.46) x exp(1.2815516 x 0.5362763)
- * = 6.9565 x 1.98748 = 13.83 L > 5.1: capped; median 25 x 5.1 x 0.46 / 20 = 2.9325,
- * P(>= 4) = Q(ln(4 / 2.9325) / 0.5362763) = Q(0.57888) = 0.281335. A neonate of 3 kg
- * (100 mL/kg): cap 0.9 L, median 25 x 0.9 x 0.46 / 3 = 3.45.
+ * (WBC unknown: 1.5 uL counted, 37.5 events; the yield model v2, b 0.8595 around 19/uL:
+ * 19 x (25/19)^0.8595 = 24.054388/uL seen, sigma sqrt(0.5108088^2 + 0.8595^2/37.5) =
+ * 0.5297409): the volume for 4 x10^6/kg at P 0.90 is 4 x 20 / (24.054388 x 0.46) x
+ * exp(1.2815516 x 0.5297409) = 14.26 L > 5.1: capped; median 24.054388 x 5.1 x 0.46 / 20 =
+ * 2.8215798, P(>= 4) = Q(ln(4 / 2.8215798) / 0.5297409) = 0.255010. A neonate of 3 kg
+ * (100 mL/kg): cap 0.9 L, median 24.054388 x 0.9 x 0.46 / 3 = 3.3195056.
  */
 START_TEST(child_session_cap)
 {
@@ -498,13 +499,13 @@ START_TEST(child_session_cap)
     ck_assert_rel(d.volume_l, 5.1, 1e-12);
     ck_assert_rel(d.projection.volume_l, 5.1, 1e-12);
     ck_assert_rel(d.projection.tbv_l, 1.7, 1e-12);
-    ck_assert_rel(d.projection.median, 2.9325, 1e-12);
-    ck_assert_rel(d.projection.p_dose, 0.28133543859225435, 1e-8);
+    ck_assert_rel(d.projection.median, 2.821579754485117, 1e-12);
+    ck_assert_rel(d.projection.p_dose, 0.25500958111491856, 1e-8);
     ck_assert_uint_eq(d.warnings, PBSC_W_CHILD);
     d = decide("tandem2013", course_of(&baby, PBSC_REGIMEN_GCSF, NA, NA, rows, 2), 5, MO);
     ck_assert_decision(d, PBSC_ACTION_COLLECT, "assess.collect");
     ck_assert_rel(d.volume_l, 0.9, 1e-12);
-    ck_assert_rel(d.projection.median, 3.45, 1e-12);
+    ck_assert_rel(d.projection.median, 3.3195055935119027, 1e-12);
     ck_assert_int_eq(d.blood_volume, PBSC_BAND_NEONATE);
 }
 END_TEST
@@ -1088,7 +1089,8 @@ START_TEST(provenance_of_the_model_and_ce)
     ck_assert_str_eq(d.model_hash, info.hash);
     ck_assert_int_eq(d.model_fitted, 0);
     ck_assert_rel(d.volume_l, 14.7, 1e-12);
-    ck_assert_rel(d.projection.median, 30 * 14.7 * ce / KG, 1e-12);
+    /* the yield model v2: 19 x (30/19)^0.8595 = 28.135238/uL seen */
+    ck_assert_rel(d.projection.median, 19.0 * pow(30.0 / 19.0, 0.8595) * 14.7 * ce / KG, 1e-12);
     ck_assert_rel(decide_m(p, m, c, 4, MO).ce_median, 0.46, 1e-15);
     ck_assert_rel(decide_m(p, m, c, 5, EV).ce_median, ce, 1e-12); /* the day's WBC and Hct */
     ck_assert_rel(decide_m(p, m, c, 6, MO).ce_median, 0.46 * exp(0.1), 1e-12);
@@ -1109,7 +1111,8 @@ START_TEST(provenance_of_the_model_and_ce)
     ck_assert_str_eq(d.model_version, "1");
     ck_assert_str_eq(d.ce_id, "minimum");
     ck_assert(d.ce_median == 0.30 && d.ce_sigma == GIDRON_SIGMA);
-    ck_assert_rel(d.projection.median, 30 * 14.7 * 0.30 / KG, 1e-12);
+    ck_assert_rel(d.projection.median, 19.0 * pow(30.0 / 19.0, 0.8595) * 14.7 * 0.30 / KG,
+                  1e-12);
     pbsc_model_free(m);
     pbsc_model_free(defaults);
     pbsc_model_free(fromce);
@@ -1119,38 +1122,39 @@ END_TEST
 /* ---- 6. the collect decision's volume and projection ------------------------------------ */
 
 /*
- * tandem2013, 70 kg, D5 PB CD34 100/uL, WBC 20: collect, remaining = goal 4.
- * Counting error: 75,000 / (20 x 1000) = 3.75 uL counted, 375 events, var 1/375.
- * sigma = sqrt(0.5108088028^2 + 1/375) = 0.513412407;
- * volume at P 0.90 = 4 x 70 / (100 x 0.46) x exp(1.2815516 x 0.513412407)
- *                  = 6.08696 x 1.930858 = 11.7530488 L < 14.7 L cap: not capped.
- * Processing exactly that volume: median 4 x exp(1.2815516 x sigma) = 7.72343208, and
+ * tandem2013, 70 kg, D5 PB CD34 150/uL, WBC 20: collect, remaining = goal 4.
+ * Counting error: 75,000 / (20 x 1000) = 3.75 uL counted, 562.5 events, var 1/562.5.
+ * The yield model v2: 19 x (150/19)^0.8595 = 112.205803/uL seen, and the counting error
+ * times b: sigma = sqrt(0.5108088028^2 + 0.8595^2 / 562.5) = 0.512092715;
+ * volume at P 0.90 = 4 x 70 / (112.205803 x 0.46) x exp(1.2815516 x 0.512092715)
+ *                  = 10.4568462 L < 14.7 L cap: not capped.
+ * Processing exactly that volume: median 4 x exp(1.2815516 x sigma) = 7.71038084, and
  * P(yield >= 4) = 0.90 by construction; 90% interval median / exp(1.6448536 x sigma).
  * The evening after the harvest (4.5: goal met) and the evening without one carry no session.
  */
 START_TEST(collect_volume_by_hand)
 {
-    const row rows[] = {EMPTY_DAY(4), {5, 100, 20, NA, NA, NA}};
+    const row rows[] = {EMPTY_DAY(4), {5, 150, 20, NA, NA, NA}};
     const pbsc_course *c = gcsf(NA, NA, rows, NROWS(rows));
     pbsc_decision d = decide("tandem2013", c, 5, MO), e;
     pbsc_session s;
     double v;
 
     ck_assert_decision(d, PBSC_ACTION_COLLECT, "assess.collect");
-    ck_assert_rel(d.volume_l, 11.753048816411862, 1e-9);
+    ck_assert_rel(d.volume_l, 10.456846190614813, 1e-9);
     ck_assert(d.projection.volume_l == d.volume_l);
     ck_assert(d.projection.dose == d.remaining && d.remaining == 4.0);
     ck_assert(d.projection.level == 0.90);
-    ck_assert_rel(d.projection.sigma, 0.5134124070224987, 1e-9);
-    ck_assert_rel(d.projection.median, 7.7234320793563676, 1e-9);
+    ck_assert_rel(d.projection.sigma, 0.5120927152557134, 1e-9);
+    ck_assert_rel(d.projection.median, 7.7103808408818875, 1e-9);
     ck_assert_rel(d.projection.p_dose, 0.90, 1e-9);
-    ck_assert_rel(d.projection.lower, 3.3193552932684534, 1e-8);
-    ck_assert_rel(d.projection.upper, 17.970779809381106, 1e-8);
+    ck_assert_rel(d.projection.lower, 3.3209471289100807, 1e-8);
+    ck_assert_rel(d.projection.upper, 17.901511347140804, 1e-8);
     ck_assert_rel(d.projection.tbv_l, 4.9, 1e-12);
     assert_no_dose(&d);
     /* the same through pbsc_yield_volume directly */
     pbsc_session_init(&s);
-    s.cd34 = 100;
+    s.cd34 = 150;
     s.weight_kg = KG;
     s.wbc = 20;
     ck_assert_int_eq(pbsc_yield_volume(&s, pbsc_ce_default(), 4.0, 0.90, &v, NULL), PBSC_OK);
@@ -1158,7 +1162,7 @@ START_TEST(collect_volume_by_hand)
     e = decide("tandem2013", c, 5, EV); /* no harvest recorded */
     ck_assert_decision(e, PBSC_ACTION_NEED_COUNT, "need.harvest");
     assert_no_session(&e);
-    pbsc_test_set(made[nmade - 1], 5, PBSC_Q_VOLUME_L, 11.75);
+    pbsc_test_set(made[nmade - 1], 5, PBSC_Q_VOLUME_L, 10.46);
     pbsc_test_set(made[nmade - 1], 5, PBSC_Q_COLLECTED, 4.5);
     e = decide("tandem2013", c, 5, EV);
     ck_assert_decision(e, PBSC_ACTION_STOP_GOAL, "stop.goal");
@@ -1171,12 +1175,14 @@ END_TEST
 
 /*
  * Capped: d5-20-2022, D5 PB CD34 25/uL, WBC not measured (50 assumed): 1.5 uL counted,
- * 37.5 events, sigma = sqrt(0.5108088^2 + 1/37.5) = 0.5362763; volume for 4 at P 0.9 =
- * 280 / 11.5 x exp(1.2815516 x 0.5362763) = 48.41 L > 3 x 4.9 = 14.7 L: volume 14.7,
- * median 25 x 14.7 x 0.46 / 70 = 2.415, P(>= 4) = Q(ln(4 / 2.415) / 0.5362763) = 0.173372.
- * A 300 kg person: TBV 21 L, 3 x TBV = 63 L, but never over the 60 L input limit:
- * median 25 x 60 x 0.46 / 300 = 2.3. A site's litre cap (session_litres 12) binds under
- * both: 12 L, median 25 x 12 x 0.46 / 70; and does not bind the 11.753 L above.
+ * 37.5 events; the yield model v2 sees 19 x (25/19)^0.8595 = 24.054388/uL, sigma =
+ * sqrt(0.5108088^2 + 0.8595^2/37.5) = 0.5297409; volume for 4 at P 0.9 = 280 / (24.054388
+ * x 0.46) x exp(1.2815516 x 0.5297409) = 49.89 L > 3 x 4.9 = 14.7 L: volume 14.7, median
+ * 24.054388 x 14.7 x 0.46 / 70 = 2.3236539, P(>= 4) = Q(ln(4 / 2.3236539) / 0.5297409) =
+ * 0.152606. A 300 kg person: TBV 21 L, 3 x TBV = 63 L, but never over the 60 L input limit:
+ * median 24.054388 x 60 x 0.46 / 300 = 2.2130037. A site's litre cap (session_litres 12)
+ * binds under both: 12 L, median 24.054388 x 12 x 0.46 / 70; and does not bind the 10.457 L
+ * above.
  */
 static const char litres_policy[] = "id = site-litres\nversion = 1\nsource = check_decide.c\n"
                                     "regimens = gcsf\ngoal = 4\nminimum = 2\nassess_day = 5\n"
@@ -1185,7 +1191,7 @@ static const char litres_policy[] = "id = site-litres\nversion = 1\nsource = che
 START_TEST(collect_volume_capped)
 {
     const row rows[] = {EMPTY_DAY(4), {5, 25, NA, NA, NA, NA}};
-    const row high[] = {EMPTY_DAY(4), {5, 100, 20, NA, NA, NA}};
+    const row high[] = {EMPTY_DAY(4), {5, 150, 20, NA, NA, NA}};
     pbsc_person big = std_person(300, CRCL);
     pbsc_policy *site = parse(litres_policy);
     pbsc_decision d = decide("d5-20-2022", gcsf(4, 2, rows, NROWS(rows)), 5, MO);
@@ -1193,28 +1199,29 @@ START_TEST(collect_volume_capped)
     ck_assert_decision(d, PBSC_ACTION_COLLECT, "assess.collect");
     ck_assert_rel(d.volume_l, 14.7, 1e-12);
     ck_assert(d.projection.volume_l == d.volume_l);
-    ck_assert_rel(d.projection.median, 2.415, 1e-12);
-    ck_assert_rel(d.projection.sigma, 0.5362763277309898, 1e-9);
-    ck_assert_rel(d.projection.p_dose, 0.17337199618390065, 1e-8);
+    ck_assert_rel(d.projection.median, 2.3236539154583316, 1e-12);
+    ck_assert_rel(d.projection.sigma, 0.5297408545864376, 1e-9);
+    ck_assert_rel(d.projection.p_dose, 0.15260630781364648, 1e-8);
     ck_assert(d.projection.dose == 4.0);
     d = decide("d5-20-2022", course_of(&big, PBSC_REGIMEN_GCSF, 4, 2, rows, NROWS(rows)), 5, MO);
     ck_assert_decision(d, PBSC_ACTION_COLLECT, "assess.collect");
     ck_assert(d.volume_l == 60.0);
     ck_assert_rel(d.projection.tbv_l, 21.0, 1e-12);
-    ck_assert_rel(d.projection.median, 2.3, 1e-12);
+    ck_assert_rel(d.projection.median, 2.213003729007935, 1e-12);
     d = decide_p(site, gcsf(NA, NA, rows, NROWS(rows)), 5, MO);
     ck_assert_decision(d, PBSC_ACTION_COLLECT, "assess.collect");
     ck_assert(d.volume_l == 12.0);
-    ck_assert_rel(d.projection.median, 25 * 12 * 0.46 / KG, 1e-12);
+    ck_assert_rel(d.projection.median, 24.054388358781903 * 12 * 0.46 / KG, 1e-12);
     d = decide_p(site, gcsf(NA, NA, high, NROWS(high)), 5, MO);
-    ck_assert_rel(d.volume_l, 11.753048816411862, 1e-9);
+    ck_assert_rel(d.volume_l, 10.456846190614813, 1e-9);
     pbsc_policy_free(site);
 }
 END_TEST
 
 /* Only collect decisions carry a volume and a projection, asking for the remaining dose
  * after earlier harvests. mayo2013-p1: D4 8/uL -> P (given); D5 40/uL collects after it
- * (5 x 70 / (40 x 0.46) x 1.965 = 37.4 L: capped at 14.7); D6 collects for 5 - 1.25 = 3.75.
+ * (19 x (40/19)^0.8595 = 36.028/uL seen: 5 x 70 / (36.028 x 0.46) x 1.965 = 41.5 L: capped
+ * at 14.7); D6 collects for 5 - 1.25 = 3.75.
  * After plerixafor a policy without a failure threshold collects at 0/uL too: no volume
  * reaches the dose (pbsc_yield_volume: unreachable), so the session is the cap, projecting 0. */
 START_TEST(projection_only_when_collecting)
@@ -1238,7 +1245,8 @@ START_TEST(projection_only_when_collecting)
     ck_assert_decision(all[3], PBSC_ACTION_CONTINUE, "plerixafor.next");
     ck_assert_decision(all[4], PBSC_ACTION_COLLECT, "collect.continue");
     ck_assert(all[4].projection.dose == 3.75 && all[4].remaining == 3.75);
-    ck_assert_rel(all[4].projection.median, 40 * all[4].volume_l * 0.46 / KG, 1e-12);
+    ck_assert_rel(all[4].projection.median,
+                  19.0 * pow(40.0 / 19.0, 0.8595) * all[4].volume_l * 0.46 / KG, 1e-12);
     d = decide("mayo2013-p1", gcsf(5, 2, zero, NROWS(zero)), 5, MO);
     ck_assert_decision(d, PBSC_ACTION_COLLECT, "collect.after_plerixafor");
     ck_assert_rel(d.volume_l, 14.7, 1e-12);

@@ -22,6 +22,7 @@
 #define MG 16.8                /* 0.24 mg/kg x 70 kg */
 #define Z95 1.6448536269514722 /* Phi^-1(0.95): the 90% interval */
 #define Z975 1.959963984540054 /* Phi^-1(0.975): the 95% interval */
+#define PBSC_TEST_V2_SLOPE 0.8595 /* the yield model v2's default slope for patients */
 
 /* The rows of a course: day, PB CD34, WBC, plerixafor mg that evening, litres processed and
  * the product (tests/pbsc_test.h). */
@@ -365,11 +366,11 @@ END_TEST
 START_TEST(audited_probabilities_are_pinned)
 {
     static const double counts[][2] = {
-        {6318, 9347}, /* continue G-CSF */
-        {2319, 7627}, /* collect today */
-        {7900, 9749}, /* plerixafor tonight */
-        {9733, 9989}, /* motixafortide tonight */
-        {6642, 9513}, /* collect today and plerixafor tonight */
+        {6430, 9511}, /* continue G-CSF */
+        {2784, 8226}, /* collect today */
+        {7889, 9788}, /* plerixafor tonight */
+        {9686, 9988}, /* motixafortide tonight */
+        {6746, 9608}, /* collect today and plerixafor tonight */
     };
     const pbsc_course *c = morning(4, 12.0, 8.0, 5, 2);
     pbsc_success_params sp;
@@ -380,7 +381,8 @@ START_TEST(audited_probabilities_are_pinned)
     ck_assert_uint_eq(sp.draws, 10000);
     for (o = PBSC_OPTION_GCSF; o <= LAST_OPTION; o++) {
         pbsc_success x = estimate(c, model, 4, o, &sp);
-        ck_assert_msg(x.p_goal * 10000.0 == counts[o][0] && x.p_minimum * 10000.0 == counts[o][1],
+        /* count / 10,000 as the library divides it: exact (x 10,000 need not be) */
+        ck_assert_msg(x.p_goal == counts[o][0] / 10000.0 && x.p_minimum == counts[o][1] / 10000.0,
                       "option %d: goal %.17g, minimum %.17g x 10000", (int)o, x.p_goal * 10000.0,
                       x.p_minimum * 10000.0);
     }
@@ -635,6 +637,7 @@ START_TEST(single_session_matches_the_forecast)
 
     p.ce.median = 0.5;
     p.ce.sigma = 0.0;
+    p.count_slope = 1.0; /* proportional: the yield is k x the count (v2 below) */
     ck_assert_int_eq(pbsc_model_new(&m, NULL), PBSC_OK);
     ck_assert_int_eq(pbsc_model_set(m, &p, NULL), PBSC_OK);
     pbsc_success_params_init(&sp);
@@ -667,7 +670,8 @@ START_TEST(single_session_matches_the_forecast)
 END_TEST
 
 /* The full course against an independent simulation of the stated model: the person's CE
- * drawn once (log-normal), today's true count around the measured one, tomorrow by G-CSF
+ * drawn once (log-normal), today's true count around the measured one, each session's
+ * yield 19 x (count / 19)^0.8595 x litres x CE / kg (the yield model v2), tomorrow by G-CSF
  * (day 4, x 128/60.7), then an apheresis each day, each followed by the apheresis ratio,
  * until the goal or 4 sessions. 200,000 draws here, 10,000 there: within 4 SE. */
 START_TEST(course_matches_an_independent_simulation)
@@ -689,7 +693,8 @@ START_TEST(course_matches_an_independent_simulation)
         int k = 0;
         count *= p.gcsf_ratio[3] * exp(gsl_ran_gaussian(r, p.gcsf_sigma));
         while (got < 5.0 && k < 4) {
-            got += count * cap * ce / KG;
+            /* the yield model v2: b 0.8595 around 19/uL (pbsc_yield_project(3)) */
+            got += 19.0 * pow(count / 19.0, p.count_slope) * cap * ce / KG;
             k++;
             count *= p.apheresis_ratio * exp(gsl_ran_gaussian(r, p.apheresis_sigma));
         }
@@ -737,6 +742,7 @@ deterministic(void)
     p.gcsf_sigma = p.chemo_sigma = p.apheresis_sigma = 0.0;
     p.plerixafor_sigma = p.plerixafor2_sigma = p.motixafortide_sigma = 0.0;
     p.chemo_ratio = 1.5;
+    p.count_slope = 1.0; /* proportional: a session yields count / 700 (v2: course_v2_by_hand) */
     ck_assert_int_eq(pbsc_model_new(&m, NULL), PBSC_OK);
     ck_assert_int_eq(pbsc_model_set(m, &p, NULL), PBSC_OK);
     return m;
@@ -819,6 +825,36 @@ START_TEST(course_by_hand)
                   s.p_goal, s.p_minimum, s.aphereses, s.plerixafor_doses, h->p_goal, h->p_minimum,
                   h->aphereses, h->doses);
     ck_assert(s.se == 0.0);
+    pbsc_model_free(m);
+}
+END_TEST
+
+/* The yield model v2 in the simulation, by hand: the deterministic model with the default
+ * slope, 1000/uL collected daily from day 5 in 1 L sessions: 19 x (1000/19)^0.8595 =
+ * 573.01354/uL seen, 573.01354 x 1 x 0.1 / 70 = 0.8185908; each next session x 0.7^0.8595
+ * = 0.7359728: 0.6024605, 0.4433946, 0.3263263; in all 0.8186, 1.4211, 1.8644, 2.1908 (the
+ * proportional model: 1.4286, 2.4286, 3.1286, 3.6186). The same sessions pbsc_yield_sessions
+ * counts: the first session's 3 x 4.9 L cap aside, one assumption about the count. */
+START_TEST(course_v2_by_hand)
+{
+    pbsc_model *m = deterministic();
+    pbsc_model_params p = params_of(m);
+    const pbsc_course *c = morning(5, 1000.0, 0.5, 50, 1);
+    pbsc_success_params sp;
+    pbsc_success s;
+
+    p.count_slope = PBSC_TEST_V2_SLOPE;
+    ck_assert_int_eq(pbsc_model_set(m, &p, NULL), PBSC_OK);
+    pbsc_success_params_init(&sp);
+    sp.session_litres = 1.0;
+    sp.draws = 2000;
+    sp.goal = 1.8; /* 1.8644 >= 1.8 at the third */
+    sp.minimum = 1.38; /* 1.4211 at the second */
+    s = estimate(c, m, 5, PBSC_OPTION_COLLECT, &sp);
+    ck_assert(s.p_goal == 1.0 && s.p_minimum == 1.0 && s.aphereses == 3.0);
+    sp.goal = 2.25; /* 2.1908 < 2.25 after the four sessions allowed */
+    s = estimate(c, m, 5, PBSC_OPTION_COLLECT, &sp);
+    ck_assert(s.p_goal == 0.0 && s.p_minimum == 1.0 && s.aphereses == 4.0);
     pbsc_model_free(m);
 }
 END_TEST
@@ -1124,7 +1160,7 @@ decide(const pbsc_course *c, const pbsc_model *m, long day, pbsc_moment moment)
  * (the policy's), seed and draws, and the rule follows from them. */
 START_TEST(forecast_morning_reads_the_estimates)
 {
-    static const double counts[] = {0.1, 0.5, 1.0, 5.0, 8.0, 20.0, 50.0};
+    static const double counts[] = {0.1, 0.3, 0.5, 1.0, 5.0, 8.0, 20.0, 50.0};
     int seen_futile = 0, seen_wait = 0, seen_plx = 0, seen_collect_dose = 0, seen_collect = 0;
     size_t i;
 
@@ -1288,7 +1324,7 @@ END_TEST
  * The salvage flag on every path of the model-based engine that gives plerixafor (a mutant
  * that cleared it on the collect-and-plerixafor path survived the suites before): a dose
  * after a harvest is a salvage dose, a dose before any harvest is not. The literature model,
- * seed 1: day 5 at 15/uL collects with plerixafor tonight, at 5/uL gives plerixafor alone
+ * seed 1: day 5 at 15/uL collects with plerixafor tonight, at 3/uL gives plerixafor alone
  * (these are the estimates' answers at this seed, pinned by the rules asserted here).
  */
 START_TEST(forecast_salvage_on_every_dose_path)
@@ -1301,9 +1337,9 @@ START_TEST(forecast_salvage_on_every_dose_path)
         int salvage;
     } t[] = {
         {15.0, NA, 5, PBSC_MORNING, "forecast.collect", 0},  /* collect + dose, no harvest yet */
-        {5.0, NA, 5, PBSC_MORNING, "forecast.plerixafor", 0}, /* pre-emptive */
+        {3.0, NA, 5, PBSC_MORNING, "forecast.plerixafor", 0}, /* pre-emptive */
         {15.0, 15.0, 6, PBSC_MORNING, "forecast.collect", 1}, /* after day 5's harvest */
-        {15.0, 5.0, 6, PBSC_MORNING, "forecast.plerixafor", 1},
+        {15.0, 3.0, 6, PBSC_MORNING, "forecast.plerixafor", 1},
         {15.0, NA, 5, PBSC_EVENING, "forecast.plerixafor_tonight", 1}, /* first dose, after it */
     };
     size_t i;
@@ -1338,7 +1374,7 @@ START_TEST(forecast_morning_after_a_dose)
 
     for (i = 0; i < NROWS(day6); i++) {
         const row_t rows[] = {
-            EMPTY_DAY(4), {5, 5.0, NA, MG, NA, NA}, {6, day6[i], NA, NA, NA, NA}};
+            EMPTY_DAY(4), {5, 3.0, NA, MG, NA, NA}, {6, day6[i], NA, NA, NA, NA}};
         const pbsc_course *c = course_of(PBSC_REGIMEN_GCSF, 5, 2, rows, 3);
         pbsc_decision d = decide(c, model, 5, PBSC_MORNING);
 
@@ -1453,6 +1489,7 @@ suite(void)
     tcase_add_checked_fixture(hand, setup, teardown);
     tcase_add_loop_test(hand, course_by_hand, 0, (int)NROWS(hand_cases));
     tcase_add_test(hand, course_by_hand_more);
+    tcase_add_test(hand, course_v2_by_hand);
     suite_add_tcase(s, hand);
     tcase_add_checked_fixture(errors, setup, teardown);
     tcase_add_test(errors, forecast_errors);

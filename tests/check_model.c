@@ -366,7 +366,8 @@ START_TEST(hash_follows_every_parameter)
         OFF(chemo_ratio),         OFF(chemo_sigma),       OFF(apheresis_ratio),
         OFF(apheresis_sigma),     OFF(plerixafor_fold),   OFF(plerixafor_sigma),
         OFF(plerixafor2_fold),    OFF(plerixafor2_sigma), OFF(motixafortide_fold),
-        OFF(motixafortide_sigma),
+        OFF(motixafortide_sigma), OFF(count_ref),         OFF(count_ref_donor),
+        OFF(count_slope),         OFF(count_slope_donor), OFF(ce_volume_ref),
     };
     char seen[NROWS(numbers) + 4][17];
     pbsc_model *m = fresh();
@@ -1092,6 +1093,63 @@ assert_round_trip(const pbsc_model *m)
     pbsc_model_free(back);
 }
 
+/* The yield model v2's keys: read, written back, and checked with the line that is wrong. */
+START_TEST(yield_v2_keys)
+{
+    static const char ok[] = HEAD "count_ref = 25\ncount_slope = 0.8\ncount_slope_donor = 0.7\n"
+                                  "count_ref_donor = 90\nce_volume_ref = 12\n"
+                                  "ce_volume_slope = -0.25\n";
+    static const struct {
+        const char *text;
+        int status;
+        const char *field;
+        long line;
+    } bad[] = {
+        {HEAD "count_slope = 0\n", PBSC_E_RANGE, "count_slope", 2},
+        {HEAD "count_slope_donor = 2.5\n", PBSC_E_RANGE, "count_slope_donor", 2},
+        {HEAD "count_ref = 0\n", PBSC_E_RANGE, "count_ref", 2},
+        {HEAD "count_ref_donor = 5001\n", PBSC_E_RANGE, "count_ref_donor", 2},
+        {HEAD "ce_volume_ref = 61\n", PBSC_E_RANGE, "ce_volume_ref", 2},
+        {HEAD "ce_volume_ref = -1\n", PBSC_E_RANGE, "ce_volume_ref", 2},
+        {HEAD "ce_volume_slope = -0.95\n", PBSC_E_RANGE, "ce_volume_slope", 2},
+        /* a slope needs the reference it is relative to, given before it */
+        {HEAD "ce_volume_slope = -0.2\n", PBSC_E_MISSING, "ce_volume_ref", 2},
+        {HEAD "ce_volume_slope = -0.2\nce_volume_ref = 10\n", PBSC_E_MISSING, "ce_volume_ref",
+         2},
+    };
+    pbsc_model *m = parsed(ok), *out = NULL;
+    pbsc_model_params p = params_of(m);
+    pbsc_diag diag;
+    size_t i;
+
+    ck_assert(p.count_ref == 25.0 && p.count_slope == 0.8 && p.count_slope_donor == 0.7 &&
+              p.count_ref_donor == 90.0 && p.ce_volume_ref == 12.0 && p.ce_volume_slope == -0.25);
+    assert_round_trip(m);
+    for (i = 0; i < NROWS(bad); i++) {
+        ck_assert_fails(pbsc_model_parse(bad[i].text, strlen(bad[i].text), &out, &diag),
+                        bad[i].status, bad[i].field);
+        ck_assert_int_eq(diag.line, bad[i].line);
+        ck_assert_ptr_null(out);
+    }
+    /* pbsc_model_set() checks them too */
+    p.ce_volume_ref = 0.0;
+    ck_assert_fails(pbsc_model_set(m, &p, &diag), PBSC_E_MISSING, "ce_volume_ref");
+    p = params_of(m);
+    p.count_slope = NAN;
+    ck_assert_fails(pbsc_model_set(m, &p, &diag), PBSC_E_MISSING, "count_slope");
+    /* a caller compiled before the block (its size ends at motixafortide_sigma) keeps the
+     * defaults of the fields it does not know */
+    pbsc_model_free(m);
+    m = fresh();
+    p = params_of(m);
+    p.size = offsetof(pbsc_model_params, count_ref);
+    p.count_slope = 1.5; /* beyond its size: not read */
+    ck_assert_int_eq(pbsc_model_set(m, &p, NULL), PBSC_OK);
+    ck_assert(params_of(m).count_slope == 0.8595);
+    pbsc_model_free(m);
+}
+END_TEST
+
 START_TEST(round_trip_defaults)
 {
     pbsc_model *m = fresh();
@@ -1689,6 +1747,7 @@ suite(void)
     tcase_add_test(identity, defaults_id_cannot_be_borrowed);
     tcase_add_test(identity, default_hash_is_recomputed);
     tcase_add_test(identity, hash_follows_every_parameter);
+    tcase_add_test(identity, yield_v2_keys);
     tcase_add_test(identity, hash_survives_the_file);
     tcase_add_test(identity, file_identity_keys);
     tcase_add_test(identity, from_ce_every_preset);

@@ -386,7 +386,7 @@ static const struct course_spec courses[] = {
      {{4, 6, 28, 16.8, N, N},
       {5, 22, 45, N, 20, 1.6},
       {6, 18, 40, N, 20, 1.2},
-      {7, 12, 36, N, 20, 0.4},
+      {7, 14, 36, N, 20, 0.4}, /* 2 sessions left from 14/uL reach the 2.2 remaining */
       {8, 10, 30, N, N, N}},
      0.0},
     {"salvage after a poor first harvest",

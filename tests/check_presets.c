@@ -893,15 +893,17 @@ START_TEST(donor_d5_collects_on_day_5)
         pbsc_decision d = decide("donor-d5", donor(KG, 5, 2, rows, NROWS(rows)), 5, MO);
         ck_assert_decision(d, PBSC_ACTION_NEED_COUNT, "need.cd34");
     }
-    /* the dose is per kg of the recipient: a 35 kg recipient, D5 8/uL. The volume for 5
-     * x10^6/kg at P 0.90 (5 x 35 / (8 x 0.46) x 1.93 = 92 L) is capped at 3 x 4.9 L: median
-     * 8 x 14.7 x 0.46 / 35 = 1.5456 */
+    /* the dose is per kg of the recipient: a 35 kg recipient, D5 8/uL. A donor's yield model
+     * v2 (b 0.7559 around 128/uL) sees 128 x (8/128)^0.7559 = 15.7395/uL. The volume for 5
+     * x10^6/kg at P 0.90 (5 x 35 / (15.7395 x 0.46) x 1.93 = 47 L) is capped at 3 x 4.9 L:
+     * median 15.7395 x 14.7 x 0.46 / 35 = 3.0410447 */
     {
         const row rows[] = {{4, 8, NA, NA, NA, NA}, {5, 8, NA, NA, NA, NA}};
         pbsc_decision d = decide("donor-d5", donor(35, 5, 2, rows, NROWS(rows)), 5, MO);
         ck_assert_decision(d, PBSC_ACTION_COLLECT, "assess.collect");
         ck_assert_rel(d.volume_l, 14.7, 1e-12);
-        ck_assert_rel(d.projection.median, 8 * 14.7 * 0.46 / 35, 1e-12);
+        ck_assert_rel(d.projection.median, 128 * pow(8.0 / 128, 0.7559) * 14.7 * 0.46 / 35, 1e-12);
+        ck_assert_rel(d.projection.median, 3.0410447, 1e-7);
         ck_assert_rel(d.projection.tbv_l, 4.9, 1e-12); /* the donor's */
     }
 }
@@ -1084,9 +1086,12 @@ START_TEST(monotone_in_later_counts)
         if (d.action == PBSC_ACTION_STOP_MINIMUM)
             ck_assert_msg(!seen_collect, "%g/uL: stop.unreachable above a collect", 0.5 * k);
         seen_collect |= d.action == PBSC_ACTION_COLLECT;
-        /* the break-even is 7 / (2 x 0.0966) = 36.23/uL */
+        /* two sessions left, the second at x0.7 the count: 1 + 0.7^0.8595 = 1.7359728 of
+         * today's median 0.0966 x 19 x (C/19)^0.8595 (14.7 x 0.46 / 70 per uL seen); the
+         * break-even 7 / (0.0966 x 1.7359728) = 41.742/uL seen, C = 19 x (41.742/19)^(1 /
+         * 0.8595) = 47.47/uL */
         ck_assert_int_eq(d.action,
-                         0.5 * k < 36.23 ? PBSC_ACTION_STOP_MINIMUM : PBSC_ACTION_COLLECT);
+                         0.5 * k < 47.47 ? PBSC_ACTION_STOP_MINIMUM : PBSC_ACTION_COLLECT);
     }
 }
 END_TEST

@@ -14,13 +14,17 @@
 #define CALLS 2000000
 #define ROUNDS 5
 
-/* The same quantities as pbsc_yield_project(), with no validation and no indirection. */
+/* The same quantities as pbsc_yield_project(), with no validation and no indirection: the
+ * yield model v2 at its defaults for a patient (b 0.8595 around 19/uL, CE not falling with
+ * the volume). */
+#define B 0.8595
+#define C_REF 19.0
 static void
 inlined(double cd34, double litres, double kg, double ce_median, double ce_sigma,
         double wbc_counted_ul, double level, double dose, double out[4])
 {
-    double median = cd34 * litres * ce_median / kg;
-    double sigma = sqrt(ce_sigma * ce_sigma + 1.0 / (cd34 * wbc_counted_ul));
+    double median = C_REF * pow(cd34 / C_REF, B) * litres * ce_median / kg;
+    double sigma = sqrt(ce_sigma * ce_sigma + B * B / (cd34 * wbc_counted_ul));
     double spread = exp(gsl_cdf_ugaussian_Qinv((1.0 - level) / 2.0) * sigma);
 
     out[0] = median;
