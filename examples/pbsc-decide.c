@@ -15,25 +15,7 @@
 const char prog[] = "pbsc-decide";
 
 enum {
-    OPT_POLICY = 256,
-    OPT_GOAL,
-    OPT_MINIMUM,
-    OPT_TARGET,
-    OPT_WEIGHT,
-    OPT_WEIGHT_LB,
-    OPT_HEIGHT,
-    OPT_SEX,
-    OPT_AGE,
-    OPT_CRCL,
-    OPT_RECIPIENT_WEIGHT,
-    OPT_DIAGNOSIS,
-    OPT_TRANSPLANTS,
-    OPT_REGIMEN,
-    OPT_DEVICE,
-    OPT_CE,
-    OPT_CE_SIGMA,
-    OPT_MODEL,
-    OPT_DAY,
+    OPT_DAY = OPT_SHARED_END,
     OPT_LIST_POLICIES,
     OPT_FORMAT,
     OPT_CHART,
@@ -42,24 +24,7 @@ enum {
 };
 
 static const struct option options[] = {
-    {"policy", required_argument, NULL, OPT_POLICY},
-    {"goal", required_argument, NULL, OPT_GOAL},
-    {"minimum", required_argument, NULL, OPT_MINIMUM},
-    {"target", required_argument, NULL, OPT_TARGET},
-    {"weight", required_argument, NULL, OPT_WEIGHT},
-    {"weight-lb", required_argument, NULL, OPT_WEIGHT_LB},
-    {"height", required_argument, NULL, OPT_HEIGHT},
-    {"sex", required_argument, NULL, OPT_SEX},
-    {"age", required_argument, NULL, OPT_AGE},
-    {"crcl", required_argument, NULL, OPT_CRCL},
-    {"recipient-weight", required_argument, NULL, OPT_RECIPIENT_WEIGHT},
-    {"diagnosis", required_argument, NULL, OPT_DIAGNOSIS},
-    {"transplants", required_argument, NULL, OPT_TRANSPLANTS},
-    {"regimen", required_argument, NULL, OPT_REGIMEN},
-    {"device", required_argument, NULL, OPT_DEVICE},
-    {"ce", required_argument, NULL, OPT_CE},
-    {"ce-sigma", required_argument, NULL, OPT_CE_SIGMA},
-    {"model", required_argument, NULL, OPT_MODEL},
+    DECIDE_OPTIONS,
     {"day", required_argument, NULL, OPT_DAY},
     {"list-policies", no_argument, NULL, OPT_LIST_POLICIES},
     {"format", required_argument, NULL, OPT_FORMAT},
@@ -68,28 +33,8 @@ static const struct option options[] = {
     {"version", no_argument, NULL, OPT_VERSION},
     {NULL, 0, NULL, 0}};
 
-static const char *const sexes[] = {"m", "f", NULL};
 /* --format words: cli_format's, and html. */
 static const char *const formats[] = {"text", "json", "tsv", "html", NULL};
-/* --regimen words, in pbsc_regimen order. */
-const char *const regimens[] = {"gcsf", "chemo", "upfront", NULL};
-
-/* The course CSV's columns, in the order of the COL_ indices, and the quantity each sets
- * with pbsc_course_set(). */
-const char *const columns[] = {"day",
-                               "cd34",
-                               "wbc",
-                               "plt",
-                               "hct",
-                               "plerixafor_mg",
-                               "motixafortide_mg",
-                               "processed_l",
-                               "collected_e6_per_kg",
-                               NULL};
-const char *const required_columns[] = {"day", NULL};
-const pbsc_quantity column_quantity[NCOLS] = {
-    PBSC_Q_DAY,           PBSC_Q_CD34_UL,          PBSC_Q_WBC,      PBSC_Q_PLT,      PBSC_Q_HCT,
-    PBSC_Q_PLERIXAFOR_MG, PBSC_Q_MOTIXAFORTIDE_MG, PBSC_Q_VOLUME_L, PBSC_Q_COLLECTED};
 
 static void
 usage(void)
@@ -111,33 +56,8 @@ usage(void)
          "  motixafortide_mg     motixafortide given that evening, mg\n"
          "  processed_l          blood volume processed by that day's apheresis, L\n"
          "  collected_e6_per_kg  that day's product, x10^6 CD34+/kg recipient\n"
-         "Lines starting with # are comments.\n\n"
-         "Policy and goal:\n"
-         "  --policy NAME|FILE     a preset (see --list-policies) or a pbsc-policy(5) file\n"
-         "                         (required)\n"
-         "  --target ID            a target preset: auto5, tandem10, allo, ... (pbsc-yield\n"
-         "                         --list-targets); sets the goal and the minimum\n"
-         "  --goal D, --minimum D  x10^6 CD34+/kg recipient; override --target (default:\n"
-         "                         the policy's own, if it has one)\n"
-         "  --regimen R            gcsf (default), chemo or upfront\n"
-         "Person apheresed:\n"
-         "  --weight KG            weight (required; or --weight-lb LB)\n"
-         "  --recipient-weight KG  a healthy donor's course: the recipient's weight\n"
-         "                         (default: autologous)\n"
-         "  --age Y                age, years: under 18 a child (paediatric blood volume,\n"
-         "                         plerixafor per kg); unknown: adult, per kg\n"
-         "  --height CM, --sex m|f for Nadler's blood volume (adults; else 70 mL/kg)\n"
-         "  --crcl ML_MIN          creatinine clearance (the plerixafor dose; unknown is\n"
-         "                         dosed as normal and warned)\n"
-         "  --diagnosis D          MM, NHL, HL, AL, ST or other (a preset whose source\n"
-         "                         states a scope reads it; default unknown)\n"
-         "  --transplants N        transplants the collection is planned for, 1 or 2\n"
-         "                         (default: not given; see pbsc-rules(7))\n"
-         "Model (CE and count forecasts; default the literature model, pbsc_model_new(3)):\n"
-         "  --model FILE           a site model (pbsc-model(5), from pbsc-calibrate), or\n"
-         "  --device ID            a CE preset (pbsc-yield --list-devices), or\n"
-         "  --ce F [--ce-sigma S]  your own CE2 median (fraction) and SD of ln CE");
-    printf("                         (--ce-sigma default %.3f)\n", pbsc_ce_default()->sigma);
+         "Lines starting with # are comments.\n");
+    decide_usage("  --weight KG            weight (required; or --weight-lb LB)\n");
     puts("Output:\n"
          "  --day N                stop at day N: the recommendation is day N's latest\n"
          "                         point (its evening if it has an apheresis, else its\n"
@@ -152,47 +72,6 @@ usage(void)
          "Exit status: 0 success, 1 bad input, 2 usage error.");
 }
 
-static void
-opts_init(opts *o)
-{
-    memset(o, 0, sizeof *o);
-    o->goal = o->minimum = DNAN;
-    o->weight = o->weight_lb = o->height = o->age = o->crcl = o->recipient = DNAN;
-    o->ce = o->ce_sigma = DNAN;
-    o->sex = PBSC_SEX_UNKNOWN;
-    o->regimen = PBSC_REGIMEN_GCSF;
-    o->format = CLI_FORMAT_TEXT;
-}
-
-static double *
-number_slot(opts *o, int c)
-{
-    switch (c) {
-    case OPT_GOAL:
-        return &o->goal;
-    case OPT_MINIMUM:
-        return &o->minimum;
-    case OPT_WEIGHT:
-        return &o->weight;
-    case OPT_WEIGHT_LB:
-        return &o->weight_lb;
-    case OPT_HEIGHT:
-        return &o->height;
-    case OPT_AGE:
-        return &o->age;
-    case OPT_CRCL:
-        return &o->crcl;
-    case OPT_RECIPIENT_WEIGHT:
-        return &o->recipient;
-    case OPT_CE:
-        return &o->ce;
-    case OPT_CE_SIGMA:
-        return &o->ce_sigma;
-    default:
-        return NULL;
-    }
-}
-
 /* "--name" of an option, for messages. */
 static const char *
 option_name(int c, char *buf, size_t size)
@@ -205,40 +84,15 @@ option_name(int c, char *buf, size_t size)
     return buf;
 }
 
-/* One option that is not a plain number. */
+/* One option of pbsc-decide's own (not one of DECIDE_OPTIONS). */
 static int
 word_option(opts *o, int c, const char *arg)
 {
     int i = 0, rc = CLI_EXIT_OK;
 
     switch (c) {
-    case OPT_POLICY:
-        o->policy = arg;
-        break;
-    case OPT_TARGET:
-        o->target = arg;
-        break;
-    case OPT_SEX:
-        if ((rc = cli_parse_choice(prog, "--sex", arg, sexes, &i)) == CLI_EXIT_OK)
-            o->sex = i == 0 ? PBSC_SEX_MALE : PBSC_SEX_FEMALE;
-        break;
-    case OPT_REGIMEN:
-        rc = cli_parse_choice(prog, "--regimen", arg, regimens, &o->regimen);
-        break;
-    case OPT_DEVICE:
-        o->device = arg;
-        break;
-    case OPT_MODEL:
-        o->model = arg;
-        break;
     case OPT_DAY:
         rc = cli_parse_long(prog, "--day", arg, 1, 366, &o->day);
-        break;
-    case OPT_DIAGNOSIS:
-        rc = cli_parse_diagnosis(prog, arg, &o->diagnosis);
-        break;
-    case OPT_TRANSPLANTS:
-        rc = cli_parse_long(prog, "--transplants", arg, 1, 2, &o->transplants);
         break;
     case OPT_LIST_POLICIES:
         o->list_policies = 1;
@@ -264,6 +118,8 @@ word_option(opts *o, int c, const char *arg)
 static int
 check_combinations(const opts *o, int nargs)
 {
+    int rc;
+
     if (o->list_policies && o->chart != NULL)
         return cli_usage_error(prog, "--list-policies: draws no chart");
     if (o->list_policies && o->html)
@@ -271,20 +127,8 @@ check_combinations(const opts *o, int nargs)
     if (o->list_policies)
         return nargs == 0 ? CLI_EXIT_OK
                           : cli_usage_error(prog, "--list-policies: reads no course file");
-    if (o->policy == NULL)
-        return cli_usage_error(prog, "--policy is required: a preset (see --list-policies) "
-                                     "or a policy file");
-    if (!isnan(o->weight) && !isnan(o->weight_lb))
-        return cli_usage_error(prog, "--weight and --weight-lb: give one");
-    if (isnan(o->weight) && isnan(o->weight_lb))
-        return cli_usage_error(prog, "--weight (or --weight-lb) is required");
-    if (o->device != NULL && !isnan(o->ce))
-        return cli_usage_error(prog, "--device and --ce: give one");
-    if (o->model != NULL && (o->device != NULL || !isnan(o->ce)))
-        return cli_usage_error(prog, "--model and %s: give one",
-                               o->device != NULL ? "--device" : "--ce");
-    if (!isnan(o->ce_sigma) && isnan(o->ce))
-        return cli_usage_error(prog, "--ce-sigma: needs --ce");
+    if ((rc = decide_check(o, 1)) != CLI_EXIT_OK)
+        return rc;
     if (o->chart != NULL && o->chart[0] == '\0')
         return cli_usage_error(prog, "--chart: a file name (or - for standard output)");
     if (o->chart != NULL && strcmp(o->chart, "-") == 0 && o->format_given)
@@ -303,7 +147,6 @@ parse_args(int argc, char *argv[], opts *o)
 
     opterr = 0;
     while ((c = getopt_long(argc, argv, ":", options, NULL)) != -1) {
-        double *slot;
         char name[40];
 
         if (c == '?' || c == ':')
@@ -316,9 +159,8 @@ parse_args(int argc, char *argv[], opts *o)
             cli_print_version(prog);
             return -1;
         }
-        slot = number_slot(o, c);
-        rc = slot != NULL ? cli_parse_double(prog, option_name(c, name, sizeof name), optarg, slot)
-                          : word_option(o, c, optarg);
+        rc = c < OPT_SHARED_END ? decide_option(o, c, option_name(c, name, sizeof name), optarg)
+                                : word_option(o, c, optarg);
         if (rc != CLI_EXIT_OK)
             return rc;
     }

@@ -689,6 +689,89 @@ PBSC_API size_t pbsc_history_length(const pbsc_history *history);
 PBSC_API int pbsc_calibrate(const pbsc_history *history, pbsc_model **model,
                             pbsc_fit_report *report, pbsc_diag *diag);
 
+/* ---- HL7 v2 interchange: lab results in, advice out (pbsc_hl7_read(3)) -------------- */
+
+/* A code map: which result codes (OBX-3) are which course measurement (pbsc-codes(5)). The
+ * LOINC defaults are always in it; a site file adds its own codes. */
+typedef struct pbsc_codes pbsc_codes;
+
+/* How pbsc_hl7_read() reads a message. Size-tagged: pbsc_hl7_options_init() sets `size`,
+ * finals_only 1 and the rest 0 / NULL. */
+typedef struct pbsc_hl7_options {
+    size_t size;             /* sizeof(pbsc_hl7_options) as the caller was compiled */
+    long day1;               /* the date of day 1, YYYYMMDD (required) */
+    int strict;              /* 1: a result code the map does not know refuses the message */
+    int finals_only;         /* 1 (default): preliminary (P) results are not used */
+    const pbsc_codes *codes; /* NULL: the LOINC defaults only */
+    long message;            /* the message's number among the caller's (diagnostics); 0 */
+} pbsc_hl7_options;
+
+/* What pbsc_hl7_read() found in a message. Size-tagged (pbsc_hl7_info_init()). */
+typedef struct pbsc_hl7_info {
+    size_t size;                 /* sizeof(pbsc_hl7_info) as the caller was compiled */
+    char version[16];            /* MSH-12 */
+    char control_id[200];        /* MSH-10 */
+    char sending_app[64];        /* MSH-3, its first component */
+    char sending_facility[64];   /* MSH-4 */
+    char receiving_app[64];      /* MSH-5 */
+    char receiving_facility[64]; /* MSH-6 */
+    char patient_id[64];         /* PID-3: the first repetition's ID */
+    long first_day, last_day;    /* course days of the results used; 0 = none */
+    double weight_kg;            /* the latest body weight in an OBX, or NAN */
+    long weight_day;             /* its day, or 0 */
+    size_t used;                 /* results set in the course */
+    size_t replaced;             /* of them, changing a value the course held */
+    size_t withdrawn;            /* D or W results: the value made "not measured" */
+    size_t preliminary;          /* P results used (finals_only 0) */
+    size_t skipped_code;         /* results whose code the map does not know */
+    size_t skipped_preliminary;  /* P results not used (finals_only 1) */
+    size_t skipped_status;       /* results with status I, N, R, S, U or X */
+    char note[160];              /* the first result skipped: segment, field and why */
+} pbsc_hl7_info;
+
+/* How a reply (advice or ACK) is headed. Size-tagged (pbsc_hl7_reply_init()). */
+typedef struct pbsc_hl7_reply {
+    size_t size;                  /* sizeof(pbsc_hl7_reply) as the caller was compiled */
+    const pbsc_hl7_info *request; /* the lab's message the reply answers (required) */
+    const char *datetime;         /* MSH-7, YYYYMMDDHHMM[SS]: the caller's clock (required) */
+    long day1;                    /* the date of day 1, YYYYMMDD (required for advice) */
+    const char *application;      /* MSH-3; NULL: "PBSC" */
+    const char *facility;         /* MSH-4; NULL: empty */
+    const char *processing;       /* MSH-11; NULL: "P" (production) */
+} pbsc_hl7_reply;
+
+/* Size-tagged: the size is the caller's sizeof, taken where the caller is compiled. */
+PBSC_API void pbsc_hl7_options_init_sized(pbsc_hl7_options *options, size_t size);
+static inline void
+pbsc_hl7_options_init(pbsc_hl7_options *options)
+{
+    pbsc_hl7_options_init_sized(options, sizeof *options);
+}
+PBSC_API void pbsc_hl7_info_init_sized(pbsc_hl7_info *info, size_t size);
+static inline void
+pbsc_hl7_info_init(pbsc_hl7_info *info)
+{
+    pbsc_hl7_info_init_sized(info, sizeof *info);
+}
+PBSC_API void pbsc_hl7_reply_init_sized(pbsc_hl7_reply *reply, size_t size);
+static inline void
+pbsc_hl7_reply_init(pbsc_hl7_reply *reply)
+{
+    pbsc_hl7_reply_init_sized(reply, sizeof *reply);
+}
+PBSC_API int pbsc_codes_parse(const char *text, size_t length, pbsc_codes **codes,
+                              pbsc_diag *diag);
+PBSC_API int pbsc_codes_read(const char *path, pbsc_codes **codes, pbsc_diag *diag);
+PBSC_API void pbsc_codes_free(pbsc_codes *codes);
+PBSC_API int pbsc_loinc_check(const char *code);
+PBSC_API int pbsc_hl7_read(const char *message, size_t length, const pbsc_hl7_options *options,
+                           pbsc_course *course, pbsc_hl7_info *info, pbsc_diag *diag);
+PBSC_API int pbsc_hl7_advice(const pbsc_decision *decision, const pbsc_hl7_reply *reply,
+                             char *buffer, size_t size, size_t *needed);
+PBSC_API int pbsc_hl7_ack(const char *message, size_t length, const pbsc_hl7_reply *reply,
+                          int status, const pbsc_diag *diag, char *buffer, size_t size,
+                          size_t *needed);
+
 #ifdef __cplusplus
 }
 #endif
