@@ -72,14 +72,24 @@ number_slot(opts *o, int c)
     }
 }
 
+/* The shared options' rows, for their names in messages. */
+static const struct option shared[] = {DECIDE_OPTIONS, {NULL, 0, NULL, 0}};
+
 int
-decide_option(opts *o, int c, const char *name, const char *arg)
+decide_option(opts *o, int c, const char *arg)
 {
     double *slot = number_slot(o, c);
     int i = 0, rc = CLI_EXIT_OK;
 
-    if (slot != NULL)
+    if (slot != NULL) {
+        const struct option *p;
+        char name[40];
+
+        for (p = shared; p->name != NULL && p->val != c; p++)
+            ;
+        snprintf(name, sizeof name, "--%s", p->name != NULL ? p->name : "?");
         return cli_parse_double(prog, name, arg, slot);
+    }
     switch (c) {
     case OPT_POLICY:
         o->policy = arg;

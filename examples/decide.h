@@ -132,11 +132,11 @@ typedef struct result {
     const pbsc_decision *final;
 } result;
 
-/* decide-options.c: the shared options into o (name: "--weight", for messages), their
+/* decide-options.c: the shared options into o, their
  * checks (the weight may come from elsewhere when not required), and their part of --help
  * with the program's line for --weight. CLI_EXIT_* */
 void opts_init(opts *o);
-int decide_option(opts *o, int c, const char *name, const char *arg);
+int decide_option(opts *o, int c, const char *arg);
 int decide_check(const opts *o, int weight_required);
 void decide_usage(const char *weight);
 

@@ -72,18 +72,6 @@ usage(void)
          "Exit status: 0 success, 1 bad input, 2 usage error.");
 }
 
-/* "--name" of an option, for messages. */
-static const char *
-option_name(int c, char *buf, size_t size)
-{
-    const struct option *p;
-
-    for (p = options; p->name != NULL && p->val != c; p++)
-        ;
-    snprintf(buf, size, "--%s", p->name != NULL ? p->name : "?");
-    return buf;
-}
-
 /* One option of pbsc-decide's own (not one of DECIDE_OPTIONS). */
 static int
 word_option(opts *o, int c, const char *arg)
@@ -147,8 +135,6 @@ parse_args(int argc, char *argv[], opts *o)
 
     opterr = 0;
     while ((c = getopt_long(argc, argv, ":", options, NULL)) != -1) {
-        char name[40];
-
         if (c == '?' || c == ':')
             return cli_getopt_error(prog, c, argv, options);
         if (c == OPT_HELP) {
@@ -159,7 +145,7 @@ parse_args(int argc, char *argv[], opts *o)
             cli_print_version(prog);
             return -1;
         }
-        rc = c < OPT_SHARED_END ? decide_option(o, c, option_name(c, name, sizeof name), optarg)
+        rc = c < OPT_SHARED_END ? decide_option(o, c, optarg)
                                 : word_option(o, c, optarg);
         if (rc != CLI_EXIT_OK)
             return rc;

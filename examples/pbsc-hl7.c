@@ -92,18 +92,6 @@ usage(void)
          "message was refused), 2 usage error.");
 }
 
-/* "--name" of an option, for messages. */
-static const char *
-option_name(int c, char *buf, size_t size)
-{
-    const struct option *p;
-
-    for (p = options; p->name != NULL && p->val != c; p++)
-        ;
-    snprintf(buf, size, "--%s", p->name != NULL ? p->name : "?");
-    return buf;
-}
-
 static int
 own_option(opts *o, struct hl7_opts *h, int c, const char *arg)
 {
@@ -137,8 +125,6 @@ parse_args(int argc, char *argv[], opts *o, struct hl7_opts *h)
 
     opterr = 0;
     while ((c = getopt_long(argc, argv, ":", options, NULL)) != -1) {
-        char name[40];
-
         if (c == '?' || c == ':')
             return cli_getopt_error(prog, c, argv, options);
         if (c == OPT_HELP) {
@@ -149,7 +135,7 @@ parse_args(int argc, char *argv[], opts *o, struct hl7_opts *h)
             cli_print_version(prog);
             return -1;
         }
-        rc = c < OPT_SHARED_END ? decide_option(o, c, option_name(c, name, sizeof name), optarg)
+        rc = c < OPT_SHARED_END ? decide_option(o, c, optarg)
                                 : own_option(o, h, c, optarg);
         if (rc != CLI_EXIT_OK)
             return rc;

@@ -86,6 +86,27 @@ hl7_open(const char *message, size_t length, hl7_msg *m, pbsc_diag *diag)
     return PBSC_OK;
 }
 
+/* The segment's first HL7_FIELDS pieces at the field separator. */
+static void
+cut(const hl7_msg *m, hl7_seg *seg)
+{
+    const char *p = seg->s.s, *end = p + seg->s.n;
+    size_t k = 0;
+
+    while (k < HL7_FIELDS) {
+        const char *q = p;
+        while (q < end && *q != m->enc.field)
+            q++;
+        seg->field[k].s = p;
+        seg->field[k].n = (size_t)(q - p);
+        k++;
+        if (q == end)
+            break;
+        p = q + 1;
+    }
+    seg->nfields = k;
+}
+
 int
 hl7_next(const hl7_msg *m, size_t *at, long *number, hl7_seg *seg)
 {
@@ -104,6 +125,7 @@ hl7_next(const hl7_msg *m, size_t *at, long *number, hl7_seg *seg)
     seg->s.s = s + start;
     seg->s.n = i - start;
     seg->number = ++*number;
+    cut(m, seg);
     for (k = 0; k < 3 && k < seg->s.n && seg->s.s[k] != m->enc.field; k++)
         seg->id[k] = seg->s.s[k];
     seg->id[k] = '\0';
@@ -148,6 +170,13 @@ hl7_field(const hl7_msg *m, const hl7_seg *seg, int n)
             return out;
         }
         n--; /* MSH-2 is the first piece after the separator */
+    }
+    if (n >= 0 && (size_t)n < seg->nfields)
+        return seg->field[n];
+    if (n >= 0 && seg->nfields < HL7_FIELDS) { /* the segment has no such field */
+        out.s = seg->s.s + seg->s.n;
+        out.n = 0;
+        return out;
     }
     return piece(seg->s, m->enc.field, n);
 }

@@ -23,11 +23,15 @@ typedef struct hl7_msg {
     hl7_enc enc;
 } hl7_msg;
 
-/* One segment: its bytes, its number in the message (1 = MSH) and its id. */
+/* One segment: its bytes, its number in the message (1 = MSH) and its id; where its first
+ * fields start (cut once, so that reading a field does not scan the segment again). */
+#define HL7_FIELDS 32
 typedef struct hl7_seg {
     hl7_span s;
     long number;
     char id[4];
+    size_t nfields;                 /* pieces cut at the field separator, up to HL7_FIELDS */
+    hl7_span field[HL7_FIELDS];     /* piece i (the id is piece 0) */
 } hl7_seg;
 
 /* Unframes (MLLP 0x0B ... 0x1C 0x0D) and reads MSH-1/MSH-2: PBSC_E_PARSE naming MSH-1 or

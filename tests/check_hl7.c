@@ -7,9 +7,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "pbsc_test.h"
+#include "hl7_test.h"
 
-#define DAY1 20261201L
 #define MSH "MSH|^~\\&|LAB|CITY|PBSC|CITY|202612040730||ORU^R01^ORU_R01|CTRL1|P|2.5.1\r"
 #define PID "PID|1||MRN4711^^^CITY^MR\r"
 #define OBR "OBR|1|ORD1||CBC^Counts^L|||202612040630\r"
@@ -17,29 +16,6 @@
 /* An OBX of day 4 (2026-12-04), final. */
 #define OBX(n, code, value, unit) "OBX|" #n "|NM|" code "||" value "|" unit "|||||F|||20261204\r"
 #define CD34_LN "74838-4^CD34^LN"
-
-static pbsc_course *
-course72(void)
-{
-    pbsc_person p;
-    pbsc_course *c = NULL;
-
-    pbsc_person_init(&p);
-    p.weight_kg = 72;
-    ck_assert_int_eq(pbsc_course_new(&p, PBSC_REGIMEN_GCSF, 5, 2, &c, NULL), PBSC_OK);
-    return c;
-}
-
-static pbsc_hl7_options
-opts(const pbsc_codes *codes)
-{
-    pbsc_hl7_options o;
-
-    pbsc_hl7_options_init(&o);
-    o.day1 = DAY1;
-    o.codes = codes;
-    return o;
-}
 
 /* Reads msg into c, which must succeed; returns the info. */
 static pbsc_hl7_info
@@ -55,15 +31,6 @@ read_ok(const char *msg, size_t n, const pbsc_hl7_options *o, pbsc_course *c)
     ck_assert_msg(rc == PBSC_OK, "read: %s: field %s: %s", pbsc_strerror(rc), diag.field,
                   diag.text);
     return info;
-}
-
-static double
-value(const pbsc_course *c, long day, pbsc_quantity q)
-{
-    double v = -1;
-
-    ck_assert_int_eq(pbsc_course_get(c, day, q, &v, NULL), PBSC_OK);
-    return v;
 }
 
 /* ---- the message as it is written ----------------------------------------------------- */

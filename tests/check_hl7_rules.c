@@ -9,35 +9,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "pbsc_test.h"
+#include "hl7_test.h"
 
-#define DAY1 20261201L
 #define HEAD "MSH|^~\\&|LAB|CITY|PBSC|CITY|1||ORU^R01|C1|P|2.5.1\rPID|1||M1\r"
 #define OBR "OBR|1|||CBC|||202612040630\r"
 #define SPM "SPM|1|||BLD\r"
-
-static pbsc_course *
-course72(void)
-{
-    pbsc_person p;
-    pbsc_course *c = NULL;
-
-    pbsc_person_init(&p);
-    p.weight_kg = 72;
-    ck_assert_int_eq(pbsc_course_new(&p, PBSC_REGIMEN_GCSF, 5, 2, &c, NULL), PBSC_OK);
-    return c;
-}
-
-static pbsc_hl7_options
-opts(const pbsc_codes *codes)
-{
-    pbsc_hl7_options o;
-
-    pbsc_hl7_options_init(&o);
-    o.day1 = DAY1;
-    o.codes = codes;
-    return o;
-}
 
 /* A message of one OBX (its fields 2 to 14 as written), then an SPM of blood. */
 static int
@@ -56,15 +32,6 @@ read_obx(const char *obx, const pbsc_hl7_options *o, pbsc_course *c, pbsc_hl7_in
     pbsc_hl7_info_init(info);
     pbsc_diag_clear(diag);
     return pbsc_hl7_read(m, (size_t)n, o, c, info, diag);
-}
-
-static double
-value(const pbsc_course *c, long day, pbsc_quantity q)
-{
-    double v = -1;
-
-    ck_assert_int_eq(pbsc_course_get(c, day, q, &v, NULL), PBSC_OK);
-    return v;
 }
 
 /* ---- LOINC and the code map ----------------------------------------------------------- */
