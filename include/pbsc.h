@@ -506,6 +506,14 @@ PBSC_API int pbsc_replay(const pbsc_course *course, const pbsc_policy *policy,
                          const pbsc_model *model, pbsc_decision *decisions, size_t capacity,
                          size_t *count, pbsc_diag *diag);
 
+/* ---- the decision record (pbsc-record(5)) ------------------------------------------- */
+
+/* A decision with every input it read, as a JSON document an auditor can keep and replay:
+ * pbsc_record_format(3). */
+PBSC_API int pbsc_record_format(const pbsc_course *course, const pbsc_policy *policy,
+                                const pbsc_model *model, const pbsc_decision *decision,
+                                char *buffer, size_t size, size_t *needed);
+
 /* ---- the site model: count dynamics and CE, preset or fitted ------------------------ */
 
 #define PBSC_GCSF_DAYS 8 /* day-to-day G-CSF ratios kept: from day 1..8 to the next day */
