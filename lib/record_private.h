@@ -82,4 +82,22 @@ void pbsc_rec_put_fields(pbsc_jw *w, const pbsc_rfield *f, size_t n, const void 
 void pbsc_rec_row_hash(const pbsc_row *row, char hex[17]);
 void pbsc_rec_course_hash(const pbsc_course *course, char hex[17]);
 
+/* ---- the reader (lib/record_read.c) ------------------------------------------------- */
+
+/* A record read back: the objects the decision is made from again (owned), the recorded
+ * decision, and the first input whose hash says it changed after the record was written. */
+typedef struct pbsc_rec_loaded {
+    pbsc_course *course;
+    pbsc_policy *policy;
+    pbsc_model *model;
+    pbsc_decision decision;
+    char library[32];   /* the version that wrote it */
+    char input[32];     /* "" when no input changed */
+    long day;           /* the changed row's day, else -1 */
+    char why[160];      /* what says it changed */
+} pbsc_rec_loaded;
+
+int pbsc_rec_load(const char *text, size_t length, pbsc_rec_loaded *out, pbsc_diag *diag);
+void pbsc_rec_unload(pbsc_rec_loaded *r);
+
 #endif /* PBSC_RECORD_PRIVATE_H */
