@@ -180,6 +180,16 @@ pbsc_utf8_valid(const char *s, size_t n, size_t *bad)
 
 static const char hexdigit[] = "0123456789abcdef";
 
+void
+pbsc_hex64(unsigned long long h, char hex[17])
+{
+    int i;
+
+    for (i = 15; i >= 0; i--, h >>= 4)
+        hex[i] = hexdigit[h & 0xf];
+    hex[16] = '\0';
+}
+
 /* The escape of a byte that cannot stand for itself in a JSON string, or NULL. */
 static const char *
 escape(unsigned char c, char b[7])

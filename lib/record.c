@@ -242,7 +242,7 @@ put_hash(pbsc_jw *w)
 {
     char hex[17];
 
-    pbsc_fmt(hex, sizeof hex, "%016llx", w->hash);
+    pbsc_hex64(w->hash, hex);
     w->hashing = 0;
     pbsc_jw_lit(w, ",\"hash\":\"");
     pbsc_jw_lit(w, hex);
@@ -277,7 +277,7 @@ pbsc_rec_row_hash(const pbsc_row *row, char hex[17])
     pbsc_jw w = {NULL, 0, 0, 1, PBSC_FNV_BASIS};
 
     row_body(&w, row);
-    pbsc_fmt(hex, 17, "%016llx", w.hash);
+    pbsc_hex64(w.hash, hex);
 }
 
 void
@@ -286,7 +286,7 @@ pbsc_rec_course_hash(const pbsc_course *course, char hex[17])
     pbsc_jw w = {NULL, 0, 0, 1, PBSC_FNV_BASIS};
 
     course_body(&w, course);
-    pbsc_fmt(hex, 17, "%016llx", w.hash);
+    pbsc_hex64(w.hash, hex);
 }
 
 static void

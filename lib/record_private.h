@@ -40,6 +40,8 @@ int pbsc_jw_string(pbsc_jw *w, const char *s, size_t n);
 /* `"name":"..."`, then `,"name_hex":"..."` when the bytes are not valid UTF-8; first is 1 for
  * an object's first member. */
 void pbsc_jw_member(pbsc_jw *w, int first, const char *name, const char *s, size_t n);
+/* h as 16 lower-case hex digits (what "%016llx" writes, without printf). */
+void pbsc_hex64(unsigned long long h, char hex[17]);
 /* 1 when [s, s+n) is valid UTF-8 (RFC 3629); *bad the offset of the first invalid byte. */
 int pbsc_utf8_valid(const char *s, size_t n, size_t *bad);
 

@@ -115,6 +115,7 @@ pbsc_rd_bytes(const struct rd *r, json_t *obj, const char *name, const char **s,
 {
     json_t *v = json_object_get(obj, name), *twin;
     char twin_name[48];
+    size_t len = strlen(name);
     int rc;
 
     *owned = NULL;
@@ -122,7 +123,10 @@ pbsc_rd_bytes(const struct rd *r, json_t *obj, const char *name, const char **s,
         return pbsc_rd_fail(r, PBSC_E_MISSING, name, "missing");
     if (!json_is_string(v))
         return pbsc_rd_fail(r, PBSC_E_PARSE, name, "not a string");
-    pbsc_fmt(twin_name, sizeof twin_name, "%s_hex", name);
+    if (len + 5 > sizeof twin_name)
+        return pbsc_rd_fail(r, PBSC_E_RANGE, name, "name too long");
+    memcpy(twin_name, name, len);
+    memcpy(twin_name + len, "_hex", 5);
     if ((twin = json_object_get(obj, twin_name)) != NULL) {
         if ((rc = from_hex(r, name, twin, owned, n)) != PBSC_OK)
             return rc;
@@ -302,23 +306,45 @@ read_field(const struct rd *r, json_t *obj, const pbsc_rfield *f, size_t i, size
     }
 }
 
-/* The members f[i0, i1) of obj into base; a member not in the table is refused. */
+/* Whether obj has the member, and its "_hex" twin for a string: how many of obj's members
+ * the entry accounts for. */
+static size_t
+present(json_t *obj, const pbsc_rfield *f)
+{
+    const char *name = leaf(f->name);
+    char twin[48];
+    size_t n = strlen(name);
+
+    if (json_object_get(obj, name) == NULL)
+        return 0;
+    if (f->kind != R_STR || n + 5 > sizeof twin)
+        return 1;
+    memcpy(twin, name, n);
+    memcpy(twin + n, "_hex", 5);
+    return 1 + (json_object_get(obj, twin) != NULL);
+}
+
+/* The members f[i0, i1) of obj into base; a member not in the table is refused (found by
+ * counting: the slow search only runs on a record that has one). */
 static int
 read_level(const struct rd *r, json_t *obj, const pbsc_rfield *f, size_t i0, size_t i1,
            const char *const *extra, void *base)
 {
-    const char *bad = unknown_member(obj, f, i0, i1, extra);
-    size_t i;
+    const char *bad;
+    size_t i, seen = 0;
     int rc;
 
-    if (bad != NULL)
-        return pbsc_rd_fail(r, PBSC_E_UNKNOWN, bad, "not a member of pbsc-record(5)");
     for (i = i0; i < i1; i++) {
+        seen += present(obj, &f[i]);
         if ((rc = read_field(r, obj, f, i, i1, base)) != PBSC_OK)
             return rc;
         if (f[i].kind == R_OPEN)
             i = level_end(f, i + 1, i1);
     }
+    for (i = 0; extra != NULL && extra[i] != NULL; i++)
+        seen += json_object_get(obj, extra[i]) != NULL;
+    if (seen != json_object_size(obj) && (bad = unknown_member(obj, f, i0, i1, extra)) != NULL)
+        return pbsc_rd_fail(r, PBSC_E_UNKNOWN, bad, "not a member of pbsc-record(5)");
     return PBSC_OK;
 }
 
