@@ -103,6 +103,9 @@ typedef struct opts {
     int html;          /* --format=html (format is then CLI_FORMAT_TEXT) */
     int format_given;  /* --format was given */
     const char *chart; /* --chart FILE, "-" for standard output */
+    const char *record; /* --record FILE: the recommendation as a pbsc-record(5) document */
+    const char *replay; /* --replay FILE: decide a record again and compare */
+    int force;          /* --force: --record may replace an existing file */
     const char *path;
 } opts;
 
@@ -178,6 +181,11 @@ const char *tonight_words(const pbsc_dose *t, char *buf, size_t size);
 
 /* decide-html.c: the printable report on standard output; 0, or -1 out of memory. */
 int print_html(const result *r);
+
+/* decide-record.c: --record FILE, written whole, or an error printed (CLI_EXIT_*); --replay
+ * FILE: 0 same, 1 different, 2 an error. */
+int write_record(const result *r);
+int replay_record(const char *path);
 
 /* decide-json.c */
 void print_json(const result *r);

@@ -19,6 +19,9 @@ enum {
     OPT_LIST_POLICIES,
     OPT_FORMAT,
     OPT_CHART,
+    OPT_RECORD,
+    OPT_REPLAY,
+    OPT_FORCE,
     OPT_HELP,
     OPT_VERSION
 };
@@ -29,6 +32,9 @@ static const struct option options[] = {
     {"list-policies", no_argument, NULL, OPT_LIST_POLICIES},
     {"format", required_argument, NULL, OPT_FORMAT},
     {"chart", required_argument, NULL, OPT_CHART},
+    {"record", required_argument, NULL, OPT_RECORD},
+    {"replay", required_argument, NULL, OPT_REPLAY},
+    {"force", no_argument, NULL, OPT_FORCE},
     {"help", no_argument, NULL, OPT_HELP},
     {"version", no_argument, NULL, OPT_VERSION},
     {NULL, 0, NULL, 0}};
@@ -41,10 +47,11 @@ usage(void)
 {
     printf("Usage: %s --policy NAME|FILE --weight KG|--weight-lb LB [OPTION]... COURSE.csv\n"
            "       %s --list-policies [--format=F]\n"
+           "       %s --replay RECORD.json\n"
            "Replay a mobilization course under a decision policy, point by point (each\n"
            "day's morning, and the evening of each apheresis), and print the latest\n"
            "recommendation (or day N's latest, --day N) with the rule that fired.\n\n",
-           prog, prog);
+           prog, prog, prog);
     puts("Course (COURSE.csv, or - for standard input): a header row, then one row per\n"
          "day, days increasing; columns in any order, only day required; an empty cell is\n"
          "not measured:\n"
@@ -67,6 +74,12 @@ usage(void)
          "                         html: a printable report (A4), with the chart\n"
          "  --chart FILE           also write the course as an SVG chart to FILE (- for\n"
          "                         standard output, instead of the table)\n"
+         "  --record FILE          also write the recommendation with every input it read\n"
+         "                         as a decision record (pbsc-record(5), JSON) to FILE\n"
+         "  --force                with --record: replace FILE if it exists\n"
+         "  --replay FILE          decide a decision record again and compare: exit 0\n"
+         "                         the same decision, 1 a different one (says what\n"
+         "                         differs), 2 a record that cannot be replayed\n"
          "  --list-policies        print the policy presets and their sources\n"
          "  --help, --version\n\n"
          "Exit status: 0 success, 1 bad input, 2 usage error.");
@@ -95,11 +108,36 @@ word_option(opts *o, int c, const char *arg)
     case OPT_CHART:
         o->chart = arg;
         break;
+    case OPT_RECORD:
+        o->record = arg;
+        break;
+    case OPT_REPLAY:
+        o->replay = arg;
+        break;
+    case OPT_FORCE:
+        o->force = 1;
+        break;
     default:
         rc = CLI_EXIT_USAGE;
         break;
     }
     return rc;
+}
+
+/* --replay FILE reads everything from the record: nothing else may be given. */
+static int
+argc_only_replay(const opts *o, int nargs)
+{
+    opts none;
+
+    opts_init(&none);
+    none.replay = o->replay;
+    if (nargs > 0 || memcmp(&none, o, sizeof none) != 0)
+        return cli_usage_error(prog, "--replay: the record holds every input; give no other "
+                                     "option and no course file");
+    if (o->replay[0] == '\0')
+        return cli_usage_error(prog, "--replay: a file name (or - for standard input)");
+    return CLI_EXIT_OK;
 }
 
 /* Combinations that cannot mean anything; checked in a fixed order for stable messages. */
@@ -108,6 +146,8 @@ check_combinations(const opts *o, int nargs)
 {
     int rc;
 
+    if (o->replay != NULL)
+        return argc_only_replay(o, nargs);
     if (o->list_policies && o->chart != NULL)
         return cli_usage_error(prog, "--list-policies: draws no chart");
     if (o->list_policies && o->html)
@@ -119,6 +159,11 @@ check_combinations(const opts *o, int nargs)
         return rc;
     if (o->chart != NULL && o->chart[0] == '\0')
         return cli_usage_error(prog, "--chart: a file name (or - for standard output)");
+    if (o->record != NULL && (o->record[0] == '\0' || strcmp(o->record, "-") == 0))
+        return cli_usage_error(prog, "--record: a file name (the output goes to standard "
+                                     "output)");
+    if (o->force && o->record == NULL)
+        return cli_usage_error(prog, "--force: only with --record FILE (a file to replace)");
     if (o->chart != NULL && strcmp(o->chart, "-") == 0 && o->format_given)
         return cli_usage_error(prog, "--chart -: the chart is the output; leave --format out");
     if (nargs == 0)
@@ -170,10 +215,14 @@ main(int argc, char *argv[])
         return rc;
     if (o.list_policies)
         return list_policies(&o);
+    if (o.replay != NULL)
+        return replay_record(o.replay);
 
     memset(&r, 0, sizeof r);
     r.o = &o;
     rc = compute(&o, &r);
+    if (rc == CLI_EXIT_OK && o.record != NULL)
+        rc = write_record(&r); /* first: a record that cannot be written prints nothing */
     if (rc == CLI_EXIT_OK && o.chart != NULL)
         rc = write_chart(&r); /* first: a chart that cannot be written prints nothing */
     if (rc == CLI_EXIT_OK && (o.chart == NULL || strcmp(o.chart, "-") != 0)) {

@@ -12,6 +12,7 @@
 
 #include "cli.h"
 #include "decide.h"
+#include "hl7-input.h"
 
 const char prog[] = "pbsc-hl7";
 
@@ -21,6 +22,8 @@ enum {
     OPT_STRICT,
     OPT_PRELIMINARY,
     OPT_DATETIME,
+    OPT_RECORD,
+    OPT_FORCE,
     OPT_LIST_POLICIES,
     OPT_HELP,
     OPT_VERSION
@@ -33,6 +36,8 @@ static const struct option options[] = {
     {"strict", no_argument, NULL, OPT_STRICT},
     {"preliminary", no_argument, NULL, OPT_PRELIMINARY},
     {"datetime", required_argument, NULL, OPT_DATETIME},
+    {"record", required_argument, NULL, OPT_RECORD},
+    {"force", no_argument, NULL, OPT_FORCE},
     {"list-policies", no_argument, NULL, OPT_LIST_POLICIES},
     {"help", no_argument, NULL, OPT_HELP},
     {"version", no_argument, NULL, OPT_VERSION},
@@ -47,21 +52,6 @@ struct hl7_opts {
     char clock[16];
     char **paths;
     int npaths;
-};
-
-/* One message of the input, where it came from. */
-struct message {
-    const char *text;
-    size_t length;
-    const char *path; /* as messages name it */
-};
-
-/* Everything read: the inputs' bytes and the messages cut from them. */
-struct input {
-    char **buffers;
-    size_t nbuffers;
-    struct message *m;
-    size_t n, cap;
 };
 
 static void
@@ -83,7 +73,11 @@ usage(void)
          "                         (default: not used, and counted on standard error)\n"
          "  --preliminary          use preliminary (P) results too (default: final and\n"
          "                         corrected only)\n"
-         "  --datetime YYYYMMDDHHMMSS  the reply's MSH-7 (default: now, UTC)\n");
+         "  --datetime YYYYMMDDHHMMSS  the reply's MSH-7 (default: now, UTC)\n"
+         "  --record FILE          also write the advice's decision with every input it\n"
+         "                         read as a decision record (pbsc-record(5)) to FILE;\n"
+         "                         pbsc-decide --replay FILE checks it\n"
+         "  --force                with --record: replace FILE if it exists\n");
     decide_usage("  --weight KG            weight (default: the latest body weight in the\n"
                  "                         messages; or --weight-lb LB)\n");
     puts("  --list-policies        print the policy presets (as pbsc-decide does)\n"
@@ -110,12 +104,38 @@ own_option(opts *o, struct hl7_opts *h, int c, const char *arg)
     case OPT_DATETIME:
         h->datetime = arg;
         return CLI_EXIT_OK;
+    case OPT_RECORD:
+        o->record = arg;
+        return CLI_EXIT_OK;
+    case OPT_FORCE:
+        o->force = 1;
+        return CLI_EXIT_OK;
     case OPT_LIST_POLICIES:
         o->list_policies = 1;
         return CLI_EXIT_OK;
     default:
         return CLI_EXIT_USAGE;
     }
+}
+
+/* --record FILE: a file name, none of the message files (the first is also checked by
+ * device and inode when the record is written); --force only with it. */
+static int
+check_record(const opts *o, const struct hl7_opts *h)
+{
+    int i;
+
+    if (o->force && o->record == NULL)
+        return cli_usage_error(prog, "--force: only with --record FILE (a file to replace)");
+    if (o->record == NULL)
+        return CLI_EXIT_OK;
+    if (o->record[0] == '\0' || strcmp(o->record, "-") == 0)
+        return cli_usage_error(prog, "--record: a file name (the advice goes to standard "
+                                     "output)");
+    for (i = 0; i < h->npaths; i++)
+        if (strcmp(o->record, h->paths[i]) == 0)
+            return cli_usage_error(prog, "--record %s: one of the message files", o->record);
+    return CLI_EXIT_OK;
 }
 
 static int
@@ -151,131 +171,7 @@ parse_args(int argc, char *argv[], opts *o, struct hl7_opts *h)
         return cli_usage_error(prog, "--day1 YYYYMMDD is required: the date of day 1");
     if (h->npaths == 0)
         return cli_usage_error(prog, "a message file (or - for standard input) is required");
-    return CLI_EXIT_OK;
-}
-
-/* ---- reading the messages -------------------------------------------------------------- */
-
-/* The whole of a file ("-": standard input). */
-static int
-slurp(const char *path, char **text, size_t *length)
-{
-    FILE *fp = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
-    size_t n = 0, cap = 65536;
-    char *buf;
-
-    if (fp == NULL)
-        return cli_input_error(prog, "%s: cannot open", path);
-    buf = malloc(cap);
-    while (buf != NULL) {
-        n += fread(buf + n, 1, cap - n, fp);
-        if (n < cap)
-            break;
-        cap *= 2;
-        buf = realloc(buf, cap); /* leaks the old block only when out of memory: we exit */
-    }
-    if (buf == NULL || ferror(fp)) {
-        if (fp != stdin)
-            fclose(fp);
-        free(buf);
-        return cli_input_error(prog, "%s: %s", path, buf == NULL ? "out of memory" : "read error");
-    }
-    if (fp != stdin)
-        fclose(fp);
-    *text = buf;
-    *length = n;
-    return CLI_EXIT_OK;
-}
-
-static int
-push(struct input *in, const char *s, size_t n, const char *path)
-{
-    if (in->n == in->cap) {
-        size_t cap = in->cap ? 2 * in->cap : 32;
-        struct message *m = realloc(in->m, cap * sizeof *m);
-        if (m == NULL)
-            return cli_input_error(prog, "out of memory");
-        in->m = m;
-        in->cap = cap;
-    }
-    in->m[in->n].text = s;
-    in->m[in->n].length = n;
-    in->m[in->n].path = path;
-    in->n++;
-    return CLI_EXIT_OK;
-}
-
-/* Where the next message starts after `at`: a segment MSH at the start of a line, or an
- * MLLP start block; n when none. */
-static size_t
-next_start(const char *s, size_t n, size_t at)
-{
-    size_t i;
-
-    for (i = at; i < n; i++) {
-        if (s[i] == 0x0B)
-            return i;
-        if ((s[i] == '\r' || s[i] == '\n') && i + 4 < n && memcmp(s + i + 1, "MSH", 3) == 0)
-            return i + 1;
-    }
-    return n;
-}
-
-/* The messages of one file: each MLLP frame, or each run from an MSH to the next. */
-static int
-split(struct input *in, const char *s, size_t n, const char *path)
-{
-    size_t at = 0, end;
-    int rc = CLI_EXIT_OK;
-
-    while (rc == CLI_EXIT_OK) {
-        while (at < n && (s[at] == '\r' || s[at] == '\n'))
-            at++;
-        if (at >= n)
-            break;
-        if (s[at] == 0x0B) {
-            const char *fs = memchr(s + at, 0x1C, n - at);
-            end = fs == NULL ? n : (size_t)(fs - s) + 1 + (fs + 1 < s + n && fs[1] == '\r');
-        } else {
-            end = next_start(s, n, at + 1);
-        }
-        rc = push(in, s + at, end - at, path);
-        at = end;
-    }
-    return rc;
-}
-
-static int
-read_inputs(const struct hl7_opts *h, struct input *in)
-{
-    int i, rc = CLI_EXIT_OK;
-
-    in->buffers = calloc((size_t)h->npaths, sizeof *in->buffers);
-    if (in->buffers == NULL)
-        return cli_input_error(prog, "out of memory");
-    for (i = 0; i < h->npaths && rc == CLI_EXIT_OK; i++) {
-        const char *path = strcmp(h->paths[i], "-") == 0 ? "<stdin>" : h->paths[i];
-        size_t n = 0;
-
-        if ((rc = slurp(h->paths[i], &in->buffers[i], &n)) != CLI_EXIT_OK)
-            break;
-        in->nbuffers++;
-        rc = split(in, in->buffers[i], n, path);
-    }
-    if (rc == CLI_EXIT_OK && in->n == 0)
-        rc = cli_input_error(prog, "no message in the input");
-    return rc;
-}
-
-static void
-input_free(struct input *in)
-{
-    size_t i;
-
-    for (i = 0; i < in->nbuffers; i++)
-        free(in->buffers[i]);
-    free(in->buffers);
-    free(in->m);
+    return check_record(o, h);
 }
 
 /* ---- the course, the decision and the reply -------------------------------------------- */
@@ -469,8 +365,12 @@ decide_and_write(struct run *run)
     if (rc != PBSC_OK)
         return refuse(run, run->in.n - 1, rc, &d);
     run->r.npoints = count;
+    run->r.final = &run->r.points[count - 1];
+    /* first: a record that cannot be written prints no advice */
+    if (run->r.o->record != NULL && (rc = write_record(&run->r)) != CLI_EXIT_OK)
+        return rc;
     run->reply.request = &run->total;
-    a.d = &run->r.points[count - 1];
+    a.d = run->r.final;
     a.reply = &run->reply;
     return write_reply("advice", fill_advice, &a);
 }
@@ -495,7 +395,7 @@ run_all(struct run *run, const opts *o)
         fputc('\n', stderr);
         return CLI_EXIT_INPUT;
     }
-    if ((rc = read_inputs(run->h, &run->in)) != CLI_EXIT_OK || (rc = scan(run, &weight)) != CLI_EXIT_OK)
+    if ((rc = read_inputs(run->h->paths, run->h->npaths, &run->in)) != CLI_EXIT_OK || (rc = scan(run, &weight)) != CLI_EXIT_OK)
         return rc;
     if (isnan(o->weight) && isnan(o->weight_lb) && isnan(weight))
         return refuse_text(run, run->in.n - 1, PBSC_E_MISSING, "weight",
@@ -530,6 +430,7 @@ main(int argc, char *argv[])
     memset(&run, 0, sizeof run);
     run.h = &h;
     run.r.o = &o;
+    o.path = h.paths[0]; /* an input --record must not replace (decide-record.c) */
     pbsc_hl7_reply_init(&run.reply);
     run.reply.datetime = h.datetime;
     run.reply.day1 = h.day1;

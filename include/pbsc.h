@@ -506,6 +506,39 @@ PBSC_API int pbsc_replay(const pbsc_course *course, const pbsc_policy *policy,
                          const pbsc_model *model, pbsc_decision *decisions, size_t capacity,
                          size_t *count, pbsc_diag *diag);
 
+/* ---- the decision record (pbsc-record(5)) ------------------------------------------- */
+
+/* A decision with every input it read, as a JSON document an auditor can keep and replay:
+ * pbsc_record_format(3). */
+PBSC_API int pbsc_record_format(const pbsc_course *course, const pbsc_policy *policy,
+                                const pbsc_model *model, const pbsc_decision *decision,
+                                char *buffer, size_t size, size_t *needed);
+
+/* What a replay found. Size-tagged: set `size` with pbsc_record_check_init(). */
+typedef struct pbsc_record_check {
+    size_t size;    /* sizeof(pbsc_record_check) as the caller was compiled */
+    int same;       /* 1: no input changed and every decision field is bit-identical */
+    char input[32]; /* the first input changed since the record was written: "policy.text",
+                       "model.text", "course" or "course.days[i]"; "" when none */
+    long day;       /* the day of a changed row, else -1 */
+    char field[48]; /* the first decision member that differs, e.g. "projection.median";
+                       "" when none */
+    char text[240]; /* one sentence: what differs, recorded and replayed */
+} pbsc_record_check;
+
+/* Size-tagged: the size is the caller's sizeof, taken where the caller is compiled. */
+PBSC_API void pbsc_record_check_init_sized(pbsc_record_check *check, size_t size);
+static inline void
+pbsc_record_check_init(pbsc_record_check *check)
+{
+    pbsc_record_check_init_sized(check, sizeof *check);
+}
+PBSC_API int pbsc_record_read(const char *text, size_t length, pbsc_course **course,
+                              pbsc_policy **policy, pbsc_model **model,
+                              pbsc_decision *decision, pbsc_diag *diag);
+PBSC_API int pbsc_record_replay(const char *text, size_t length, pbsc_record_check *check,
+                                pbsc_diag *diag);
+
 /* ---- the site model: count dynamics and CE, preset or fitted ------------------------ */
 
 #define PBSC_GCSF_DAYS 8 /* day-to-day G-CSF ratios kept: from day 1..8 to the next day */

@@ -85,6 +85,25 @@ done <<CASES
 $cases
 CASES
 
+# The record of the advice (--record) replays to the same decision (pbsc-decide --replay).
+rm -f "$tmp/record.json"
+if "$hl7" --day1 20261201 --codes examples/data/site.codes --policy mayo2013-p2 \
+    --target auto5 --datetime 20261215093000 --record "$tmp/record.json" \
+    examples/data/hl7/salvage.hl7 >"$tmp/advice.hl7" 2>"$tmp/err" &&
+    "$decide" --replay "$tmp/record.json" >"$tmp/replay.out" 2>&1; then
+    echo "hl7.sh: salvage --record: replays to the same decision"
+else
+    fail "salvage --record: $(cat "$tmp/err" "$tmp/replay.out" 2>/dev/null)"
+fi
+"$py" - "$tmp/record.json" "$tmp/advice.hl7" <<'EOF' || fail "the record and the advice differ"
+import json, sys
+import hl7
+rec = json.load(open(sys.argv[1]))
+msg = hl7.parse(open(sys.argv[2], newline="").read())
+act = [s for s in msg.segments("OBX") if str(s[3][0][0]) == "PBSCACT"][0]
+assert str(act[5][0][0]) == rec["decision"]["action"], (str(act[5]), rec["decision"])
+EOF
+
 # refused ID CODE FIELD SEGMENT...: a message of these segments is refused with an ACK whose
 # MSA-1 is CODE, MSA-2 the message's control id ID and ERR-2 names FIELD ("-": none).
 refused() {
