@@ -105,4 +105,35 @@ const char *hl7_measure_name(int measure);
 /* Whether a specimen code is blood (HL7 tables 0070 and 0487, SNOMED CT). */
 int hl7_blood(const char *specimen);
 
+/* ---- the reader (lib/hl7_read.c, lib/hl7_result.c) ------------------------------------ */
+
+struct reader { /* one pbsc_hl7_read() call */
+    const hl7_msg *m;
+    pbsc_hl7_options o;
+    long day1;           /* a day number (hl7_date) */
+    pbsc_course *course; /* NULL: the message is only read */
+    int apply;           /* this pass sets the course */
+    int count;           /* this pass fills the counts of info */
+    pbsc_hl7_info *info;
+    pbsc_diag *diag;
+    const hl7_seg *seg;  /* the segment being read */
+    hl7_span obr_date;   /* OBR-7 of the current order */
+    char specimen[32];   /* SPM-4, else OBR-15, of the current order */
+};
+
+/* Refuses the message: "[message M, ]segment S FIELD: text", diag->line the segment. */
+int hl7_fail(const struct reader *r, int status, const char *field, long day, double value,
+             const char *fmt, ...) PBSC_PRINTF(6, 7);
+/* A decoded value that must be whole: PBSC_E_PARSE when too long or cut by its sender. */
+int hl7_value_text(const struct reader *r, hl7_span v, const char *field, char *buf,
+                   size_t size);
+/* The current OBX's row in the map, or NULL with why; its day (OBX-14, else OBR-7); its value
+ * as a number (NM, or SN without a comparator); its unit (OBX-6, else the map's); its status
+ * ('u' use, 'p' preliminary, 'w' withdraw, 's' skip). Each refuses with hl7_fail(). */
+const hl7_code *hl7_lookup(const struct reader *r, char *why, size_t size);
+int hl7_result_day(const struct reader *r, long *day);
+int hl7_result_value(const struct reader *r, double *x);
+int hl7_result_unit(const struct reader *r, const hl7_code *row, int *unit);
+int hl7_result_status(const struct reader *r, char *what);
+
 #endif /* PBSC_HL7_PRIVATE_H */

@@ -36,19 +36,6 @@ pbsc_hl7_info_init_sized(pbsc_hl7_info *info, size_t size)
 static const char *const versions[] = {"2.3", "2.3.1", "2.4",   "2.5",   "2.5.1", "2.6",
                                        "2.7", "2.7.1", "2.8",   "2.8.1", "2.8.2"};
 
-struct reader {
-    const hl7_msg *m;
-    pbsc_hl7_options o;
-    long day1;           /* a day number (hl7_date) */
-    pbsc_course *course; /* NULL: the message is only read */
-    int apply;           /* this pass sets the course */
-    int count;           /* this pass fills the counts of info */
-    pbsc_hl7_info *info;
-    pbsc_diag *diag;
-    const hl7_seg *seg;  /* the segment being read */
-    hl7_span obr_date;   /* OBR-7 of the current order */
-    char specimen[32];   /* SPM-4, else OBR-15, of the current order */
-};
 
 /* "message 2, segment 7 " (the message's number when the caller gave one). */
 static void
@@ -61,8 +48,8 @@ where(const struct reader *r, char *buf, size_t size)
 }
 
 /* Refuses the message: "[message M, ]segment S FIELD: text", diag->line the segment. */
-static int PBSC_PRINTF(6, 7)
-seg_fail(const struct reader *r, int status, const char *field, long day, double value,
+int
+hl7_fail(const struct reader *r, int status, const char *field, long day, double value,
          const char *fmt, ...)
 {
     char what[128], at[48];
@@ -106,16 +93,16 @@ copy_comp(const struct reader *r, int n, int c, char *buf, size_t size)
 }
 
 /* A decoded value that must be whole: PBSC_E_PARSE when too long or cut by its sender. */
-static int
-value_text(const struct reader *r, hl7_span v, const char *field, char *buf, size_t size)
+int
+hl7_value_text(const struct reader *r, hl7_span v, const char *field, char *buf, size_t size)
 {
     int t = hl7_text(r->m, v, buf, size);
 
     if (t == HL7_TEXT_TRUNCATED)
-        return seg_fail(r, PBSC_E_PARSE, field, -1, NAN,
+        return hl7_fail(r, PBSC_E_PARSE, field, -1, NAN,
                         "the value ends in the truncation character: it was cut");
     if (t == HL7_TEXT_LONG)
-        return seg_fail(r, PBSC_E_PARSE, field, -1, NAN, "longer than %zu characters",
+        return hl7_fail(r, PBSC_E_PARSE, field, -1, NAN, "longer than %zu characters",
                         size - 1);
     return PBSC_OK;
 }
@@ -129,22 +116,22 @@ read_msh(struct reader *r)
     int rc;
 
     if (!hl7_is(hl7_comp(r->m, type, 1), "ORU") || !hl7_is(hl7_comp(r->m, type, 2), "R01"))
-        return seg_fail(r, PBSC_E_UNKNOWN, "MSH-9", -1, NAN,
+        return hl7_fail(r, PBSC_E_UNKNOWN, "MSH-9", -1, NAN,
                         "message type '%.*s': ORU^R01 expected", (int)(type.n > 20 ? 20 : type.n),
                         type.s);
-    if ((rc = value_text(r, hl7_comp(r->m, hl7_field(r->m, r->seg, 12), 1), "MSH-12", version,
+    if ((rc = hl7_value_text(r, hl7_comp(r->m, hl7_field(r->m, r->seg, 12), 1), "MSH-12", version,
                          sizeof version)) != PBSC_OK)
         return rc;
     for (i = 0; i < sizeof versions / sizeof versions[0]; i++)
         if (strcmp(version, versions[i]) == 0)
             break;
     if (i == sizeof versions / sizeof versions[0])
-        return seg_fail(r, PBSC_E_UNKNOWN, "MSH-12", -1, NAN,
+        return hl7_fail(r, PBSC_E_UNKNOWN, "MSH-12", -1, NAN,
                         "version '%s': 2.3 to 2.8 are read", version);
     pbsc_fmt(r->info->version, sizeof r->info->version, "%s", version);
     copy_comp(r, 10, 0, r->info->control_id, sizeof r->info->control_id);
     if (r->info->control_id[0] == '\0')
-        return seg_fail(r, PBSC_E_MISSING, "MSH-10", -1, NAN, "no message control id");
+        return hl7_fail(r, PBSC_E_MISSING, "MSH-10", -1, NAN, "no message control id");
     copy_comp(r, 3, 1, r->info->sending_app, sizeof r->info->sending_app);
     copy_comp(r, 4, 1, r->info->sending_facility, sizeof r->info->sending_facility);
     copy_comp(r, 5, 1, r->info->receiving_app, sizeof r->info->receiving_app);
@@ -168,7 +155,7 @@ read_pid(struct reader *r)
         hl7_text(r->m, hl7_comp(r->m, rep, 1), id, sizeof id);
     }
     if (r->info->patient_id[0] != '\0' && strcmp(id, r->info->patient_id) != 0)
-        return seg_fail(r, PBSC_E_CONFLICT, "PID-3", -1, NAN,
+        return hl7_fail(r, PBSC_E_CONFLICT, "PID-3", -1, NAN,
                         "a second patient '%.40s' (the first is '%.40s')", id,
                         r->info->patient_id);
     memcpy(r->info->patient_id, id, sizeof id);
@@ -192,157 +179,6 @@ read_obr(struct reader *r, size_t at, long number)
     hl7_text(r->m, spec, r->specimen, sizeof r->specimen);
 }
 
-/* OBX-3's row in the map: the code, else the alternate code (components 4-6). 74838-4 on a
- * specimen that is not blood is not a course measure. */
-static const hl7_code *
-lookup(const struct reader *r, char *why, size_t size)
-{
-    hl7_span f = hl7_field(r->m, r->seg, 3);
-    char code[2][32], system[2][24];
-    const hl7_code *row = NULL;
-    int k;
-
-    for (k = 0; k < 2 && row == NULL; k++) {
-        hl7_text(r->m, hl7_comp(r->m, f, 1 + 3 * k), code[k], sizeof code[k]);
-        hl7_text(r->m, hl7_comp(r->m, f, 3 + 3 * k), system[k], sizeof system[k]);
-        if (code[k][0] != '\0')
-            row = hl7_code_find(r->o.codes, code[k], system[k]);
-    }
-    if (row != NULL && row->blood && !hl7_blood(r->specimen)) {
-        pbsc_fmt(why, size, "%s on specimen '%s': only blood is a PB CD34 count", row->code,
-                 r->specimen);
-        return NULL;
-    }
-    if (row == NULL)
-        pbsc_fmt(why, size, "code '%s' (%s) is not in the code map", code[0], system[0]);
-    return row;
-}
-
-/* The course day of OBX-14, else OBR-7. */
-static int
-result_day(const struct reader *r, long *day)
-{
-    hl7_span d = hl7_comp(r->m, hl7_field(r->m, r->seg, 14), 1);
-    const char *field = "OBX-14";
-    long n;
-    int ok;
-
-    if (d.n == 0) {
-        d = r->obr_date;
-        field = "OBR-7";
-    }
-    if (d.n == 0)
-        return seg_fail(r, PBSC_E_MISSING, "OBX-14", -1, NAN,
-                        "no date: neither OBX-14 nor the order's OBR-7");
-    n = hl7_date(d, &ok);
-    if (!ok)
-        return seg_fail(r, PBSC_E_PARSE, field, -1, NAN, "'%.*s' is not a date (YYYYMMDD...)",
-                        (int)(d.n > 24 ? 24 : d.n), d.s);
-    *day = n - r->day1 + 1;
-    if (pbsc_check(PBSC_Q_DAY, (double)*day, NULL) != PBSC_OK)
-        return seg_fail(r, PBSC_E_RANGE, field, *day, (double)*day,
-                        "%.8s is day %ld of the course (day 1 = %ld): days 1 to 366", d.s, *day,
-                        r->o.day1);
-    return PBSC_OK;
-}
-
-/* HL7 NM: an optional sign, digits and at most one decimal point (no exponent, no blanks). */
-static int
-number(const char *s, double *x)
-{
-    size_t i = s[0] == '+' || s[0] == '-', digits = 0, points = 0;
-
-    for (; s[i] != '\0'; i++) {
-        if (s[i] >= '0' && s[i] <= '9')
-            digits++;
-        else if (s[i] == '.' && points++ == 0)
-            continue;
-        else
-            return 0;
-    }
-    if (digits == 0)
-        return 0;
-    *x = pbsc_strtod(s, NULL);
-    return 1;
-}
-
-/* OBX-5 as a number: NM, or SN without a comparator or a range ("^42" or "=^42"). */
-static int
-result_value(const struct reader *r, double *x)
-{
-    hl7_span type = hl7_field(r->m, r->seg, 2), v = hl7_field(r->m, r->seg, 5);
-    char text[64];
-    int rc;
-
-    if (hl7_repeats(r->m, v))
-        return seg_fail(r, PBSC_E_PARSE, "OBX-5", -1, NAN, "repetitions: one number expected");
-    if (hl7_is(type, "SN")) {
-        hl7_span cmp = hl7_comp(r->m, v, 1);
-        if (!(cmp.n == 0 || hl7_is(cmp, "=")) || hl7_comp(r->m, v, 3).n > 0 ||
-            hl7_comp(r->m, v, 4).n > 0)
-            return seg_fail(r, PBSC_E_PARSE, "OBX-5", -1, NAN,
-                            "'%.*s' is not one number (a comparator or a range)",
-                            (int)(v.n > 30 ? 30 : v.n), v.s);
-        v = hl7_comp(r->m, v, 2);
-    } else if (!hl7_is(type, "NM")) {
-        return seg_fail(r, PBSC_E_PARSE, "OBX-2", -1, NAN,
-                        "value type '%.*s': a number (NM or SN) expected",
-                        (int)(type.n > 8 ? 8 : type.n), type.s);
-    }
-    if ((rc = value_text(r, v, "OBX-5", text, sizeof text)) != PBSC_OK)
-        return rc;
-    if (!number(text, x))
-        return seg_fail(r, PBSC_E_PARSE, "OBX-5", -1, NAN, "'%s' is not a number", text);
-    return PBSC_OK;
-}
-
-/* OBX-6 (its first component): a unit of the measure; empty: the code map's, if it says. */
-static int
-result_unit(const struct reader *r, const hl7_code *row, int *unit)
-{
-    char text[32];
-    int rc;
-
-    if ((rc = value_text(r, hl7_comp(r->m, hl7_field(r->m, r->seg, 6), 1), "OBX-6", text,
-                         sizeof text)) != PBSC_OK)
-        return rc;
-    if (text[0] == '\0') {
-        if (row->unit < 0)
-            return seg_fail(r, PBSC_E_MISSING, "OBX-6", -1, NAN, "no unit for %s (%s)",
-                            hl7_measure_name(row->measure), row->code);
-        *unit = row->unit;
-        return PBSC_OK;
-    }
-    *unit = hl7_unit_find(row->measure, text);
-    if (*unit < 0)
-        return seg_fail(r, PBSC_E_UNKNOWN, "OBX-6", -1, NAN,
-                        "unit '%s' is not one the library reads for %s", text,
-                        hl7_measure_name(row->measure));
-    return PBSC_OK;
-}
-
-/* OBX-11: 'u' use, 'w' withdraw (D, W), 's' skip (I, N, R, S, U, X), 'p' preliminary. */
-static int
-result_status(const struct reader *r, char *what)
-{
-    hl7_span s = hl7_comp(r->m, hl7_field(r->m, r->seg, 11), 1);
-
-    if (s.n == 0)
-        return seg_fail(r, PBSC_E_MISSING, "OBX-11", -1, NAN, "no result status");
-    if (s.n == 1 && memchr("FC", s.s[0], 2) != NULL)
-        *what = 'u';
-    else if (s.n == 1 && s.s[0] == 'P')
-        *what = 'p';
-    else if (s.n == 1 && memchr("DW", s.s[0], 2) != NULL)
-        *what = 'w';
-    else if (s.n == 1 && memchr("INRSUX", s.s[0], 6) != NULL)
-        *what = 's';
-    else
-        return seg_fail(r, PBSC_E_UNKNOWN, "OBX-11", -1, NAN, "result status '%.*s'",
-                        (int)(s.n > 8 ? 8 : s.n), s.s);
-    return PBSC_OK;
-}
-
 /* The value into the course (or the weight into info) and the counts. */
 static int
 use(struct reader *r, const hl7_code *row, long day, double v, int preliminary)
@@ -362,7 +198,7 @@ use(struct reader *r, const hl7_code *row, long day, double v, int preliminary)
             in->replaced++;
         rc = pbsc_course_set(r->course, day, hl7_measure_quantity(row->measure), v, &d);
         if (rc != PBSC_OK)
-            return seg_fail(r, rc, "OBX-5", day, v, "%s", d.text);
+            return hl7_fail(r, rc, "OBX-5", day, v, "%s", d.text);
     }
     if (r->count) {
         in->used++;
@@ -404,14 +240,14 @@ read_obx(struct reader *r)
     double v = NAN;
     int rc, unit = -1;
 
-    if ((row = lookup(r, why, sizeof why)) == NULL) {
+    if ((row = hl7_lookup(r, why, sizeof why)) == NULL) {
         if (r->o.strict)
-            return seg_fail(r, PBSC_E_UNKNOWN, "OBX-3", -1, NAN, "%s (strict)", why);
+            return hl7_fail(r, PBSC_E_UNKNOWN, "OBX-3", -1, NAN, "%s (strict)", why);
         skip_note(r, "OBX-3", "%s: not used", why);
         r->info->skipped_code += r->count != 0;
         return PBSC_OK;
     }
-    if ((rc = result_status(r, &status)) != PBSC_OK)
+    if ((rc = hl7_result_status(r, &status)) != PBSC_OK)
         return rc;
     if (status == 's' || (status == 'p' && r->o.finals_only)) {
         skip_note(r, "OBX-11", "a %s result is not used", status == 'p' ? "preliminary" : "not final");
@@ -421,13 +257,13 @@ read_obx(struct reader *r)
             r->info->skipped_status += r->count != 0;
         return PBSC_OK;
     }
-    if ((rc = result_day(r, &day)) != PBSC_OK)
+    if ((rc = hl7_result_day(r, &day)) != PBSC_OK)
         return rc;
     if (status == 'w') {
         withdraw(r, row, day);
         return PBSC_OK;
     }
-    if ((rc = result_value(r, &v)) != PBSC_OK || (rc = result_unit(r, row, &unit)) != PBSC_OK) {
+    if ((rc = hl7_result_value(r, &v)) != PBSC_OK || (rc = hl7_result_unit(r, row, &unit)) != PBSC_OK) {
         if (r->diag != NULL)
             r->diag->day = day;
         return rc;
@@ -435,7 +271,7 @@ read_obx(struct reader *r)
     v *= hl7_unit_factor(unit);
     if ((rc = pbsc_need(hl7_measure_quantity(row->measure), v, hl7_measure_name(row->measure),
                         &d)) != PBSC_OK)
-        return seg_fail(r, rc, "OBX-5", day, v, "%s", d.text);
+        return hl7_fail(r, rc, "OBX-5", day, v, "%s", d.text);
     return use(r, row, day, v, status == 'p');
 }
 
@@ -468,11 +304,11 @@ pass(struct reader *r)
     while (rc == PBSC_OK && hl7_next(r->m, &at, &number, &seg)) {
         r->seg = &seg;
         if (!segment_ok(r))
-            rc = seg_fail(r, PBSC_E_PARSE, "segment", -1, NAN, "'%.*s' is not a segment id",
+            rc = hl7_fail(r, PBSC_E_PARSE, "segment", -1, NAN, "'%.*s' is not a segment id",
                           (int)(seg.s.n > 8 ? 8 : seg.s.n), seg.s.s);
         else if (strcmp(seg.id, "MSH") == 0)
             rc = number == 1 ? read_msh(r)
-                             : seg_fail(r, PBSC_E_PARSE, "MSH", -1, NAN,
+                             : hl7_fail(r, PBSC_E_PARSE, "MSH", -1, NAN,
                                         "a second MSH: one message at a time");
         else if (strcmp(seg.id, "PID") == 0)
             rc = read_pid(r);
