@@ -281,7 +281,8 @@ compute(const opts *o, result *r)
     pbsc_diag_clear(&d);
     if ((rc = load_policy(o, r, &d)) != CLI_EXIT_OK ||
         (rc = load_presets(o, r, &d)) != CLI_EXIT_OK ||
-        (rc = new_course(o, r, DNAN, &d)) != CLI_EXIT_OK || (rc = read_course(o, r, &d)) != CLI_EXIT_OK)
+        (rc = new_course(o, r, DNAN, &d)) != CLI_EXIT_OK ||
+        (rc = read_course(o, r, &d)) != CLI_EXIT_OK)
         return rc;
     return decide(o, r, &d);
 }

@@ -386,7 +386,8 @@ run_all(struct run *run, const opts *o)
     if ((rc = load_policy(o, &run->r, &d)) != CLI_EXIT_OK ||
         (rc = load_presets(o, &run->r, &d)) != CLI_EXIT_OK)
         return rc;
-    if (run->h->codes != NULL && (rc = pbsc_codes_read(run->h->codes, &run->codes, &d)) != PBSC_OK) {
+    if (run->h->codes != NULL &&
+        (rc = pbsc_codes_read(run->h->codes, &run->codes, &d)) != PBSC_OK) {
         if (d.line > 0)
             fprintf(stderr, "%s: %s:%ld: ", prog, run->h->codes, d.line);
         else
@@ -395,12 +396,14 @@ run_all(struct run *run, const opts *o)
         fputc('\n', stderr);
         return CLI_EXIT_INPUT;
     }
-    if ((rc = read_inputs(run->h->paths, run->h->npaths, &run->in)) != CLI_EXIT_OK || (rc = scan(run, &weight)) != CLI_EXIT_OK)
+    if ((rc = read_inputs(run->h->paths, run->h->npaths, &run->in)) != CLI_EXIT_OK ||
+        (rc = scan(run, &weight)) != CLI_EXIT_OK)
         return rc;
     if (isnan(o->weight) && isnan(o->weight_lb) && isnan(weight))
         return refuse_text(run, run->in.n - 1, PBSC_E_MISSING, "weight",
                            "no body weight: give --weight, or send one (LOINC 29463-7)");
-    if ((rc = new_course(o, &run->r, weight, &d)) != CLI_EXIT_OK || (rc = build(run)) != CLI_EXIT_OK)
+    if ((rc = new_course(o, &run->r, weight, &d)) != CLI_EXIT_OK ||
+        (rc = build(run)) != CLI_EXIT_OK)
         return rc;
     return decide_and_write(run);
 }

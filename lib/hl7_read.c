@@ -250,7 +250,8 @@ read_obx(struct reader *r)
     if ((rc = hl7_result_status(r, &status)) != PBSC_OK)
         return rc;
     if (status == 's' || (status == 'p' && r->o.finals_only)) {
-        skip_note(r, "OBX-11", "a %s result is not used", status == 'p' ? "preliminary" : "not final");
+        skip_note(r, "OBX-11", "a %s result is not used",
+                  status == 'p' ? "preliminary" : "not final");
         if (status == 'p')
             r->info->skipped_preliminary += r->count != 0;
         else
@@ -263,7 +264,8 @@ read_obx(struct reader *r)
         withdraw(r, row, day);
         return PBSC_OK;
     }
-    if ((rc = hl7_result_value(r, &v)) != PBSC_OK || (rc = hl7_result_unit(r, row, &unit)) != PBSC_OK) {
+    if ((rc = hl7_result_value(r, &v)) != PBSC_OK ||
+        (rc = hl7_result_unit(r, row, &unit)) != PBSC_OK) {
         if (r->diag != NULL)
             r->diag->day = day;
         return rc;

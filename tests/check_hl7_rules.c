@@ -264,7 +264,8 @@ END_TEST
 START_TEST(test_specimen)
 {
     static const char *const blood[] = {
-        HEAD "OBR|1|||X|||20261204||||||||BLD&Whole blood&HL70070\rOBX|1|NM|74838-4^^LN||9|/uL|||||F\r",
+        HEAD "OBR|1|||X|||20261204||||||||BLD&Whole blood&HL70070\r"
+             "OBX|1|NM|74838-4^^LN||9|/uL|||||F\r",
         HEAD "OBR|1|||X|||20261204||||||||BLDV\rOBX|1|NM|74838-4^^LN||9|/uL|||||F\r",
         HEAD OBR "OBX|1|NM|74838-4^^LN||9|/uL|||||F\rSPM|1|||119297000^Blood^SCT\r",
         /* the SPM of the order wins over OBR-15 */
