@@ -63,7 +63,7 @@ decide_error(const result *r, int status, const pbsc_diag *d)
 /* ---- computing --------------------------------------------------------------------- */
 
 /* A preset by id, else a policy file. */
-static int
+int
 load_policy(const opts *o, result *r, pbsc_diag *d)
 {
     int rc;
@@ -113,7 +113,7 @@ load_model(const opts *o, result *r, pbsc_diag *d)
 }
 
 /* The target preset and the model; CLI_EXIT_* */
-static int
+int
 load_presets(const opts *o, result *r, pbsc_diag *d)
 {
     int rc;
@@ -123,14 +123,14 @@ load_presets(const opts *o, result *r, pbsc_diag *d)
     return load_model(o, r, d);
 }
 
-static int
-new_course(const opts *o, result *r, pbsc_diag *d)
+int
+new_course(const opts *o, result *r, double weight_kg, pbsc_diag *d)
 {
     pbsc_person person;
     double goal = o->goal, minimum = o->minimum;
     int rc;
 
-    r->weight_kg = o->weight;
+    r->weight_kg = isnan(o->weight) && isnan(o->weight_lb) ? weight_kg : o->weight;
     if (!isnan(o->weight_lb) && (rc = pbsc_lb_to_kg(o->weight_lb, &r->weight_kg, d)) != PBSC_OK)
         return cli_diag_error(prog, rc, d);
     pbsc_person_init(&person);
@@ -281,7 +281,8 @@ compute(const opts *o, result *r)
     pbsc_diag_clear(&d);
     if ((rc = load_policy(o, r, &d)) != CLI_EXIT_OK ||
         (rc = load_presets(o, r, &d)) != CLI_EXIT_OK ||
-        (rc = new_course(o, r, &d)) != CLI_EXIT_OK || (rc = read_course(o, r, &d)) != CLI_EXIT_OK)
+        (rc = new_course(o, r, DNAN, &d)) != CLI_EXIT_OK ||
+        (rc = read_course(o, r, &d)) != CLI_EXIT_OK)
         return rc;
     return decide(o, r, &d);
 }

@@ -16,6 +16,53 @@
 
 extern const char prog[];
 
+/* ---- the options pbsc-decide and pbsc-hl7 share (decide-options.c) ------------------ */
+
+enum {
+    OPT_POLICY = 256,
+    OPT_GOAL,
+    OPT_MINIMUM,
+    OPT_TARGET,
+    OPT_WEIGHT,
+    OPT_WEIGHT_LB,
+    OPT_HEIGHT,
+    OPT_SEX,
+    OPT_AGE,
+    OPT_CRCL,
+    OPT_RECIPIENT_WEIGHT,
+    OPT_DIAGNOSIS,
+    OPT_TRANSPLANTS,
+    OPT_REGIMEN,
+    OPT_DEVICE,
+    OPT_CE,
+    OPT_CE_SIGMA,
+    OPT_MODEL,
+    OPT_SHARED_END /* a program's own options start here */
+};
+
+/* Their rows of a getopt_long table. */
+#define DECIDE_OPTIONS                                                                         \
+    {"policy", required_argument, NULL, OPT_POLICY},                                           \
+        {"goal", required_argument, NULL, OPT_GOAL},                                           \
+        {"minimum", required_argument, NULL, OPT_MINIMUM},                                     \
+        {"target", required_argument, NULL, OPT_TARGET},                                       \
+        {"weight", required_argument, NULL, OPT_WEIGHT},                                       \
+        {"weight-lb", required_argument, NULL, OPT_WEIGHT_LB},                                 \
+        {"height", required_argument, NULL, OPT_HEIGHT},                                       \
+        {"sex", required_argument, NULL, OPT_SEX},                                             \
+        {"age", required_argument, NULL, OPT_AGE},                                             \
+        {"crcl", required_argument, NULL, OPT_CRCL},                                           \
+        {"recipient-weight", required_argument, NULL, OPT_RECIPIENT_WEIGHT},                   \
+        {"diagnosis", required_argument, NULL, OPT_DIAGNOSIS},                                 \
+        {"transplants", required_argument, NULL, OPT_TRANSPLANTS},                             \
+        {"regimen", required_argument, NULL, OPT_REGIMEN},                                     \
+        {"device", required_argument, NULL, OPT_DEVICE},                                       \
+        {"ce", required_argument, NULL, OPT_CE},                                               \
+        {"ce-sigma", required_argument, NULL, OPT_CE_SIGMA},                                   \
+    {                                                                                          \
+        "model", required_argument, NULL, OPT_MODEL                                            \
+    }
+
 /* --regimen words, in pbsc_regimen order. */
 extern const char *const regimens[];
 
@@ -56,6 +103,9 @@ typedef struct opts {
     int html;          /* --format=html (format is then CLI_FORMAT_TEXT) */
     int format_given;  /* --format was given */
     const char *chart; /* --chart FILE, "-" for standard output */
+    const char *record; /* --record FILE: the recommendation as a pbsc-record(5) document */
+    const char *replay; /* --replay FILE: decide a record again and compare */
+    int force;          /* --force: --record may replace an existing file */
     const char *path;
 } opts;
 
@@ -85,8 +135,21 @@ typedef struct result {
     const pbsc_decision *final;
 } result;
 
+/* decide-options.c: the shared options into o, their
+ * checks (the weight may come from elsewhere when not required), and their part of --help
+ * with the program's line for --weight. CLI_EXIT_* */
+void opts_init(opts *o);
+int decide_option(opts *o, int c, const char *arg);
+int decide_check(const opts *o, int weight_required);
+void decide_usage(const char *weight);
+
 /* decide-course.c: load the policy, the model and the course, and replay it; CLI_EXIT_* */
 int compute(const opts *o, result *r);
+/* Its steps that pbsc-hl7 shares: the policy, the target and model, a course of the person
+ * (weight_kg: --weight, or --weight-lb converted, or the caller's when both are NAN). */
+int load_policy(const opts *o, result *r, pbsc_diag *d);
+int load_presets(const opts *o, result *r, pbsc_diag *d);
+int new_course(const opts *o, result *r, double weight_kg, pbsc_diag *d);
 void result_free(result *r);
 /* A recorded value of point i's line, or NAN when the line does not show it. */
 double fact(const result *r, size_t i, size_t column);
@@ -118,6 +181,11 @@ const char *tonight_words(const pbsc_dose *t, char *buf, size_t size);
 
 /* decide-html.c: the printable report on standard output; 0, or -1 out of memory. */
 int print_html(const result *r);
+
+/* decide-record.c: --record FILE, written whole, or an error printed (CLI_EXIT_*); --replay
+ * FILE: 0 same, 1 different, 2 an error. */
+int write_record(const result *r);
+int replay_record(const char *path);
 
 /* decide-json.c */
 void print_json(const result *r);

@@ -526,6 +526,38 @@ PBSC_API int pbsc_walk_new(const pbsc_course *course, const pbsc_policy *policy,
 PBSC_API int pbsc_walk_next(pbsc_walk *walk, long day, pbsc_moment moment,
                             pbsc_decision *decision, pbsc_diag *diag);
 PBSC_API void pbsc_walk_free(pbsc_walk *walk);
+/* ---- the decision record (pbsc-record(5)) ------------------------------------------- */
+
+/* A decision with every input it read, as a JSON document an auditor can keep and replay:
+ * pbsc_record_format(3). */
+PBSC_API int pbsc_record_format(const pbsc_course *course, const pbsc_policy *policy,
+                                const pbsc_model *model, const pbsc_decision *decision,
+                                char *buffer, size_t size, size_t *needed);
+
+/* What a replay found. Size-tagged: set `size` with pbsc_record_check_init(). */
+typedef struct pbsc_record_check {
+    size_t size;    /* sizeof(pbsc_record_check) as the caller was compiled */
+    int same;       /* 1: no input changed and every decision field is bit-identical */
+    char input[32]; /* the first input changed since the record was written: "policy.text",
+                       "model.text", "course" or "course.days[i]"; "" when none */
+    long day;       /* the day of a changed row, else -1 */
+    char field[48]; /* the first decision member that differs, e.g. "projection.median";
+                       "" when none */
+    char text[240]; /* one sentence: what differs, recorded and replayed */
+} pbsc_record_check;
+
+/* Size-tagged: the size is the caller's sizeof, taken where the caller is compiled. */
+PBSC_API void pbsc_record_check_init_sized(pbsc_record_check *check, size_t size);
+static inline void
+pbsc_record_check_init(pbsc_record_check *check)
+{
+    pbsc_record_check_init_sized(check, sizeof *check);
+}
+PBSC_API int pbsc_record_read(const char *text, size_t length, pbsc_course **course,
+                              pbsc_policy **policy, pbsc_model **model,
+                              pbsc_decision *decision, pbsc_diag *diag);
+PBSC_API int pbsc_record_replay(const char *text, size_t length, pbsc_record_check *check,
+                                pbsc_diag *diag);
 
 /* ---- the site model: count dynamics and CE, preset or fitted ------------------------ */
 
@@ -836,6 +868,88 @@ PBSC_API int pbsc_simulate(const pbsc_policy *const *policies, size_t count,
                            const pbsc_model *model, const pbsc_population *population,
                            const pbsc_sim_params *params, pbsc_sim_result *results,
                            pbsc_diag *diag);
+/* ---- HL7 v2 interchange: lab results in, advice out (pbsc_hl7_read(3)) -------------- */
+
+/* A code map: which result codes (OBX-3) are which course measurement (pbsc-codes(5)). The
+ * LOINC defaults are always in it; a site file adds its own codes. */
+typedef struct pbsc_codes pbsc_codes;
+
+/* How pbsc_hl7_read() reads a message. Size-tagged: pbsc_hl7_options_init() sets `size`,
+ * finals_only 1 and the rest 0 / NULL. */
+typedef struct pbsc_hl7_options {
+    size_t size;             /* sizeof(pbsc_hl7_options) as the caller was compiled */
+    long day1;               /* the date of day 1, YYYYMMDD (required) */
+    int strict;              /* 1: a result code the map does not know refuses the message */
+    int finals_only;         /* 1 (default): preliminary (P) results are not used */
+    const pbsc_codes *codes; /* NULL: the LOINC defaults only */
+    long message;            /* the message's number among the caller's (diagnostics); 0 */
+} pbsc_hl7_options;
+
+/* What pbsc_hl7_read() found in a message. Size-tagged (pbsc_hl7_info_init()). */
+typedef struct pbsc_hl7_info {
+    size_t size;                 /* sizeof(pbsc_hl7_info) as the caller was compiled */
+    char version[16];            /* MSH-12 */
+    char control_id[200];        /* MSH-10 */
+    char sending_app[64];        /* MSH-3, its first component */
+    char sending_facility[64];   /* MSH-4 */
+    char receiving_app[64];      /* MSH-5 */
+    char receiving_facility[64]; /* MSH-6 */
+    char patient_id[64];         /* PID-3: the first repetition's ID */
+    long first_day, last_day;    /* course days of the results used; 0 = none */
+    double weight_kg;            /* the latest body weight in an OBX, or NAN */
+    long weight_day;             /* its day, or 0 */
+    size_t used;                 /* results set in the course */
+    size_t replaced;             /* of them, changing a value the course held */
+    size_t withdrawn;            /* D or W results: the value made "not measured" */
+    size_t preliminary;          /* P results used (finals_only 0) */
+    size_t skipped_code;         /* results whose code the map does not know */
+    size_t skipped_preliminary;  /* P results not used (finals_only 1) */
+    size_t skipped_status;       /* results with status I, N, R, S, U or X */
+    char note[160];              /* the first result skipped: segment, field and why */
+} pbsc_hl7_info;
+
+/* How a reply (advice or ACK) is headed. Size-tagged (pbsc_hl7_reply_init()). */
+typedef struct pbsc_hl7_reply {
+    size_t size;                  /* sizeof(pbsc_hl7_reply) as the caller was compiled */
+    const pbsc_hl7_info *request; /* the lab's message the reply answers (required) */
+    const char *datetime;         /* MSH-7, YYYYMMDDHHMM[SS]: the caller's clock (required) */
+    long day1;                    /* the date of day 1, YYYYMMDD (required for advice) */
+    const char *application;      /* MSH-3; NULL: "PBSC" */
+    const char *facility;         /* MSH-4; NULL: empty */
+    const char *processing;       /* MSH-11; NULL: "P" (production) */
+} pbsc_hl7_reply;
+
+/* Size-tagged: the size is the caller's sizeof, taken where the caller is compiled. */
+PBSC_API void pbsc_hl7_options_init_sized(pbsc_hl7_options *options, size_t size);
+static inline void
+pbsc_hl7_options_init(pbsc_hl7_options *options)
+{
+    pbsc_hl7_options_init_sized(options, sizeof *options);
+}
+PBSC_API void pbsc_hl7_info_init_sized(pbsc_hl7_info *info, size_t size);
+static inline void
+pbsc_hl7_info_init(pbsc_hl7_info *info)
+{
+    pbsc_hl7_info_init_sized(info, sizeof *info);
+}
+PBSC_API void pbsc_hl7_reply_init_sized(pbsc_hl7_reply *reply, size_t size);
+static inline void
+pbsc_hl7_reply_init(pbsc_hl7_reply *reply)
+{
+    pbsc_hl7_reply_init_sized(reply, sizeof *reply);
+}
+PBSC_API int pbsc_codes_parse(const char *text, size_t length, pbsc_codes **codes,
+                              pbsc_diag *diag);
+PBSC_API int pbsc_codes_read(const char *path, pbsc_codes **codes, pbsc_diag *diag);
+PBSC_API void pbsc_codes_free(pbsc_codes *codes);
+PBSC_API int pbsc_loinc_check(const char *code);
+PBSC_API int pbsc_hl7_read(const char *message, size_t length, const pbsc_hl7_options *options,
+                           pbsc_course *course, pbsc_hl7_info *info, pbsc_diag *diag);
+PBSC_API int pbsc_hl7_advice(const pbsc_decision *decision, const pbsc_hl7_reply *reply,
+                             char *buffer, size_t size, size_t *needed);
+PBSC_API int pbsc_hl7_ack(const char *message, size_t length, const pbsc_hl7_reply *reply,
+                          int status, const pbsc_diag *diag, char *buffer, size_t size,
+                          size_t *needed);
 
 #ifdef __cplusplus
 }

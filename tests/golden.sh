@@ -12,7 +12,9 @@
 # A NAME.out whose output (after the exit line) starts with "{" is JSON: it must parse
 # (python3 -m json.tool; skipped, with a note, when python3 is not installed). One that starts
 # with "<?xml" (an SVG chart) or "<!DOCTYPE html" (a report) must be well-formed XML
-# (xmllint --noout; skipped, with a note, when xmllint is not installed).
+# (xmllint --noout; skipped, with a note, when xmllint is not installed). One that starts with
+# "MSH|" (pbsc-hl7's reply) must read with python-hl7 as documented (tests/hl7_check.py parse;
+# skipped, with a note, without python3-hl7).
 # The library version is written @VERSION@ in .out/.err, so a release does not touch them.
 # PBSC_GOLDEN_UPDATE=1 rewrites .out (and .err for N != 0) from what the programs print now;
 # review the diff before committing it. Arguments, if any, are the NAMEs to run.
@@ -44,8 +46,10 @@ tmp=$(mktemp -d "${TMPDIR:-/tmp}/pbsc-golden.XXXXXX") || exit 99
 trap 'rm -rf "$tmp"' EXIT
 trap 'exit 99' HUP INT TERM
 
+# The version, and an HL7 reply's control id (a hash of the message, which holds the
+# version: pbsc_hl7_advice(3); tests/check_hl7_out pins the rule).
 normalize() {
-    sed "s/$version_re/@VERSION@/g" "$1"
+    sed -e "s/$version_re/@VERSION@/g" -e 's/PBSC[0-9a-f]\{16\}/PBSC@CONTROL@/g' "$1"
 }
 
 # run_case NAME: runs it, leaves $tmp/out (exit line + stdout) and $tmp/err; 0 = ran.
@@ -121,6 +125,28 @@ xml_ok() {
     return 1
 }
 
+hl7_python=
+for p in python3 /usr/bin/python3; do
+    if "$p" -c 'import hl7' 2>/dev/null; then
+        hl7_python=$p
+        break
+    fi
+done
+[ -n "$hl7_python" ] ||
+    echo "golden.sh: no python3 with hl7 (python3-hl7): HL7 outputs are not checked to parse"
+
+# hl7_ok FILE LABEL: 0 unless FILE (a program's standard output, as written) is an HL7
+# message (it starts with MSH|) that python-hl7 does not read as pbsc_hl7_advice(3) says.
+hl7_ok() {
+    [ -n "$hl7_python" ] || return 0
+    [ "$(head -c 4 "$1")" = "MSH|" ] || return 0
+    if "$hl7_python" "$srcdir/tests/hl7_check.py" parse "$1" 2>"$tmp/hl7.err"; then
+        return 0
+    fi
+    echo "--- $2: not an HL7 reply as documented: $(cat "$tmp/hl7.err")"
+    return 1
+}
+
 # compare EXPECTED ACTUAL LABEL: 0 when equal, else prints a unified diff.
 compare() {
     if cmp -s "$1" "$2"; then
@@ -154,7 +180,8 @@ for case_name in "$@"; do
     fi
     code=$(sed -n '1s/^exit //p' "$tmp/out")
     if [ "$update" = 1 ]; then
-        if ! json_ok "$tmp/out" "$case_name.out" || ! xml_ok "$tmp/out" "$case_name.out"; then
+        if ! json_ok "$tmp/out" "$case_name.out" || ! xml_ok "$tmp/out" "$case_name.out" ||
+            ! hl7_ok "$tmp/stdout" "$case_name.out"; then
             echo "FAIL: $case_name (not updated)"
             fail=$((fail + 1))
             continue
@@ -177,6 +204,7 @@ for case_name in "$@"; do
         compare "$golden/$case_name.out" "$tmp/out" "$case_name.out" || ok=0
         json_ok "$golden/$case_name.out" "$case_name.out" || ok=0
         xml_ok "$golden/$case_name.out" "$case_name.out" || ok=0
+        hl7_ok "$tmp/stdout" "$case_name.out" || ok=0
     fi
     if [ "$code" != 0 ] && [ -f "$golden/$case_name.err" ]; then
         compare "$golden/$case_name.err" "$tmp/err" "$case_name.err" || ok=0

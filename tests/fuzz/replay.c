@@ -7,7 +7,7 @@
  *        replay PATH...               those files or directories; the harness is the
  *                                     nearest directory of the path named after one
  *                                     (fuzz_policy, fuzz_model, fuzz_population, fuzz_csv,
- *                                     fuzz_csvread, fuzz_api)
+ *                                     fuzz_csvread, fuzz_api, fuzz_hl7)
  * A broken invariant traps (the test fails with the file named just before).
  *
  * A finding reported but not fixed yet lives under a directory named "open"
@@ -39,6 +39,7 @@ static const struct harness {
     {"fuzz_csv", pbsc_fuzz_csv, 0, 0},
     {"fuzz_csvread", pbsc_fuzz_csvread, 0, 0},
     {"fuzz_api", pbsc_fuzz_api, 0, 0},
+    {"fuzz_hl7", pbsc_fuzz_hl7, 0, 0},
 };
 
 #define NHARNESSES (sizeof harnesses_init / sizeof harnesses_init[0])
