@@ -22,11 +22,12 @@ any_motixafortide(const result *r)
 
 /* How the dose was worked out, in words (the numbers are the label's, pbsc.h). */
 static const char *
-basis_text(pbsc_dose_basis b)
+basis_text(pbsc_drug drug, pbsc_dose_basis b)
 {
     switch (b) {
     case PBSC_DOSE_PER_KG:
-        return "0.24 mg/kg";
+        return drug == PBSC_DRUG_MOTIXAFORTIDE ? "1.25 mg/kg (the label states no maximum)"
+                                               : "0.24 mg/kg";
     case PBSC_DOSE_FIXED:
         return "20 mg fixed dose (<= 83 kg)";
     case PBSC_DOSE_RENAL_PER_KG:
@@ -222,7 +223,7 @@ text_tonight(cli_table *t, const result *r, const pbsc_decision *f)
     if (f->tonight.drug == PBSC_DRUG_NONE)
         return;
     cli_table_cell(t, "dose basis");
-    cli_table_cell(t, "%s, %s kg; %s", basis_text(f->tonight.basis), F(a, 1, r->weight_kg),
+    cli_table_cell(t, "%s, %s kg; %s", basis_text(f->tonight.drug, f->tonight.basis), F(a, 1, r->weight_kg),
                    dose_kind(&f->tonight));
 }
 

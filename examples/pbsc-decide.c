@@ -72,7 +72,7 @@ static const char *const sexes[] = {"m", "f", NULL};
 /* --format words: cli_format's, and html. */
 static const char *const formats[] = {"text", "json", "tsv", "html", NULL};
 /* --regimen words, in pbsc_regimen order. */
-const char *const regimens[] = {"gcsf", "chemo", "upfront", NULL};
+const char *const regimens[] = {"gcsf", "chemo", "upfront", "pegfilgrastim", NULL};
 
 /* The course CSV's columns, in the order of the COL_ indices, and the quantity each sets
  * with pbsc_course_set(). */
@@ -103,7 +103,8 @@ usage(void)
     puts("Course (COURSE.csv, or - for standard input): a header row, then one row per\n"
          "day, days increasing; columns in any order, only day required; an empty cell is\n"
          "not measured:\n"
-         "  day                  day 1 = first G-CSF dose (chemo: first chemotherapy day)\n"
+         "  day                  day 1 = first G-CSF dose (chemo: first chemotherapy day;\n"
+         "                       pegfilgrastim: the dose)\n"
          "  cd34                 PB CD34 that morning, cells/uL\n"
          "  wbc, plt             x10^9/L\n"
          "  hct                  haematocrit, %\n"
@@ -119,7 +120,8 @@ usage(void)
          "                         --list-targets); sets the goal and the minimum\n"
          "  --goal D, --minimum D  x10^6 CD34+/kg recipient; override --target (default:\n"
          "                         the policy's own, if it has one)\n"
-         "  --regimen R            gcsf (default), chemo or upfront\n"
+         "  --regimen R            gcsf (default), chemo, upfront (a mobilizer planned\n"
+         "                         up front) or pegfilgrastim (a single dose, no chemo)\n"
          "Person apheresed:\n"
          "  --weight KG            weight (required; or --weight-lb LB)\n"
          "  --recipient-weight KG  a healthy donor's course: the recipient's weight\n"
