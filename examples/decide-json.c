@@ -183,6 +183,23 @@ json_scope(cli_json *j, unsigned scope)
     cli_json_end_array(j);
 }
 
+/* The diagnoses a policy covers: null for any, else their pbsc_diagnosis_name()s. */
+static void
+json_diagnoses(cli_json *j, unsigned bits)
+{
+    int d;
+
+    if (bits == 0) {
+        cli_json_null_member(j, "diagnoses");
+        return;
+    }
+    cli_json_begin_array(j, "diagnoses");
+    for (d = 1; d < PBSC_DX_COUNT; d++)
+        if (bits & (1u << d))
+            cli_json_string_member(j, NULL, pbsc_diagnosis_name((pbsc_diagnosis)d));
+    cli_json_end_array(j);
+}
+
 static void
 json_regimens(cli_json *j, unsigned bits)
 {
@@ -204,6 +221,7 @@ json_policy(cli_json *j, const pbsc_policy_info *info)
     cli_json_string_member(j, "source", info->source);
     cli_json_string_member(j, "provenance", info->provenance);
     json_scope(j, info->scope);
+    json_diagnoses(j, info->diagnoses);
     json_regimens(j, info->regimens);
     cli_json_bool_member(j, "model_based", info->model_based);
 }
@@ -308,6 +326,25 @@ scope_text(unsigned scope, char *buf, size_t size)
              scope & PBSC_SCOPE_DONOR ? "donor" : "");
 }
 
+/* "any", or the diagnoses covered: "MM, AL". */
+static void
+diagnoses_text(unsigned bits, char *buf, size_t size)
+{
+    size_t used = 0;
+    int d, n;
+
+    snprintf(buf, size, "any");
+    for (d = 1; d < PBSC_DX_COUNT && bits != 0 && used < size; d++) {
+        if (!(bits & (1u << d)))
+            continue;
+        n = snprintf(buf + used, size - used, "%s%s", used > 0 ? ", " : "",
+                     pbsc_diagnosis_name((pbsc_diagnosis)d));
+        if (n < 0)
+            break;
+        used += (size_t)n;
+    }
+}
+
 static void
 regimens_text(unsigned bits, char *buf, size_t size)
 {
@@ -333,15 +370,16 @@ list_text(void)
 
     for (i = 0; i < pbsc_policy_count(); i++) {
         pbsc_policy_info info;
-        char scope[64], regs[64];
+        char scope[64], dxs[64], regs[64];
 
         pbsc_policy_info_init(&info);
         pbsc_policy_info_get(pbsc_policy_get(i), &info);
         scope_text(info.scope, scope, sizeof scope);
+        diagnoses_text(info.diagnoses, dxs, sizeof dxs);
         regimens_text(info.regimens, regs, sizeof regs);
         printf("%s%s (version %s)\n", i > 0 ? "\n" : "", info.id, info.version);
         printf("  name        %s\n", info.name);
-        printf("  scope       %s; regimens %s; %s\n", scope, regs,
+        printf("  scope       %s; diagnoses %s; regimens %s; %s\n", scope, dxs, regs,
                info.model_based ? "model-based" : "published rules");
         printf("  source      %s\n", info.source);
         printf("  provenance  %s\n", info.provenance);
@@ -377,16 +415,18 @@ list_tsv(void)
 {
     size_t i;
 
-    fputs("id\tversion\tname\tsource\tprovenance\tscope\tregimens\tmodel_based\n", stdout);
+    fputs("id\tversion\tname\tsource\tprovenance\tscope\tdiagnoses\tregimens\tmodel_based\n",
+          stdout);
     for (i = 0; i < pbsc_policy_count(); i++) {
         pbsc_policy_info info;
-        char scope[64], regs[64];
-        const char *f[7];
+        char scope[64], dxs[64], regs[64];
+        const char *f[8];
         size_t k;
 
         pbsc_policy_info_init(&info);
         pbsc_policy_info_get(pbsc_policy_get(i), &info);
         scope_text(info.scope, scope, sizeof scope);
+        diagnoses_text(info.diagnoses, dxs, sizeof dxs);
         regimens_text(info.regimens, regs, sizeof regs);
         f[0] = info.id;
         f[1] = info.version;
@@ -394,8 +434,9 @@ list_tsv(void)
         f[3] = info.source;
         f[4] = info.provenance;
         f[5] = scope;
-        f[6] = regs;
-        for (k = 0; k < 7; k++) {
+        f[6] = dxs;
+        f[7] = regs;
+        for (k = 0; k < 8; k++) {
             cli_tsv_string(stdout, f[k]);
             fputc('\t', stdout);
         }

@@ -379,6 +379,9 @@ typedef struct pbsc_policy_info {
     unsigned regimens;      /* 1 << pbsc_regimen of each regimen covered */
     int model_based;        /* 1: decides from the model's forecast, 0: published rules */
     const char *hash;       /* 16 hex digits: FNV-1a 64 of its pbsc-policy(5) text */
+    /* appended after the 0.1 layout (filled when the caller's size covers it): */
+    unsigned diagnoses; /* 1u << pbsc_diagnosis of each diagnosis its source covers; 0 = any
+                           (the policy-file key `diagnoses`) */
 } pbsc_policy_info;
 
 /* Size-tagged: the size is the caller's sizeof, taken where the caller is compiled. */

@@ -194,6 +194,8 @@ void pbsc_model_fit_put(const pbsc_model *m, pbsc_out *o);
 
 /* Regimen bits of pbsc_policy.regimens. */
 #define PBSC_REGIMEN_BIT(r) (1u << (unsigned)(r))
+/* Diagnosis bits of pbsc_policy.diagnoses (PBSC_DX_UNKNOWN's bit is never set). */
+#define PBSC_DX_BIT(d) (1u << (unsigned)(d))
 
 /* A decision policy: data for the one engine of lib/decide.c. NAN or 0 = "not used",
  * as each field says. lib/policy.c's key table maps each field to its policy-file key. */
@@ -233,6 +235,7 @@ struct pbsc_policy {
     double level;                /* interval level of the projection */
     int plerixafor_fixed_dose;   /* <= 83 kg: 20 mg (13 mg renal) fixed, not per kg */
     unsigned scope;              /* PBSC_SCOPE_* bits */
+    unsigned diagnoses;          /* PBSC_DX_BIT() of each diagnosis covered; 0 = any */
     int forecast;                /* the model-based engine (lib/engine_forecast.c) */
     double forecast_p_below;     /* plerixafor when P(goal without it) < this */
     double forecast_min_yield;   /* collect when today's median yield >= this, x10^6/kg */

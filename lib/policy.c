@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* The site policy file (pbsc-policy(5)): its key table, parser and writer, and a policy's
- * info. The presets are lib/presets.c; the identity check lib/policy_identity.c. */
+/* The site policy file (pbsc-policy(5)): its key table, parser and writer. The presets are
+ * lib/presets.c; a policy's info and the identity check lib/policy_identity.c. */
 #include "pbsc_private.h"
 
 #include <math.h>
@@ -8,38 +8,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* The 1.0 layout of pbsc_policy_info ends with `hash`. */
-#define INFO_MIN (offsetof(pbsc_policy_info, hash) + sizeof(const char *))
-
-PBSC_API void
-pbsc_policy_info_init_sized(pbsc_policy_info *info, size_t size)
-{
-    pbsc_policy_info full;
-
-    memset(&full, 0, sizeof full);
-    pbsc_sized_init(info, size, &full, sizeof full);
-}
-
-PBSC_API int
-pbsc_policy_info_get(const pbsc_policy *policy, pbsc_policy_info *info)
-{
-    pbsc_policy_info full;
-
-    if (policy == NULL || info == NULL)
-        return PBSC_E_INVAL;
-    pbsc_policy_info_init(&full);
-    full.id = policy->id;
-    full.version = policy->version;
-    full.name = policy->name;
-    full.source = policy->source;
-    full.provenance = policy->provenance;
-    full.scope = policy->scope;
-    full.regimens = policy->regimens;
-    full.model_based = policy->forecast;
-    full.hash = policy->hash;
-    return pbsc_sized_out(info, &full, sizeof full, INFO_MIN);
-}
 
 PBSC_API void
 pbsc_policy_free(pbsc_policy *policy)
@@ -50,7 +18,17 @@ pbsc_policy_free(pbsc_policy *policy)
 
 /* ---- the key table: one row per policy-file key ---------------------------------------- */
 
-enum kind { K_STRING, K_REGIMENS, K_SCOPE, K_NUMBER, K_DAY, K_COUNT, K_BOOL, K_DRUG };
+enum kind {
+    K_STRING,
+    K_REGIMENS,
+    K_SCOPE,
+    K_DIAGNOSES,
+    K_NUMBER,
+    K_DAY,
+    K_COUNT,
+    K_BOOL,
+    K_DRUG
+};
 
 struct key {
     const char *name;
@@ -96,6 +74,7 @@ static const struct key keys[] = {
     STR(provenance, 0),
     {"regimens", K_REGIMENS, offsetof(pbsc_policy, regimens), 0, 0, 0, 0, 1},
     {"scope", K_SCOPE, offsetof(pbsc_policy, scope), 0, 0, 0, 0, 0},
+    {"diagnoses", K_DIAGNOSES, offsetof(pbsc_policy, diagnoses), 0, 0, 0, 0, 0},
     NUM(goal, 0.1, 100, 1),
     NUM(minimum, 0.1, 100, 1),
     DAY(assess_day, 0, 1),
@@ -146,6 +125,9 @@ static const struct key keys[] = {
 static const char *const regimen_names[] = {"gcsf", "chemo", "upfront", "pegfilgrastim"};
 #define NREGIMENS (sizeof regimen_names / sizeof regimen_names[0])
 static const char *const scope_names[] = {"autologous", "donor"};
+/* pbsc_diagnosis_name() of each bit; "unknown" is no scope (NULL: never matched). */
+static const char *const diagnosis_names[PBSC_DX_COUNT] = {NULL, "MM", "NHL", "HL",
+                                                           "AL", "ST", "other"};
 static const char *const drug_names[] = {"none", "plerixafor", "motixafortide"};
 
 static double *
@@ -310,10 +292,11 @@ parse_number(const struct key *k, const char *v, size_t n, double *out, pbsc_dia
     return PBSC_OK;
 }
 
-/* A comma- or blank-separated list of words from names[0..count-1], as bits. */
+/* A comma- or blank-separated list of words from names[0..count-1] (a NULL name is never
+ * matched), as bits; `choices` names them in the diagnostic. */
 static int
-parse_words(const char *key, const char *const *names, size_t count, const char *v, size_t n,
-            unsigned *out, pbsc_diag *diag)
+parse_words(const char *key, const char *const *names, size_t count, const char *choices,
+            const char *v, size_t n, unsigned *out, pbsc_diag *diag)
 {
     unsigned bits = 0;
     size_t i = 0;
@@ -329,14 +312,12 @@ parse_words(const char *key, const char *const *names, size_t count, const char 
         if (end == start)
             break;
         for (r = 0; r < count; r++)
-            if (strlen(names[r]) == end - start && strncmp(names[r], v + start, end - start) == 0)
+            if (names[r] != NULL && strlen(names[r]) == end - start &&
+                strncmp(names[r], v + start, end - start) == 0)
                 break;
         if (r == count)
             return pbsc_fail(diag, PBSC_E_PARSE, key, NAN, "%s: '%.*s' is not %s", key,
-                             (int)(end - start > 20 ? 20 : end - start), v + start,
-                             count == NREGIMENS ? "gcsf, chemo, upfront or pegfilgrastim"
-                             : count == 3       ? "none, plerixafor or motixafortide"
-                                                : "autologous or donor");
+                             (int)(end - start > 20 ? 20 : end - start), v + start, choices);
         bits |= 1u << r;
     }
     if (bits == 0)
@@ -366,7 +347,8 @@ static int
 parse_drug(const struct key *k, const char *v, size_t n, pbsc_drug *out, pbsc_diag *diag)
 {
     unsigned bits;
-    int rc = parse_words(k->name, drug_names, 3, v, n, &bits, diag);
+    int rc = parse_words(k->name, drug_names, 3, "none, plerixafor or motixafortide", v, n, &bits,
+                         diag);
 
     if (rc != PBSC_OK)
         return rc;
@@ -390,11 +372,17 @@ set_value(pbsc_policy *p, const struct key *k, const char *v, size_t n, pbsc_dia
                              k->name, k->size - 1);
         return PBSC_OK;
     case K_REGIMENS:
-        return parse_words("regimens", regimen_names, NREGIMENS, v, n, &p->regimens, diag);
+        return parse_words("regimens", regimen_names, NREGIMENS,
+                           "gcsf, chemo, upfront or pegfilgrastim", v, n, &p->regimens, diag);
     case K_DRUG:
         return parse_drug(k, v, n, (pbsc_drug *)(void *)((char *)p + k->offset), diag);
     case K_SCOPE:
-        return parse_words("scope", scope_names, 2, v, n, &p->scope, diag);
+        return parse_words("scope", scope_names, 2, "autologous or donor", v, n, &p->scope, diag);
+    case K_DIAGNOSES: /* "any" (the default) or a list */
+        if (n == 3 && strncmp(v, "any", 3) == 0)
+            return p->diagnoses = 0, PBSC_OK;
+        return parse_words("diagnoses", diagnosis_names, PBSC_DX_COUNT,
+                           "any, or MM, NHL, HL, AL, ST, other", v, n, &p->diagnoses, diag);
     case K_BOOL:
         return parse_bool(v, n, int_at(p, k), k->name, diag);
     case K_NUMBER:
@@ -524,6 +512,11 @@ put_value(pbsc_out *o, const pbsc_policy *p, const struct key *k)
             if (p->scope & (1u << r))
                 pbsc_put(o, "%s%s", sep, scope_names[r]), sep = ", ";
         break;
+    case K_DIAGNOSES:
+        for (r = 1; r < (unsigned)PBSC_DX_COUNT; r++)
+            if (p->diagnoses & PBSC_DX_BIT(r))
+                pbsc_put(o, "%s%s", sep, diagnosis_names[r]), sep = ", ";
+        break;
     case K_BOOL:
         pbsc_put(o, "%s", *int_at(q, k) ? "yes" : "no");
         break;
@@ -574,6 +567,9 @@ format_into(const void *obj, pbsc_out *o)
     for (i = 0; i < NKEYS; i++) {
         if (keys[i].kind == K_STRING && ((const char *)p + keys[i].offset)[0] == '\0')
             continue; /* an empty optional string: omitted, as a site file would */
+        if (keys[i].kind == K_DIAGNOSES && p->diagnoses == 0)
+            continue; /* any diagnosis, the default: omitted, so the text (and the hash) of
+                         a policy without a diagnosis scope is what it was before the key */
         if (APPENDED(&keys[i]) && at_default(p, &keys[i]))
             continue;
         pbsc_put(o, "%s = ", keys[i].name);

@@ -1,9 +1,44 @@
 /* SPDX-License-Identifier: MIT */
-/* A policy's identity: a site file cannot take a shipped preset's id (pbsc-policy(5)). */
+/* A policy's identity: its info (pbsc_policy_info_get(3)), and a site file cannot take a
+ * shipped preset's id (pbsc-policy(5)). */
 #include "pbsc_private.h"
 
 #include <math.h>
+#include <stddef.h>
 #include <string.h>
+
+/* The 1.0 layout of pbsc_policy_info ends with `hash`. */
+#define INFO_MIN (offsetof(pbsc_policy_info, hash) + sizeof(const char *))
+
+PBSC_API void
+pbsc_policy_info_init_sized(pbsc_policy_info *info, size_t size)
+{
+    pbsc_policy_info full;
+
+    memset(&full, 0, sizeof full);
+    pbsc_sized_init(info, size, &full, sizeof full);
+}
+
+PBSC_API int
+pbsc_policy_info_get(const pbsc_policy *policy, pbsc_policy_info *info)
+{
+    pbsc_policy_info full;
+
+    if (policy == NULL || info == NULL)
+        return PBSC_E_INVAL;
+    pbsc_policy_info_init(&full);
+    full.id = policy->id;
+    full.version = policy->version;
+    full.name = policy->name;
+    full.source = policy->source;
+    full.provenance = policy->provenance;
+    full.scope = policy->scope;
+    full.regimens = policy->regimens;
+    full.model_based = policy->forecast;
+    full.hash = policy->hash;
+    full.diagnoses = policy->diagnoses;
+    return pbsc_sized_out(info, &full, sizeof full, INFO_MIN);
+}
 
 /* The line of the (last) `key = ...` line of a policy text, or 0. */
 static long

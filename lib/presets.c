@@ -11,6 +11,10 @@
 #define UPFRONT PBSC_REGIMEN_BIT(PBSC_REGIMEN_UPFRONT)
 #define AUTO PBSC_SCOPE_AUTOLOGOUS
 #define DONOR PBSC_SCOPE_DONOR
+#define MM PBSC_DX_BIT(PBSC_DX_MYELOMA)
+#define NHL PBSC_DX_BIT(PBSC_DX_NHL)
+#define HL PBSC_DX_BIT(PBSC_DX_HODGKIN)
+#define AL PBSC_DX_BIT(PBSC_DX_AMYLOIDOSIS)
 
 /*
  * Defaults of the general fields, where the literature is silent (pbsc-policy(5)):
@@ -25,7 +29,7 @@
 #define GENERAL_DEFAULTS                                                                           \
     .recovery_wbc = 1.0, .max_plerixafor_doses = 4, .max_sessions = 4, .max_day = 20,              \
     .session_tbv_multiple = 3.0, .session_litres = NAN, .volume_probability = 0.90, .level = 0.90, \
-    .plerixafor_fixed_dose = 0, .scope = AUTO, FORECAST_DEFAULTS, PLANNED_OFF
+    .plerixafor_fixed_dose = 0, .scope = AUTO, .diagnoses = 0, FORECAST_DEFAULTS, PLANNED_OFF
 
 /*
  * The model-based ("forecast") engine's defaults, off unless `forecast = yes`; ours, not
@@ -83,11 +87,13 @@
 #endif
 static const pbsc_policy presets[] = {
     {GENERAL_DEFAULTS, RULES_OFF, .id = "chen2012", .version = "1",
-     .hash = "fcd9724536befcd1",
+     .hash = "c7b8e986fa8611d9",
      .name = "OHSU: day-4 CD34 >15 G-CSF alone, 5-15 plerixafor; collect day 5",
      .source = "Chen AI et al., Bone Marrow Transplant 2012;47:1526-9",
-     .provenance = ABSTRACT "; below 5/uL the source defines nothing: outside policy",
-     .regimens = GCSF, .minimum = 2.0, .assess_day = 4, .assess_last_day = 4, .collect_day = 5,
+     .provenance = ABSTRACT "; scope as the source states it, lymphoma or plasma-cell "
+                            "dyscrasias (NHL, HL, MM, AL); below 5/uL the source defines "
+                            "nothing: outside policy [interp]",
+     .regimens = GCSF, .diagnoses = NHL | HL | MM | AL, .minimum = 2.0, .assess_day = 4, .assess_last_day = 4, .collect_day = 5,
      .plerixafor_below = 15.0, .plerixafor_inclusive = 1, .undefined_below = 5.0},
     {GENERAL_DEFAULTS, RULES_OFF, .id = "mayo2013-p1", .version = "1",
      .hash = "5eda4b607bc458a8",
@@ -137,10 +143,11 @@ static const pbsc_policy presets[] = {
      .collect_day = 5, .plerixafor_below = 10.0, .band_low = 10.0, .band_high = 20.0,
      .band_days = 1, .band_plerixafor_below = 20.0, .fail_after_plerixafor_below = 10.0},
     {GENERAL_DEFAULTS, RULES_OFF, .id = "d5-20-2022", .version = "1",
-     .hash = "aa76f67d693670f5",
+     .hash = "52fe886f7ab26440",
      .name = "Day-5 CD34 <20: plerixafor, collect day 6",
-     .source = "Transfus Apher Sci 2022;61:103303 (PMID 34801430)", .provenance = ABSTRACT,
-     .regimens = GCSF, .assess_day = 5, .assess_last_day = 5, .collect_day = 5,
+     .source = "Transfus Apher Sci 2022;61:103303 (PMID 34801430)",
+     .provenance = ABSTRACT "; scope as the source states it, myeloma or amyloidosis (MM, AL)",
+     .regimens = GCSF, .diagnoses = MM | AL, .assess_day = 5, .assess_last_day = 5, .collect_day = 5,
      .plerixafor_below = 20.0},
     /* Healthy donors (pbsc-sources(7)): G-CSF for 5 days, apheresis on day 5 (Pulsipher,
      * Blood 2008;112:2092); a second apheresis the next day when the first falls short of the
@@ -173,22 +180,22 @@ static const pbsc_policy presets[] = {
      * from the evening of day 4, daily for up to 4 days; apheresis daily from day 5 for up to 4
      * days or until the target. */
     {GENERAL_DEFAULTS, RULES_OFF, PLANNED_DIPERSIO, .id = "dipersio2009-nhl", .version = "1",
-     .hash = "a9b7ec1769fae7db",
+     .hash = "567906dbcc51eab9",
      .name = "Planned plerixafor (phase III, NHL): evening of day 4 and before each apheresis, "
              "apheresis days 5-8 until >= 5",
      .source = "DiPersio JF et al., J Clin Oncol 2009;27:4767-73 (PMID 19720922)",
-     .provenance = DIPERSIO_READING, .goal = 5.0},
+     .provenance = DIPERSIO_READING, .goal = 5.0, .diagnoses = NHL},
     {GENERAL_DEFAULTS, RULES_OFF, PLANNED_DIPERSIO, .id = "dipersio2009-mm", .version = "1",
-     .hash = "0824cb2171804679",
+     .hash = "f175252ab26b9ded",
      .name = "Planned plerixafor (phase III, myeloma): evening of day 4 and before each "
              "apheresis, apheresis days 5-8 until >= 6",
      .source = "DiPersio JF et al., Blood 2009;113:5720-6",
-     .provenance = DIPERSIO_READING, .goal = 6.0},
+     .provenance = DIPERSIO_READING, .goal = 6.0, .diagnoses = MM},
     /* GENESIS and the US label: motixafortide 1.25 mg/kg on day 4, 10-14 h before the first
      * apheresis; apheresis from day 5, up to 4 days; a second dose before a third apheresis
      * if needed; G-CSF days 1-5 (6-8 if needed). No plerixafor in the schedule. */
     {GENERAL_DEFAULTS, RULES_OFF, .id = "genesis2023", .version = "1",
-     .hash = "b860e0678e7883c6",
+     .hash = "b8d922eef58b5b34",
      .name = "Motixafortide (GENESIS): 1.25 mg/kg on the evening of day 4, apheresis from day 5, "
              "a second dose before a third apheresis",
      .source = "Crees ZD et al., Nat Med 2023;29:869; APHEXDA (motixafortide) US prescribing "
@@ -196,7 +203,7 @@ static const pbsc_policy presets[] = {
      .provenance = "the label and an abstract; 'if necessary' read as: the goal not reached "
                    "after two aphereses [interp]; the dose on day 4's evening [interp]; no "
                    "maximum dose (the label states none); no count read before apheresis 1",
-     .regimens = UPFRONT, .assess_day = 4, .assess_last_day = 4, .collect_day = 5,
+     .regimens = UPFRONT, .diagnoses = MM, .assess_day = 4, .assess_last_day = 4, .collect_day = 5,
      .max_plerixafor_doses = 0, .max_sessions = 4, .max_day = 8,
      .planned_drug = PBSC_DRUG_MOTIXAFORTIDE, .planned_day = 4, .planned_every = 2,
      .planned_doses = 2},

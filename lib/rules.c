@@ -8,6 +8,8 @@
 /*
  * Both moments, first (pbsc_rules_common):
  *   outside.scope          the policy does not cover this person (donor vs autologous)
+ *   outside.diagnosis      the course's diagnosis is known and outside the policy's
+ *                          diagnoses (unknown: decided, PBSC_W_DIAGNOSIS_UNKNOWN)
  *   outside.regimen        the policy does not cover the course's regimen
  *   stop.goal              collected >= goal (within PBSC_DOSE_TOLERANCE)
  *   need.product           an apheresis (today's, in the evening) has no product count
@@ -315,6 +317,46 @@ before_collection(struct ctx *x)
     return after_window(x, end, first_collect);
 }
 
+/* The diagnoses a policy covers, "MM, AL", into buf. */
+static void
+diagnoses_text(unsigned bits, char *buf, size_t size)
+{
+    size_t used = 0;
+    int d, n;
+
+    buf[0] = '\0';
+    for (d = 1; d < PBSC_DX_COUNT && used < size; d++) {
+        if (!(bits & PBSC_DX_BIT(d)))
+            continue;
+        n = pbsc_fmt(buf + used, size - used, "%s%s", used > 0 ? ", " : "",
+                     pbsc_diagnosis_name((pbsc_diagnosis)d));
+        used += n > 0 ? (size_t)n : 0;
+    }
+}
+
+/* The source's diagnosis scope: a known diagnosis outside it is outside the policy; an
+ * unknown one is decided, warned (PBSC_W_DIAGNOSIS_UNKNOWN). */
+static int
+diagnosis_scope(struct ctx *x)
+{
+    pbsc_diagnosis dx = x->c->person.diagnosis;
+    char covered[64];
+
+    if (x->p->diagnoses == 0)
+        return 0;
+    if (dx == PBSC_DX_UNKNOWN) {
+        x->d->warnings |= PBSC_W_DIAGNOSIS_UNKNOWN;
+        return 0;
+    }
+    if (x->p->diagnoses & PBSC_DX_BIT(dx))
+        return 0;
+    diagnoses_text(x->p->diagnoses, covered, sizeof covered);
+    pbsc_say(x, PBSC_ACTION_OUTSIDE_POLICY, "outside.diagnosis",
+             "policy %s covers %s (its source's scope); this course's diagnosis is %s", x->p->id,
+             covered, pbsc_diagnosis_name(dx));
+    return 1;
+}
+
 static int
 scope(struct ctx *x)
 {
@@ -322,7 +364,7 @@ scope(struct ctx *x)
     unsigned need = donor ? PBSC_SCOPE_DONOR : PBSC_SCOPE_AUTOLOGOUS;
 
     if (x->p->scope & need)
-        return 0;
+        return diagnosis_scope(x);
     if (donor)
         pbsc_say(x, PBSC_ACTION_OUTSIDE_POLICY, "outside.scope",
                  "policy %s is for autologous patients; this is a healthy donor's course "

@@ -261,6 +261,46 @@ START_TEST(genesis_table)
 }
 END_TEST
 
+/* ---- the diagnosis scope: the NHL trial, the myeloma trial, motixafortide (myeloma) --- */
+
+START_TEST(diagnosis_table)
+{
+    static const struct {
+        const char *id;
+        pbsc_diagnosis dx;
+        int outside; /* 1: outside.diagnosis; 0: planned.dose */
+    } rows[] = {
+        {"dipersio2009-nhl", PBSC_DX_NHL, 0},     {"dipersio2009-nhl", PBSC_DX_MYELOMA, 1},
+        {"dipersio2009-nhl", PBSC_DX_HODGKIN, 1}, {"dipersio2009-nhl", PBSC_DX_UNKNOWN, 0},
+        {"dipersio2009-mm", PBSC_DX_MYELOMA, 0},  {"dipersio2009-mm", PBSC_DX_NHL, 1},
+        {"dipersio2009-mm", PBSC_DX_AMYLOIDOSIS, 1}, {"dipersio2009-mm", PBSC_DX_UNKNOWN, 0},
+        {"genesis2023", PBSC_DX_MYELOMA, 0},      {"genesis2023", PBSC_DX_NHL, 1},
+        {"genesis2023", PBSC_DX_AMYLOIDOSIS, 1},  {"genesis2023", PBSC_DX_OTHER, 1},
+        {"genesis2023", PBSC_DX_UNKNOWN, 0},
+    };
+    const row r[] = {{4, 9, NA, NA, NA, NA}};
+    size_t i;
+
+    for (i = 0; i < NROWS(rows); i++) {
+        pbsc_person p = pbsc_test_person(KG, CRCL);
+        pbsc_decision d;
+        p.diagnosis = rows[i].dx;
+        d = decide(rows[i].id, keep(pbsc_test_course(&p, UP, 6, 2, r, 1)), 4, MO);
+        if (rows[i].outside) {
+            ck_assert_decision(d, PBSC_ACTION_OUTSIDE_POLICY, "outside.diagnosis");
+            assert_no_dose(&d);
+        } else {
+            ck_assert_decision(d, PBSC_ACTION_PLERIXAFOR, "planned.dose");
+        }
+        /* the warning exactly when the diagnosis is not given */
+        ck_assert_msg(((d.warnings & PBSC_W_DIAGNOSIS_UNKNOWN) != 0) ==
+                          (rows[i].dx == PBSC_DX_UNKNOWN),
+                      "%s %s: warnings 0x%x", rows[i].id, pbsc_diagnosis_name(rows[i].dx),
+                      d.warnings);
+    }
+}
+END_TEST
+
 /* ---- 3. the NMDP donor presets -------------------------------------------------------- */
 
 /* A donor (70 kg, recipient 70 kg): day 5's count, day 5 and day 6 products. */
@@ -485,6 +525,7 @@ suite(void)
     tcase_add_checked_fixture(t, NULL, teardown);
     tcase_add_test(t, dipersio_table);
     tcase_add_test(t, genesis_table);
+    tcase_add_test(t, diagnosis_table);
     tcase_add_test(t, nmdp_table);
     tcase_add_test(t, pegfilgrastim_table);
     suite_add_tcase(s, t);

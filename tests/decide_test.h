@@ -16,7 +16,9 @@
  * then projects a median of
  *   cd34 x 14.7 L x 0.46 / 70 kg = cd34 x 0.0966 x10^6/kg (PER_CD34)
  * and a plerixafor dose is 0.24 mg/kg x 70 kg = 16.8 mg (MG). MO and EV are the two decision
- * points of a day.
+ * points of a day. The person is a myeloma patient (std_person()), in the diagnosis scope of
+ * every preset, so no decision carries PBSC_W_DIAGNOSIS_UNKNOWN; tests/check_scope.c tests
+ * the scope.
  */
 #define KG 70.0
 #define CRCL 90.0
@@ -47,11 +49,21 @@ keep(pbsc_course *c)
     return c;
 }
 
+/* A myeloma patient of `kg` with creatinine clearance `crcl`, the rest unknown. */
+static inline pbsc_person
+std_person(double kg, double crcl)
+{
+    pbsc_person p = pbsc_test_person(kg, crcl);
+
+    p.diagnosis = PBSC_DX_MYELOMA;
+    return p;
+}
+
 /* The standard person (70 kg, CrCl 90) on G-CSF alone, freed by the teardown. */
 static inline pbsc_course *
 gcsf(double goal, double minimum, const row *rows, size_t n)
 {
-    pbsc_person p = pbsc_test_person(KG, CRCL);
+    pbsc_person p = std_person(KG, CRCL);
 
     return keep(pbsc_test_course(&p, PBSC_REGIMEN_GCSF, goal, minimum, rows, n));
 }

@@ -587,7 +587,8 @@ fuzz_check_decision(const struct fuzz_ctx *x, const pbsc_decision *d, long day,
     DCHECK(d->aphereses <= rows && d->plerixafor_doses <= rows);
     DCHECK(fuzz_finite_or_nan(d->cd34) && fuzz_finite_or_nan(d->wbc));
     DCHECK(fuzz_finite_or_nan(d->threshold));
-    DCHECK((d->warnings & ~0xFFFu) == 0);
+    DCHECK((d->warnings & ~0x1FFFu) == 0);
+    DCHECK(!(d->warnings & PBSC_W_DIAGNOSIS_UNKNOWN) || x->info.diagnoses != 0);
     DCHECK(((d->warnings & PBSC_W_CHILD) != 0) == child);
     /* probabilities */
     DCHECK(isnan(d->p_goal_without) || fuzz_in_01(d->p_goal_without));
