@@ -442,7 +442,91 @@ START_TEST(pegfilgrastim_table)
 }
 END_TEST
 
-/* ---- 5. the policy-file keys ---------------------------------------------------------- */
+/* ---- 5. the forecast knows motixafortide and a planned course ------------------------ */
+
+/* The literature model (pbsc_model_new(3)), made once. */
+static const pbsc_model *
+model(void)
+{
+    static pbsc_model *m;
+
+    if (m == NULL)
+        ck_assert_int_eq(pbsc_model_new(&m, NULL), PBSC_OK);
+    return m;
+}
+
+static pbsc_count_forecast
+count_after(const pbsc_course *c, long day, pbsc_option option)
+{
+    pbsc_count_forecast f;
+    pbsc_diag diag;
+
+    ck_assert_msg(pbsc_forecast_count(c, model(), day, option, 0.9, &f,
+                                      &diag) == PBSC_OK,
+                  "%s", diag.text);
+    return f;
+}
+
+/* Tomorrow's median after motixafortide: 7.5-fold after the first dose (GENESIS lead-in);
+ * after a second, no figure: the later plerixafor dose's 1.2 (PMID 22080963) [interp]. */
+START_TEST(forecast_motixafortide_fold)
+{
+    const row r[] = {{4, 10, 30, NA, NA, NA}, {5, 40, 30, NA, 14.7, 2.0}, {6, 20, 30, NA, NA, NA}};
+    long first[] = {0}, second[] = {5, 0};
+    const pbsc_course *a = course(UP, 0, 6, 2, r, 1, first);
+    const pbsc_course *b = course(UP, 0, 6, 2, r, 3, second);
+
+    ck_assert_rel(count_after(a, 4, PBSC_OPTION_MOTIXAFORTIDE).median, 10 * 7.5, 1e-12);
+    ck_assert_rel(count_after(b, 6, PBSC_OPTION_MOTIXAFORTIDE).median, 20 * 1.2, 1e-12);
+    /* a plerixafor option after that motixafortide dose is still a first plerixafor dose */
+    ck_assert_rel(count_after(b, 6, PBSC_OPTION_PLERIXAFOR).median, 20 * 3.1, 1e-12);
+}
+END_TEST
+
+static pbsc_success
+chance(const pbsc_course *c, long day, pbsc_option option, long max_doses)
+{
+    pbsc_success_params sp;
+    pbsc_success out;
+    pbsc_diag diag;
+
+    pbsc_success_params_init(&sp);
+    sp.max_plerixafor_doses = max_doses;
+    sp.draws = 4000;
+    ck_assert_msg(pbsc_success_estimate(c, model(), day, option, &sp, &out,
+                                        &diag) == PBSC_OK,
+                  "%s", diag.text);
+    return out;
+}
+
+/* A course with plerixafor planned up front goes on dosing before each apheresis; the same
+ * course under G-CSF alone doses no more (no salvage set). With the same draws (the same
+ * seed), the planned course's chance is at least the other's, its doses more; with no dose
+ * left (max 1, given), the two are the same course. Motixafortide: at most 2 doses. */
+START_TEST(forecast_planned_course)
+{
+    const row r[] = {{4, 8, 30, MG, NA, NA}, {5, 15, 30, NA, NA, NA}};
+    pbsc_person p = pbsc_test_person(KG, CRCL);
+    const pbsc_course *up = keep(pbsc_test_course(&p, UP, 8, 2, r, 2));
+    const pbsc_course *gc = keep(pbsc_test_course(&p, PBSC_REGIMEN_GCSF, 8, 2, r, 2));
+    pbsc_success u = chance(up, 5, PBSC_OPTION_COLLECT, 4), g = chance(gc, 5, PBSC_OPTION_COLLECT, 4);
+    long moti[] = {4, 0};
+    const row rm[] = {{4, 8, 30, NA, NA, NA}, {5, 15, 30, NA, NA, NA}};
+    pbsc_success m;
+
+    ck_assert(u.p_goal >= g.p_goal);
+    ck_assert(u.p_goal > g.p_goal + 0.05); /* the doses must matter */
+    ck_assert(u.plerixafor_doses > 1.0 && g.plerixafor_doses == 1.0);
+    ck_assert(u.plerixafor_doses <= 4.0);
+    u = chance(up, 5, PBSC_OPTION_COLLECT, 1);
+    g = chance(gc, 5, PBSC_OPTION_COLLECT, 1);
+    ck_assert(u.p_goal == g.p_goal && u.plerixafor_doses == 1.0);
+    m = chance(course(UP, 0, 8, 2, rm, 2, moti), 5, PBSC_OPTION_COLLECT, 4);
+    ck_assert(m.plerixafor_doses > 1.0 && m.plerixafor_doses <= 2.0);
+}
+END_TEST
+
+/* ---- 6. the policy-file keys ---------------------------------------------------------- */
 
 #define BASE0 "id = site\nversion = 1\nsource = x\nassess_day = 4\ncollect_day = 5\n"
 #define BASE BASE0 "regimens = upfront\n"
@@ -528,6 +612,8 @@ suite(void)
     tcase_add_test(t, diagnosis_table);
     tcase_add_test(t, nmdp_table);
     tcase_add_test(t, pegfilgrastim_table);
+    tcase_add_test(t, forecast_motixafortide_fold);
+    tcase_add_test(t, forecast_planned_course);
     suite_add_tcase(s, t);
     tcase_add_checked_fixture(k, NULL, teardown);
     tcase_add_loop_test(k, keys_rejected, 0, (int)NROWS(bad));
