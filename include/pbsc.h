@@ -348,7 +348,8 @@ typedef struct pbsc_risk {
     int failed_collection;      /* a failed earlier collection */
     int extensive_radiotherapy; /* extensive prior radiotherapy */
     int marrow_toxic_therapy;   /* full courses of therapy toxic to stem cells */
-    int lines_over_two;         /* more than 2 lines of chemotherapy */
+    int lines_two_or_more;      /* at least 2 previous lines of chemotherapy (formerly
+                                   lines_over_two, "more than 2": one line too strict) */
     int refractory;             /* refractory disease */
     int marrow_involvement;     /* extensive marrow involvement or cellularity < 30% */
 } pbsc_risk;

@@ -70,6 +70,17 @@ pbsc_person_child(const pbsc_person *p)
     return p->age_years < ADULT_YEARS; /* false when the age is unknown */
 }
 
+/* "Per planned transplant" (GITMO) and "several transplants" (Mayo) read the person's
+ * transplants; not given, the goal says it: the two-transplant targets (tandem8, tandem10;
+ * pbsc_target_find(3)) have goals of 8 and 10, the single one (auto5) 5 [interp]. */
+int
+pbsc_transplants(const pbsc_course *c, double goal)
+{
+    if (c->person.transplants > 0)
+        return c->person.transplants;
+    return goal >= PBSC_TWO_TRANSPLANT_GOAL ? 2 : 1;
+}
+
 int
 pbsc_person_tbv(const pbsc_person *p, double *litres, pbsc_band *band, pbsc_diag *diag)
 {

@@ -22,7 +22,10 @@ struct history {
     const pbsc_row *last_dose;       /* the last evening with a dose (either drug) */
     unsigned warnings;               /* course warnings raised by the rows read */
     long recovery_day; /* chemotherapy: first day <= D with WBC > recovery_wbc after a
-                          day with WBC <= recovery_wbc (the nadir), or 0 */
+                          day with WBC <= recovery_wbc (the nadir), or, no such WBC
+                          recorded yet, with a PB CD34 passing plerixafor_below [interp];
+                          0: none yet */
+    int nadir;         /* a WBC <= recovery_wbc recorded on a day <= D */
 };
 
 /* The engine's working state for one point. */

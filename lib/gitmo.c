@@ -9,9 +9,9 @@
 #define PEAK_CD34 20.0 /* peak PB CD34 below 20/uL ... */
 #define GCSF_DAYS 6    /* ... after 6 days of G-CSF, */
 #define CHEMO_DAYS 20  /* ... or up to day 20 after chemotherapy + G-CSF */
-#define APHERESES 3    /* < 2.0 x10^6/kg after 3 aphereses */
+#define APHERESES 3    /* < 2.0 x10^6/kg per planned transplant in no more than 3 aphereses */
 #define APHERESIS_DOSE 2.0
-#define AGE_YEARS 65.0 /* age > 65 */
+#define AGE_YEARS 65.0 /* age "> 65" (also printed "older than 65"): above 65 [interp] */
 
 PBSC_API void
 pbsc_risk_init(pbsc_risk *risk)
@@ -21,7 +21,7 @@ pbsc_risk_init(pbsc_risk *risk)
     risk->failed_collection = -1;
     risk->extensive_radiotherapy = -1;
     risk->marrow_toxic_therapy = -1;
-    risk->lines_over_two = -1;
+    risk->lines_two_or_more = -1;
     risk->refractory = -1;
     risk->marrow_involvement = -1;
 }
@@ -55,11 +55,14 @@ pbsc_gitmo_peak(const pbsc_course *c, size_t last)
     return NULL;
 }
 
-/* GITMO's harvest criterion on the aphereses of rows 0..n-1: under 2.0 x10^6/kg after 3
- * (undecided while one of the three products is not counted); the text, or NULL. */
+/* GITMO's harvest criterion on the aphereses of rows 0..n-1: under 2.0 x10^6/kg per planned
+ * transplant (pbsc_transplants() at the goal in force, NAN: none) in no more than 3
+ * aphereses, read as the sum of the first 3; undecided before the third, and while one of
+ * the three products is not counted [interp]. The text, or NULL. */
 const char *
-pbsc_gitmo_harvest(const pbsc_course *c, size_t n)
+pbsc_gitmo_harvest(const pbsc_course *c, size_t n, double goal)
 {
+    int transplants = pbsc_transplants(c, goal);
     double sum = 0.0;
     size_t i, aphereses = 0;
 
@@ -72,9 +75,12 @@ pbsc_gitmo_harvest(const pbsc_course *c, size_t n)
         aphereses++;
         sum += d->collected;
     }
-    if (aphereses == APHERESES && sum < APHERESIS_DOSE)
-        return "< 2.0 x10^6 CD34+/kg after 3 aphereses";
-    return NULL;
+    if (aphereses < APHERESES || sum >= APHERESIS_DOSE * transplants)
+        return NULL;
+    return transplants == 1 ? "< 2.0 x10^6 CD34+/kg (2.0 per planned transplant, 1 planned) "
+                              "in no more than 3 aphereses"
+                            : "< 4.0 x10^6 CD34+/kg (2.0 per planned transplant, 2 planned) "
+                              "in no more than 3 aphereses";
 }
 
 static const char *
@@ -86,12 +92,12 @@ predicted(const pbsc_course *c, const pbsc_risk *r)
         return "a failed earlier collection";
     if (r->extensive_radiotherapy == 1 || r->marrow_toxic_therapy == 1)
         return "extensive radiotherapy or full courses of marrow-toxic therapy";
-    two += r->lines_over_two == 1;
+    two += r->lines_two_or_more == 1;
     two += r->refractory == 1;
     two += r->marrow_involvement == 1;
     two += c->person.age_years > AGE_YEARS;
     if (two >= 2)
-        return "two of: > 2 lines, refractory disease, marrow involvement, age > 65";
+        return "two of: >= 2 lines, refractory disease, marrow involvement, age > 65";
     return NULL;
 }
 
@@ -99,10 +105,10 @@ static int
 check_risk(const pbsc_risk *r, pbsc_diag *diag)
 {
     const int v[] = {r->failed_collection,    r->extensive_radiotherapy,
-                     r->marrow_toxic_therapy, r->lines_over_two,
+                     r->marrow_toxic_therapy, r->lines_two_or_more,
                      r->refractory,           r->marrow_involvement};
     static const char *const names[] = {"failed_collection",    "extensive_radiotherapy",
-                                        "marrow_toxic_therapy", "lines_over_two",
+                                        "marrow_toxic_therapy", "lines_two_or_more",
                                         "refractory",           "marrow_involvement"};
     size_t i;
 
@@ -135,7 +141,7 @@ pbsc_gitmo_classify(const pbsc_course *course, const pbsc_risk *risk, long day, 
         return rc;
     why = pbsc_gitmo_peak(course, last);
     if (why == NULL)
-        why = pbsc_gitmo_harvest(course, last + 1);
+        why = pbsc_gitmo_harvest(course, last + 1, course->goal);
     if (why != NULL) {
         *result = PBSC_GITMO_PROVEN;
     } else if ((why = predicted(course, risk)) != NULL) {

@@ -109,11 +109,16 @@ int pbsc_course_index(const pbsc_course *c, long day, size_t *index, pbsc_diag *
 int pbsc_person_tbv(const pbsc_person *p, double *litres, pbsc_band *band, pbsc_diag *diag);
 /* Known to be under 18 years. */
 int pbsc_person_child(const pbsc_person *p);
+/* The transplants a course is collected for: the person's, or when not given (0) 2 for a
+ * goal at or above the smallest two-transplant target's (tandem8, 8 x10^6/kg), else 1
+ * (a NAN goal too) [interp] (lib/course.c). */
+#define PBSC_TWO_TRANSPLANT_GOAL 8.0
+int pbsc_transplants(const pbsc_course *c, double goal);
 
 /* GITMO's proven-poor criteria (lib/gitmo.c): the G-CSF peak on rows 0..last, the harvest
  * after 3 aphereses on rows 0..n-1; the criterion's text, or NULL. */
 const char *pbsc_gitmo_peak(const pbsc_course *c, size_t last);
-const char *pbsc_gitmo_harvest(const pbsc_course *c, size_t n);
+const char *pbsc_gitmo_harvest(const pbsc_course *c, size_t n, double goal);
 
 /* The site model (lib/model.c): parameters, the CE strings they point to, and the logistic
  * risk model of poor mobilization, term 0 being the intercept. */
@@ -213,10 +218,13 @@ struct pbsc_policy {
     long assess_last_day;    /* last assessment day; 0 = until max_day */
     long collect_day;        /* earliest apheresis day */
     double recovery_wbc;     /* chemo: assessment starts when WBC > this, x10^9/L */
+    int collect_at_recovery; /* chemo: a passing count from recovery on collects that day */
     double plerixafor_below; /* plerixafor when CD34 < this (<= if inclusive) */
     int plerixafor_inclusive;
     double plerixafor_below_multi; /* the same when goal > multi_goal_above; NAN = same */
     double multi_goal_above;
+    int multi_transplants; /* the multi threshold when the course is for two transplants
+                              (pbsc_transplants()); excludes multi_goal_above */
     double plerixafor_wbc_above;        /* the plerixafor rule also needs WBC > this; NAN = no */
     double undefined_below;             /* CD34 < this on assessment: outside policy; NAN = no */
     double band_low, band_high;         /* extra G-CSF day when CD34 in [low, high]; NAN = no */

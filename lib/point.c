@@ -7,12 +7,18 @@
 #include <stdio.h>
 #include <string.h>
 
+/* The count passes the policy's plerixafor threshold (NAN: none passes). */
+static int
+passes(const pbsc_policy *p, double cd34)
+{
+    return p->plerixafor_inclusive ? cd34 > p->plerixafor_below : cd34 >= p->plerixafor_below;
+}
+
 void
 pbsc_read_history(const pbsc_course *c, const pbsc_policy *p, size_t today, pbsc_moment moment,
                   struct history *h)
 {
     size_t i;
-    int nadir = 0;
 
     memset(h, 0, sizeof *h);
     h->today = &c->days[today];
@@ -20,10 +26,13 @@ pbsc_read_history(const pbsc_course *c, const pbsc_policy *p, size_t today, pbsc
     h->moment = moment;
     for (i = 0; i <= today; i++) {
         const pbsc_row *d = &c->days[i];
-        /* recovery is a rise after the nadir: a normal WBC before it is not recovery */
+        /* recovery is a rise after the nadir: a normal WBC before it is not recovery; with
+         * no nadir recorded, a count that would pass at recovery is recovery [interp] */
         if (d->wbc <= p->recovery_wbc)
-            nadir = 1;
-        else if (nadir && h->recovery_day == 0 && d->wbc > p->recovery_wbc)
+            h->nadir = 1;
+        else if (h->nadir && h->recovery_day == 0 && d->wbc > p->recovery_wbc)
+            h->recovery_day = d->day;
+        if (!h->nadir && h->recovery_day == 0 && passes(p, d->cd34))
             h->recovery_day = d->day;
         if (i > 0 && d->day > c->days[i - 1].day + 1)
             h->warnings |= PBSC_W_DAY_GAP;
@@ -300,9 +309,14 @@ pbsc_window_start(struct ctx *x, long *start)
     x->d->threshold = p->recovery_wbc;
     if (isnan(t->wbc))
         pbsc_need_count(x, "need.wbc", "the WBC (count recovery)");
-    else
+    else if (x->h.nadir || isnan(p->plerixafor_below))
         pbsc_say(x, PBSC_ACTION_WAIT, "wait.recovery",
                  "day %ld WBC %g x10^9/L: wait for recovery above %g after the nadir", t->day,
                  t->wbc, p->recovery_wbc);
+    else
+        pbsc_say(x, PBSC_ACTION_WAIT, "wait.recovery",
+                 "day %ld WBC %g x10^9/L, no WBC <= %g recorded yet: wait for recovery above "
+                 "%g after the nadir, or a PB CD34 passing %g/uL",
+                 t->day, t->wbc, p->recovery_wbc, p->recovery_wbc, p->plerixafor_below);
     return 1;
 }

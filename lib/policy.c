@@ -38,6 +38,8 @@ struct key {
     double lo, hi; /* K_NUMBER, K_DAY, K_COUNT: the accepted range, closed */
     int optional;  /* NAN (numbers) or 0 (days) allowed, written "none" */
     int required;  /* must appear in a site file */
+    int later;     /* added after 0.1, default 0: the writer omits it at 0, so the text (and
+                      the hash) of a policy that does not use it is what it was before */
 };
 
 /* The keys of the fields from planned_drug on were added after presets had pinned hashes:
@@ -47,23 +49,27 @@ struct key {
 
 #define STR(f, req)                                                                                \
     {                                                                                              \
-#f, K_STRING, offsetof(pbsc_policy, f), sizeof(((pbsc_policy *)0)->f), 0, 0, 0, req        \
+#f, K_STRING, offsetof(pbsc_policy, f), sizeof(((pbsc_policy *)0)->f), 0, 0, 0, req, 0     \
     }
 #define NUM(f, lo, hi, opt)                                                                        \
     {                                                                                              \
-#f, K_NUMBER, offsetof(pbsc_policy, f), 0, lo, hi, opt, 0                                  \
+#f, K_NUMBER, offsetof(pbsc_policy, f), 0, lo, hi, opt, 0, 0                               \
     }
 #define DAY(f, opt, req)                                                                           \
     {                                                                                              \
-#f, K_DAY, offsetof(pbsc_policy, f), 0, 1, 366, opt, req                                   \
+#f, K_DAY, offsetof(pbsc_policy, f), 0, 1, 366, opt, req, 0                                \
     }
 #define CNT(f, lo, hi)                                                                             \
     {                                                                                              \
-#f, K_COUNT, offsetof(pbsc_policy, f), 0, lo, hi, 0, 0                                     \
+#f, K_COUNT, offsetof(pbsc_policy, f), 0, lo, hi, 0, 0, 0                                  \
     }
 #define BOOL(f)                                                                                    \
     {                                                                                              \
-#f, K_BOOL, offsetof(pbsc_policy, f), 0, 0, 1, 0, 0                                        \
+#f, K_BOOL, offsetof(pbsc_policy, f), 0, 0, 1, 0, 0, 0                                     \
+    }
+#define LATER_BOOL(f)                                                                              \
+    {                                                                                              \
+#f, K_BOOL, offsetof(pbsc_policy, f), 0, 0, 1, 0, 0, 1                                     \
     }
 
 static const struct key keys[] = {
@@ -72,19 +78,21 @@ static const struct key keys[] = {
     STR(name, 0),
     STR(source, 1),
     STR(provenance, 0),
-    {"regimens", K_REGIMENS, offsetof(pbsc_policy, regimens), 0, 0, 0, 0, 1},
-    {"scope", K_SCOPE, offsetof(pbsc_policy, scope), 0, 0, 0, 0, 0},
-    {"diagnoses", K_DIAGNOSES, offsetof(pbsc_policy, diagnoses), 0, 0, 0, 0, 0},
+    {"regimens", K_REGIMENS, offsetof(pbsc_policy, regimens), 0, 0, 0, 0, 1, 0},
+    {"scope", K_SCOPE, offsetof(pbsc_policy, scope), 0, 0, 0, 0, 0, 0},
+    {"diagnoses", K_DIAGNOSES, offsetof(pbsc_policy, diagnoses), 0, 0, 0, 0, 0, 1},
     NUM(goal, 0.1, 100, 1),
     NUM(minimum, 0.1, 100, 1),
     DAY(assess_day, 0, 1),
     DAY(assess_last_day, 1, 0),
     DAY(collect_day, 0, 1),
     NUM(recovery_wbc, 0, 500, 0),
+    LATER_BOOL(collect_at_recovery),
     NUM(plerixafor_below, 0, 5000, 1),
     BOOL(plerixafor_inclusive),
     NUM(plerixafor_below_multi, 0, 5000, 1),
     NUM(multi_goal_above, 0, 100, 1),
+    LATER_BOOL(multi_transplants),
     NUM(plerixafor_wbc_above, 0, 500, 1),
     NUM(undefined_below, 0, 5000, 1),
     NUM(band_low, 0, 5000, 1),
@@ -112,7 +120,7 @@ static const struct key keys[] = {
     CNT(forecast_seed, 0, 2147483647),
     /* the planned schedules (lib/planned.c) and the count and volume rules of the
      * pegfilgrastim and NMDP presets: appended, written only when set */
-    {"planned_drug", K_DRUG, offsetof(pbsc_policy, planned_drug), 0, 0, 0, 0, 0},
+    {"planned_drug", K_DRUG, offsetof(pbsc_policy, planned_drug), 0, 0, 0, 0, 0, 0},
     DAY(planned_day, 1, 0),
     CNT(planned_every, 1, 20),
     CNT(planned_doses, 0, 10),
@@ -251,11 +259,17 @@ check_relations(const pbsc_policy *p, pbsc_diag *diag)
     if (p->minimum > p->goal)
         return pbsc_fail(diag, PBSC_E_CONFLICT, "minimum", p->minimum,
                          "minimum %g is above goal %g", p->minimum, p->goal);
-    if (isnan(p->plerixafor_below_multi) != isnan(p->multi_goal_above)) {
+    if (!isnan(p->multi_goal_above) && p->multi_transplants)
+        return pbsc_fail(diag, PBSC_E_CONFLICT, "multi_transplants", NAN,
+                         "multi_goal_above and multi_transplants exclude each other: the "
+                         "plerixafor_below_multi threshold is read from one of them");
+    if (isnan(p->plerixafor_below_multi) !=
+        (isnan(p->multi_goal_above) && !p->multi_transplants)) {
         const char *missing =
-            isnan(p->multi_goal_above) ? "multi_goal_above" : "plerixafor_below_multi";
+            isnan(p->plerixafor_below_multi) ? "plerixafor_below_multi" : "multi_goal_above";
         return pbsc_fail(diag, PBSC_E_CONFLICT, missing, NAN,
-                         "%s is missing: plerixafor_below_multi and multi_goal_above go together",
+                         "%s is missing: plerixafor_below_multi goes with multi_goal_above or "
+                         "multi_transplants",
                          missing);
     }
     if (band && (rc = check_band(p, diag)) != PBSC_OK)
@@ -567,9 +581,10 @@ format_into(const void *obj, pbsc_out *o)
     for (i = 0; i < NKEYS; i++) {
         if (keys[i].kind == K_STRING && ((const char *)p + keys[i].offset)[0] == '\0')
             continue; /* an empty optional string: omitted, as a site file would */
-        if (keys[i].kind == K_DIAGNOSES && p->diagnoses == 0)
-            continue; /* any diagnosis, the default: omitted, so the text (and the hash) of
-                         a policy without a diagnosis scope is what it was before the key */
+        if (keys[i].later && (keys[i].kind == K_DIAGNOSES ? p->diagnoses == 0
+                                                          : *int_at((pbsc_policy *)(void *)p,
+                                                                    &keys[i]) == 0))
+            continue; /* a later key at its default */
         if (APPENDED(&keys[i]) && at_default(p, &keys[i]))
             continue;
         pbsc_put(o, "%s = ", keys[i].name);

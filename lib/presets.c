@@ -21,7 +21,8 @@
  * - at most 4 plerixafor doses: the label's "up to 4 consecutive days" (US label);
  * - at most 4 aphereses: literature silent; the same 4 consecutive days of the label;
  * - the last day of a course, 20: GITMO's horizon for chemo-mobilization (Olivieri, BMT 2012);
- * - chemo: assessment from WBC > 1 x10^9/L (white-count recovery) [ours];
+ * - chemo: assessment from WBC > 1 x10^9/L after a recorded WBC <= 1 (white-count recovery),
+ *   or, no WBC <= 1 recorded, from the first count passing the plerixafor threshold [interp];
  * - per-session cap 3 x TBV: the top of the standard 2-3 x TBV (pbsc-sources(7));
  * - process the volume giving P 0.90 of the remaining dose (capped): ours, a planning choice
  *   that errs towards processing more; interval level 0.90.
@@ -29,7 +30,8 @@
 #define GENERAL_DEFAULTS                                                                           \
     .recovery_wbc = 1.0, .max_plerixafor_doses = 4, .max_sessions = 4, .max_day = 20,              \
     .session_tbv_multiple = 3.0, .session_litres = NAN, .volume_probability = 0.90, .level = 0.90, \
-    .plerixafor_fixed_dose = 0, .scope = AUTO, .diagnoses = 0, FORECAST_DEFAULTS, PLANNED_OFF
+    .plerixafor_fixed_dose = 0, .scope = AUTO, .diagnoses = 0, .collect_at_recovery = 0,         \
+    FORECAST_DEFAULTS, PLANNED_OFF
 
 /*
  * The model-based ("forecast") engine's defaults, off unless `forecast = yes`; ours, not
@@ -56,6 +58,7 @@
 #define RULES_OFF                                                                                  \
     .goal = NAN, .minimum = NAN, .assess_last_day = 0, .plerixafor_below = NAN,                    \
     .plerixafor_inclusive = 0, .plerixafor_below_multi = NAN, .multi_goal_above = NAN,             \
+    .multi_transplants = 0,                                                                        \
     .plerixafor_wbc_above = NAN, .undefined_below = NAN, .band_low = NAN, .band_high = NAN,        \
     .band_days = 0, .band_plerixafor_below = NAN, .y1_salvage_below = NAN,                         \
     .yd_salvage_below = NAN, .fail_after_plerixafor_below = NAN, .fail_gitmo = 0
@@ -102,13 +105,15 @@ static const pbsc_policy presets[] = {
      .regimens = GCSF, .assess_day = 4, .assess_last_day = 5, .collect_day = 5,
      .plerixafor_below = 10.0, .y1_salvage_below = 0.5, .yd_salvage_below = 0.5},
     {GENERAL_DEFAULTS, RULES_OFF, .id = "mayo2013-p2", .version = "1",
-     .hash = "157eb41bc72c5cae",
+     .hash = "3d951b3a581512e6",
      .name = "Mayo risk-adapted 2: day-4 CD34 <10 (<20 for several transplants) plerixafor; "
              "Y1 <1.5, later <0.5 salvage",
      .source = "Biol Blood Marrow Transplant 2013;19:87-93 (PMID 22922211)",
-     .provenance = ABSTRACT "; 'several transplants' read as a goal above 5 x10^6/kg [interp]",
+     .provenance = ABSTRACT "; 'several transplants' read as 2 planned transplants; not "
+                            "given, 2 for a goal >= 8 x10^6/kg (the two-transplant targets), "
+                            "else 1 [interp]",
      .regimens = GCSF, .assess_day = 4, .assess_last_day = 4, .collect_day = 5,
-     .plerixafor_below = 10.0, .plerixafor_below_multi = 20.0, .multi_goal_above = 5.0,
+     .plerixafor_below = 10.0, .plerixafor_below_multi = 20.0, .multi_transplants = 1,
      .y1_salvage_below = 1.5, .yd_salvage_below = 0.5},
     {GENERAL_DEFAULTS, RULES_OFF, .id = "d5-2012", .version = "1",
      .hash = "df6ec189eecb9a1a",
@@ -118,27 +123,31 @@ static const pbsc_policy presets[] = {
      .regimens = GCSF, .assess_day = 5, .assess_last_day = 5, .collect_day = 5,
      .plerixafor_below = 7.0, .y1_salvage_below = 1.3, .max_plerixafor_doses = 3},
     {GENERAL_DEFAULTS, RULES_OFF, .id = "jit2011", .version = "1",
-     .hash = "60cad329e6bb2e40",
+     .hash = "873f79a5e6af01cb",
      .name = "Just in time: from day 5, CD34 <15 with WBC >10 plerixafor",
      .source = "Transfusion 2011;51:2175 (PMID 21492180)",
-     .provenance = ABSTRACT "; CD34 <15 with WBC <=10 read as: continue G-CSF [interp]",
+     .provenance = ABSTRACT "; 'after >= 5 days of G-CSF' read as from the day-5 count, daily "
+                            "to day 20 [interp]; CD34 <15 with WBC <=10 read as: continue "
+                            "G-CSF [interp]",
      .regimens = GCSF, .assess_day = 5, .assess_last_day = 0, .collect_day = 5,
      .plerixafor_below = 15.0, .plerixafor_wbc_above = 10.0},
     {GENERAL_DEFAULTS, RULES_OFF, .id = "uk2018", .version = "1",
-     .hash = "9172fb2b0418660c",
+     .hash = "2a14214b58ca73b8",
      .name = "UK consensus: CD34 <15 after 4 days of G-CSF or at count recovery plerixafor; "
              "Y1 <1.0 salvage",
      .source = "Douglas KW et al., J Clin Apher 2018;33:46-59",
      .provenance = ABSTRACT "; 'after 4 days of G-CSF' read as the day-4 count, apheresis "
-                            "day 5 [interp]",
-     .regimens = GCSF | CHEMO, .assess_day = 4, .assess_last_day = 4, .collect_day = 5,
+                            "day 5 [interp]; chemo: recovery is WBC >1 after a WBC <=1, with "
+                            "none a CD34 >=15; collect that day [interp]",
+     .regimens = GCSF | CHEMO, .collect_at_recovery = 1, .assess_day = 4, .assess_last_day = 4, .collect_day = 5,
      .plerixafor_below = 15.0, .y1_salvage_below = 1.0},
     {GENERAL_DEFAULTS, RULES_OFF, .id = "tandem2013", .version = "1",
-     .hash = "5f14b970ef2090c5",
+     .hash = "198d2b2688904a57",
      .name = "Day-5 CD34 >20 collect, <10 plerixafor, 10-20 one more G-CSF day then "
              "plerixafor if <20; <10 after plerixafor failed",
      .source = "BMT Tandem Meetings 2013, abstract 2724",
-     .provenance = "read as a meeting abstract (pbsc-sources(7)); goal 4, minimum 2",
+     .provenance = "read as a meeting abstract (pbsc-sources(7)); goal 4, minimum 2; 'remained "
+                   "< 10' after plerixafor read as the next morning's count [interp]",
      .regimens = GCSF, .goal = 4.0, .minimum = 2.0, .assess_day = 5, .assess_last_day = 5,
      .collect_day = 5, .plerixafor_below = 10.0, .band_low = 10.0, .band_high = 20.0,
      .band_days = 1, .band_plerixafor_below = 20.0, .fail_after_plerixafor_below = 10.0},

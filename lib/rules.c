@@ -25,13 +25,15 @@
  *   need.cd34 / stop.unreachable (minimum met, the sessions left cannot reach the goal at
  *   today's median) / collect.continue
  *   -- before collection: the assessment window [A, E] (A = assess_day, or for chemotherapy
- *      the first day with WBC > recovery_wbc after the nadir; E = A + assess_last_day -
- *      assess_day, or max_day when assess_last_day is 0), apheresis from
- *      A + collect_day - assess_day:
+ *      the first day with WBC > recovery_wbc after the nadir, or with no nadir recorded
+ *      the first count passing plerixafor_below; E = A + assess_last_day - assess_day, or
+ *      max_day when assess_last_day is 0), apheresis from A + collect_day - assess_day
+ *      (from A itself under chemotherapy with collect_at_recovery):
  *   wait.gcsf / wait.recovery  before the window
  *   outside.undefined      CD34 < undefined_below
  *   assess.plerixafor      CD34 < threshold (<= if inclusive; the multi threshold when the
- *                          goal > multi_goal_above; and WBC > plerixafor_wbc_above if set)
+ *                          goal > multi_goal_above, or with multi_transplants for two
+ *                          transplants; and WBC > plerixafor_wbc_above if set)
  *   assess.wait_wbc        in the plerixafor zone but the WBC condition fails
  *   assess.band            CD34 in [band_low, band_high]: extra G-CSF day(s)
  *   assess.wait_count      CD34 not above collect_above: count again tomorrow
@@ -112,11 +114,17 @@ collecting(struct ctx *x)
                         x->d->cd34, x->d->remaining);
 }
 
-/* The plerixafor threshold in force for this goal. */
+/* The plerixafor threshold in force for this course and goal: the multi one for a goal
+ * above multi_goal_above, or for two transplants (multi_transplants). */
 static double
-threshold(const pbsc_policy *p, double goal)
+threshold(const struct ctx *x)
 {
-    if (!isnan(p->plerixafor_below_multi) && goal > p->multi_goal_above)
+    const pbsc_policy *p = x->p;
+
+    if (isnan(p->plerixafor_below_multi))
+        return p->plerixafor_below;
+    if (p->multi_transplants ? pbsc_transplants(x->c, x->d->goal) >= 2
+                             : x->d->goal > p->multi_goal_above)
         return p->plerixafor_below_multi;
     return p->plerixafor_below;
 }
@@ -134,9 +142,10 @@ enum verdict {
 
 /* The assessment rule on one row. */
 static enum verdict
-assess_row(const pbsc_policy *p, double goal, const pbsc_row *r, double *thr)
+assess_row(const struct ctx *x, const pbsc_row *r, double *thr)
 {
-    double t = threshold(p, goal);
+    const pbsc_policy *p = x->p;
+    double t = threshold(x);
     int zone;
 
     *thr = t;
@@ -194,7 +203,7 @@ assess_today(struct ctx *x, long first_collect)
 {
     const pbsc_row *t = x->h.today;
     double thr;
-    enum verdict v = assess_row(x->p, x->d->goal, t, &thr);
+    enum verdict v = assess_row(x, t, &thr);
     char why[96];
 
     x->d->cd34 = t->cd34;
@@ -277,7 +286,7 @@ after_window(struct ctx *x, long end, long first_collect)
     if (e == NULL || isnan(e->cd34))
         return pbsc_say(x, PBSC_ACTION_OUTSIDE_POLICY, "outside.missed_assessment",
                         "day %ld: the assessment day %ld has no PB CD34 count", t->day, end);
-    v = assess_row(p, x->d->goal, e, &thr);
+    v = assess_row(x, e, &thr);
     if (v == V_BAND && t->day < end + p->band_days)
         return pbsc_say(x, PBSC_ACTION_WAIT, "band.wait", "day %ld: extra G-CSF day %ld of %ld",
                         t->day, t->day - end, p->band_days);
@@ -308,6 +317,8 @@ before_collection(struct ctx *x)
         return PBSC_OK;
     end = p->assess_last_day == 0 ? p->max_day : start + (p->assess_last_day - p->assess_day);
     first_collect = start + (p->collect_day - p->assess_day);
+    if (x->c->regimen == PBSC_REGIMEN_CHEMO_GCSF && p->collect_at_recovery)
+        first_collect = start; /* a passing count from recovery on collects that day */
     if (t->day < start)
         return pbsc_say(x, PBSC_ACTION_WAIT, "wait.gcsf",
                         "day %ld: continue G-CSF, the policy assesses from day %ld", t->day,
@@ -393,8 +404,8 @@ limits(struct ctx *x, int *rc)
      * been given the course is judged by its harvest, the products the point knows */
     if (x->p->fail_gitmo &&
         ((h->doses == 0 && (why = pbsc_gitmo_peak(x->c, h->today_index)) != NULL) ||
-         (why = pbsc_gitmo_harvest(x->c, h->today_index + (h->moment == PBSC_EVENING))) !=
-             NULL))
+         (why = pbsc_gitmo_harvest(x->c, h->today_index + (h->moment == PBSC_EVENING),
+                                   x->d->goal)) != NULL))
         return *rc = pbsc_stop_at_limit(x, "fail.gitmo", why), 1;
     return 0;
 }

@@ -1522,7 +1522,7 @@ START_TEST(gitmo_proven)
 END_TEST
 
 /* Predicted: a failed collection, extensive radiotherapy or marrow-toxic therapy alone; or
- * two of > 2 lines, refractory disease, marrow involvement, age > 65. Proven wins. */
+ * two of >= 2 lines, refractory disease, marrow involvement, age > 65. Proven wins. */
 START_TEST(gitmo_predicted)
 {
     const row rows[] = {EMPTY_DAY(3), {4, 30, NA, NA, NA, NA}};
@@ -1549,7 +1549,7 @@ START_TEST(gitmo_predicted)
     r.marrow_toxic_therapy = 1;
     ck_assert_int_eq(classify(c, &r, 4, NULL), PBSC_GITMO_PREDICTED);
     pbsc_risk_init(&r);
-    r.lines_over_two = 1;
+    r.lines_two_or_more = 1;
     ck_assert_int_eq(classify(c, &r, 4, NULL), PBSC_GITMO_NOT_POOR); /* one of four */
     r.refractory = 1;
     ck_assert_int_eq(classify(c, &r, 4, &why), PBSC_GITMO_PREDICTED);
@@ -1558,10 +1558,10 @@ START_TEST(gitmo_predicted)
     r.refractory = r.marrow_involvement = 1;
     ck_assert_int_eq(classify(c, &r, 4, NULL), PBSC_GITMO_PREDICTED);
     pbsc_risk_init(&r); /* the age from the course's person: 66 > 65 counts, 65 not */
-    r.lines_over_two = 1;
+    r.lines_two_or_more = 1;
     ck_assert_int_eq(classify(c66, &r, 4, NULL), PBSC_GITMO_PREDICTED);
     ck_assert_int_eq(classify(c65, &r, 4, NULL), PBSC_GITMO_NOT_POOR);
-    r.lines_over_two = r.refractory = r.marrow_involvement = 0; /* explicit no */
+    r.lines_two_or_more = r.refractory = r.marrow_involvement = 0; /* explicit no */
     r.failed_collection = r.extensive_radiotherapy = r.marrow_toxic_therapy = 0;
     ck_assert_int_eq(classify(c66, &r, 4, NULL), PBSC_GITMO_NOT_POOR);
     ck_assert_int_eq(classify(c66, NULL, 4, NULL), PBSC_GITMO_NOT_POOR); /* age alone */

@@ -109,7 +109,8 @@ static const struct acase assess_cases[] = {
     {"mayo2013-p1", 5, 5, 10, NA, 9.99, NA, P, "assess.plerixafor", 10, 0},
     {"mayo2013-p1", 5, 5, 10, NA, 10, NA, C, "assess.collect", 10, 0},
     {"mayo2013-p1", 5, 5, 8, MG, 5, NA, C, "collect.after_plerixafor", SKIP, 0},
-    /* mayo2013-p2: D4 < 10 for one transplant (goal 5), < 20 for several (goal above 5) */
+    /* mayo2013-p2: D4 < 10 for one transplant, < 20 for several; here transplants are not
+     * given, read from the goal (tests/check_readings.c: given) */
     {"mayo2013-p2", 5, 4, NA, NA, 9.99, NA, P, "assess.plerixafor", 10, 0},
     {"mayo2013-p2", 5, 4, NA, NA, 10, NA, W, "assess.collect_tomorrow", 10, 0},
     {"mayo2013-p2", 5, 4, NA, NA, 15, NA, W, "assess.collect_tomorrow", 10, 0},
@@ -119,7 +120,10 @@ static const struct acase assess_cases[] = {
     {"mayo2013-p2", 8, 4, NA, NA, 20, NA, W, "assess.collect_tomorrow", 20, 0},
     {"mayo2013-p2", 10, 4, NA, NA, 19.99, NA, P, "assess.plerixafor", 20, 0},
     {"mayo2013-p2", 10, 4, NA, NA, 20, NA, W, "assess.collect_tomorrow", 20, 0},
-    {"mayo2013-p2", 5.5, 4, NA, NA, 19.99, NA, P, "assess.plerixafor", 20, 0},
+    /* transplants not given: 2 for a goal >= 8 (the two-transplant targets) [interp] */
+    {"mayo2013-p2", 5.5, 4, NA, NA, 19.99, NA, W, "assess.collect_tomorrow", 10, 0},
+    {"mayo2013-p2", 7.99, 4, NA, NA, 9.99, NA, P, "assess.plerixafor", 10, 0},
+    {"mayo2013-p2", 7.99, 4, NA, NA, 10, NA, W, "assess.collect_tomorrow", 10, 0},
     {"mayo2013-p2", 5, 5, 10, NA, 12, NA, C, "collect.start", SKIP, 0},
     {"mayo2013-p2", 8, 5, 15, MG, 40, NA, C, "collect.after_plerixafor", SKIP, 0},
     /* d5-2012: D5 < 7 P; >= 7 collect D5 */
@@ -312,9 +316,11 @@ START_TEST(uk2018_chemo_recovery)
     d = decide("uk2018", c, 11, EV);
     ck_assert_decision(d, PBSC_ACTION_PLERIXAFOR, "assess.plerixafor");
     assert_plerixafor(&d, 1, 0);
-    d = decide("uk2018", h, 11, MO); /* 15 passes: collect the day after recovery */
-    ck_assert_decision(d, PBSC_ACTION_WAIT, "assess.collect_tomorrow");
-    d = decide("uk2018", h, 12, MO);
+    /* 15 passes: collected on the recovery day itself (collect_at_recovery) */
+    d = decide("uk2018", h, 11, MO);
+    ck_assert_decision(d, PBSC_ACTION_COLLECT, "assess.collect");
+    ck_assert(d.threshold == 15.0);
+    d = decide("uk2018", h, 12, MO); /* no apheresis recorded on day 11: collect now */
     ck_assert_decision(d, PBSC_ACTION_COLLECT, "collect.start");
     d = decide("uk2018", g, 12, MO);
     ck_assert_decision(d, PBSC_ACTION_COLLECT, "collect.after_plerixafor");
@@ -352,18 +358,21 @@ START_TEST(chemo_recovery_is_after_the_nadir)
     c = keep(pbsc_test_course(&pe, PBSC_REGIMEN_CHEMO_GCSF, 5, 2, rows, 12));
     d = decide("uk2018", c, 1, MO); /* the day-1 WBC 5.8 is before the nadir */
     ck_assert_decision(d, PBSC_ACTION_WAIT, "wait.recovery");
-    d = decide("uk2018", c, 12, MO); /* recovery: assess, 25 passes, collect day 13 */
-    ck_assert_decision(d, PBSC_ACTION_WAIT, "assess.collect_tomorrow");
+    d = decide("uk2018", c, 12, MO); /* recovery: assess, 25 passes, collect today */
+    ck_assert_decision(d, PBSC_ACTION_COLLECT, "assess.collect");
     ck_assert(d.threshold == 15.0);
     d = decide("uk2018", c, 11, MO); /* WBC 0.9 on the way up: not yet */
     ck_assert_decision(d, PBSC_ACTION_WAIT, "wait.recovery");
-    /* a course whose first WBC is already above 1 has shown no nadir: it keeps waiting */
+    /* a course whose first WBC is already above 1 has shown no nadir: its first count
+     * passing 15 is recovery [interp] (tests/check_readings.c has the table) */
     {
         const row late[] = {{11, 20, 1.5, NA, NA, NA}, {12, 25, 2.4, NA, NA, NA}};
         const pbsc_course *l =
             keep(pbsc_test_course(&pe, PBSC_REGIMEN_CHEMO_GCSF, 5, 2, late, NROWS(late)));
+        d = decide("uk2018", l, 11, MO);
+        ck_assert_decision(d, PBSC_ACTION_COLLECT, "assess.collect");
         d = decide("uk2018", l, 12, MO);
-        ck_assert_decision(d, PBSC_ACTION_WAIT, "wait.recovery");
+        ck_assert_decision(d, PBSC_ACTION_COLLECT, "collect.start");
     }
 }
 END_TEST

@@ -623,7 +623,7 @@ gitmo_all(struct script *x)
 
     pbsc_risk_init(&risk);
     f[0] = &risk.failed_collection, f[1] = &risk.extensive_radiotherapy;
-    f[2] = &risk.marrow_toxic_therapy, f[3] = &risk.lines_over_two;
+    f[2] = &risk.marrow_toxic_therapy, f[3] = &risk.lines_two_or_more;
     f[4] = &risk.refractory, f[5] = &risk.marrow_involvement;
     for (i = 0; i < 6; i++)
         *f[i] = (int)(fuzz_u8(x->s) % 5) - 2;
