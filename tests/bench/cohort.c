@@ -89,8 +89,12 @@
 #define MAX_DOSES 12
 #define GOAL 5.0
 #define MINIMUM 2.0
-#define NPOLICIES 5
-#define NPRESETS 3 /* the first NPRESETS policies are presets, the others site files */
+#define NPOLICIES 7
+#define NPRESETS 5 /* the first NPRESETS policies are presets, the others site files */
+/* Motixafortide (genesis2023's arm): a first dose multiplies the count by a median 7.5
+ * (GENESIS lead-in, as lib/model.c), its spread the first plerixafor dose's; a second, for
+ * which no figure was found, the later plerixafor dose's fold (as lib/forecast.c) [interp]. */
+#define MOTIXAFORTIDE_FOLD 7.5
 #define MAX_RULES 24
 #define FUTILE_P 0.10 /* a dose the forecast itself gives under a 10% chance of the goal */
 #define LOW_COUNT 5.0 /* an apheresis at a morning count under 5/uL */
@@ -189,6 +193,7 @@ static const struct world worlds[] = {
 #define NWORLDS (sizeof worlds / sizeof worlds[0])
 
 static const char *const policy_ids[NPOLICIES] = {"forecast", "mayo2013-p2", "chen2012",
+                                                  "dipersio2009-mm", "genesis2023",
                                                   "forecast-d4", "forecast-p50"};
 
 /* Sensitivity rows, not compared presets: the forecast preset changed in one key each, as a
@@ -253,6 +258,9 @@ weight_of(const struct world *w, const struct patient *p)
  * salvage or a next dose after the harvest). */
 enum act { ACT_GCSF, ACT_APHERESIS, ACT_PLERIXAFOR, ACT_APHERESIS_PLERIXAFOR };
 
+/* The drug of tonight's dose, for the fold (first_moti: no motixafortide given before). */
+static int tonight_moti, first_moti;
+
 /* Tomorrow's true count from today's, after what was done today. An apheresis and a dose the
  * same evening: the fall after the session, then the dose's fold (as the library's model
  * composes them, lib/forecast.c: PBSC_OPTION_COLLECT_PLERIXAFOR). */
@@ -267,6 +275,10 @@ next_count(const struct truth *t, long day, enum act act, int doses_before, doub
     if (act == ACT_PLERIXAFOR || act == ACT_APHERESIS_PLERIXAFOR) {
         double fold = k == 0 ? w->fold1 * exp(w->fold1_sigma * p->zf[0])
                              : w->fold2 * exp(w->fold2_sigma * p->zf[k]);
+        if (tonight_moti && first_moti)
+            fold = MOTIXAFORTIDE_FOLD * exp(w->fold1_sigma * p->zf[k]);
+        else if (tonight_moti)
+            fold = w->fold2 * exp(w->fold2_sigma * p->zf[k]);
         /* world C: the fold was measured from day 5 on (where G-CSF alone gives ratio_later) */
         if (w->fold_on_top && day == 4)
             fold *= w->ratio45 / w->ratio_later;
@@ -442,6 +454,16 @@ ends(const pbsc_decision *d, struct outcome *o)
     }
 }
 
+static pbsc_policy_info
+pbsc_policy_info_of(const pbsc_policy *p)
+{
+    pbsc_policy_info info;
+
+    pbsc_policy_info_init(&info);
+    pbsc_policy_info_get(p, &info);
+    return info;
+}
+
 /*
  * One course, day by day, as a unit would run it: this morning's row (the count from day 4,
  * with its WBC) is set into the course and the morning decided; an advised apheresis is
@@ -455,6 +477,8 @@ run_course(struct course_run *cr, unsigned long index, struct outcome *o)
     const struct truth *t = cr->t;
     double kg = weight_of(t->w, t->pt), count = (double)NAN;
     pbsc_person person;
+    pbsc_policy_info info;
+    pbsc_regimen regimen;
     pbsc_course *c;
     pbsc_diag diag;
     long day;
@@ -465,7 +489,14 @@ run_course(struct course_run *cr, unsigned long index, struct outcome *o)
     snprintf(o->rule, sizeof o->rule, "cut at day %d", MAX_DAY);
     pbsc_person_init(&person);
     person.weight_kg = kg;
-    if (pbsc_course_new(&person, PBSC_REGIMEN_GCSF, GOAL, MINIMUM, &c, &diag) != PBSC_OK) {
+    /* the planned schedules' arms run an up-front course (myeloma: their scope) */
+    info = pbsc_policy_info_of(cr->policy);
+    regimen = info.regimens & (1u << PBSC_REGIMEN_GCSF) ? PBSC_REGIMEN_GCSF : PBSC_REGIMEN_UPFRONT;
+    if (regimen == PBSC_REGIMEN_UPFRONT)
+        person.diagnosis = PBSC_DX_MYELOMA;
+    tonight_moti = 0;
+    first_moti = 1;
+    if (pbsc_course_new(&person, regimen, GOAL, MINIMUM, &c, &diag) != PBSC_OK) {
         fprintf(stderr, "cohort: patient %lu: course: %s\n", index, diag.text);
         return -1;
     }
@@ -533,12 +564,14 @@ run_course(struct course_run *cr, unsigned long index, struct outcome *o)
             o->doses++;
             dose = 1;
         }
+        tonight_moti = dose && e.tonight.drug == PBSC_DRUG_MOTIXAFORTIDE;
         act = harvest && dose ? ACT_APHERESIS_PLERIXAFOR
               : harvest       ? ACT_APHERESIS
               : dose          ? ACT_PLERIXAFOR
                               : ACT_GCSF;
         count = next_count(t, day, act, doses, count);
         doses += dose;
+        first_moti = first_moti && !tonight_moti;
     }
     pbsc_course_free(c);
     if (rc != 0)
@@ -971,7 +1004,8 @@ main(int argc, char **argv)
     for (i = 0; i < n; i++)
         draw_patient(r, i, &pts[i]);
     printf("libpbsc %s: simulated cohort, %lu patients, seed %lu; policies forecast (pbsc_decide "
-           "with model NULL: the default model), mayo2013-p2, chen2012; sensitivity "
+           "with model NULL: the default model), mayo2013-p2, chen2012, dipersio2009-mm, genesis2023 "
+           "(up-front courses); sensitivity "
            "row%s forecast-d4 (the forecast preset with assess_day 4)%s\n",
            pbsc_version_string(), n, SEED, sensitivity ? "s" : "",
            sensitivity ? " and forecast-p50 (with forecast_p_below 0.50)" : "");
