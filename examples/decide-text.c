@@ -60,13 +60,16 @@ band_text(pbsc_band b)
     }
 }
 
-/* Why tonight's dose: after a poor harvest, the first, or a later one. */
+/* Why tonight's dose: after a poor harvest, planned whatever the count (the rules
+ * planned.*), the first, or a later one. */
 static const char *
-dose_kind(const pbsc_dose *t)
+dose_kind(const pbsc_decision *f)
 {
-    if (t->salvage)
+    if (f->tonight.salvage)
         return "salvage";
-    return t->number <= 1 ? "pre-emptive" : "continuing";
+    if (strncmp(f->rule, "planned.", 8) == 0)
+        return "planned";
+    return f->tonight.number <= 1 ? "pre-emptive" : "continuing";
 }
 
 /* ---- text -------------------------------------------------------------------------- */
@@ -210,7 +213,11 @@ text_projection(cli_table *t, const pbsc_decision *f)
     cli_table_cell(t, "%s x10^6/kg (median), %s - %s (%g%% interval)", F(a, 2, p->median),
                    F(b, 2, p->lower), F(c, 2, p->upper), 100.0 * p->level);
     cli_table_cell(t, "P(yield >= remaining)");
-    cli_table_cell(t, "%s", F(a, 3, p->p_dose));
+    if (p->dose < f->remaining) /* a policy that splits the dose over planned sessions */
+        cli_table_cell(t, "%s of today's share, %s x10^6/kg", F(a, 3, p->p_dose),
+                       F(b, 2, p->dose));
+    else
+        cli_table_cell(t, "%s", F(a, 3, p->p_dose));
 }
 
 static void
@@ -224,7 +231,7 @@ text_tonight(cli_table *t, const result *r, const pbsc_decision *f)
         return;
     cli_table_cell(t, "dose basis");
     cli_table_cell(t, "%s, %s kg; %s", basis_text(f->tonight.drug, f->tonight.basis), F(a, 1, r->weight_kg),
-                   dose_kind(&f->tonight));
+                   dose_kind(f));
 }
 
 static void
