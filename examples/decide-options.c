@@ -12,7 +12,7 @@
 
 static const char *const sexes[] = {"m", "f", NULL};
 /* --regimen words, in pbsc_regimen order. */
-const char *const regimens[] = {"gcsf", "chemo", "upfront", NULL};
+const char *const regimens[] = {"gcsf", "chemo", "upfront", "pegfilgrastim", NULL};
 
 /* The course CSV's columns, in the order of the COL_ indices, and the quantity each sets
  * with pbsc_course_set(). */
@@ -153,7 +153,8 @@ decide_usage(const char *weight)
          "                         --list-targets); sets the goal and the minimum\n"
          "  --goal D, --minimum D  x10^6 CD34+/kg recipient; override --target (default:\n"
          "                         the policy's own, if it has one)\n"
-         "  --regimen R            gcsf (default), chemo or upfront\n"
+         "  --regimen R            gcsf (default), chemo, upfront (a mobilizer planned\n"
+         "                         up front) or pegfilgrastim (a single dose, no chemo)\n"
          "Person apheresed:");
     fputs(weight, stdout);
     puts("  --recipient-weight KG  a healthy donor's course: the recipient's weight\n"

@@ -22,11 +22,12 @@ any_motixafortide(const result *r)
 
 /* How the dose was worked out, in words (the numbers are the label's, pbsc.h). */
 static const char *
-basis_text(pbsc_dose_basis b)
+basis_text(pbsc_drug drug, pbsc_dose_basis b)
 {
     switch (b) {
     case PBSC_DOSE_PER_KG:
-        return "0.24 mg/kg";
+        return drug == PBSC_DRUG_MOTIXAFORTIDE ? "1.25 mg/kg (the label states no maximum)"
+                                               : "0.24 mg/kg";
     case PBSC_DOSE_FIXED:
         return "20 mg fixed dose (<= 83 kg)";
     case PBSC_DOSE_RENAL_PER_KG:
@@ -59,13 +60,16 @@ band_text(pbsc_band b)
     }
 }
 
-/* Why tonight's dose: after a poor harvest, the first, or a later one. */
+/* Why tonight's dose: after a poor harvest, planned whatever the count (the rules
+ * planned.*), the first, or a later one. */
 static const char *
-dose_kind(const pbsc_dose *t)
+dose_kind(const pbsc_decision *f)
 {
-    if (t->salvage)
+    if (f->tonight.salvage)
         return "salvage";
-    return t->number <= 1 ? "pre-emptive" : "continuing";
+    if (strncmp(f->rule, "planned.", 8) == 0)
+        return "planned";
+    return f->tonight.number <= 1 ? "pre-emptive" : "continuing";
 }
 
 /* ---- text -------------------------------------------------------------------------- */
@@ -209,7 +213,11 @@ text_projection(cli_table *t, const pbsc_decision *f)
     cli_table_cell(t, "%s x10^6/kg (median), %s - %s (%g%% interval)", F(a, 2, p->median),
                    F(b, 2, p->lower), F(c, 2, p->upper), 100.0 * p->level);
     cli_table_cell(t, "P(yield >= remaining)");
-    cli_table_cell(t, "%s", F(a, 3, p->p_dose));
+    if (p->dose < f->remaining) /* a policy that splits the dose over planned sessions */
+        cli_table_cell(t, "%s of today's share, %s x10^6/kg", F(a, 3, p->p_dose),
+                       F(b, 2, p->dose));
+    else
+        cli_table_cell(t, "%s", F(a, 3, p->p_dose));
 }
 
 static void
@@ -222,8 +230,8 @@ text_tonight(cli_table *t, const result *r, const pbsc_decision *f)
     if (f->tonight.drug == PBSC_DRUG_NONE)
         return;
     cli_table_cell(t, "dose basis");
-    cli_table_cell(t, "%s, %s kg; %s", basis_text(f->tonight.basis), F(a, 1, r->weight_kg),
-                   dose_kind(&f->tonight));
+    cli_table_cell(t, "%s, %s kg; %s", basis_text(f->tonight.drug, f->tonight.basis), F(a, 1, r->weight_kg),
+                   dose_kind(f));
 }
 
 static void

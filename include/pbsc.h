@@ -255,7 +255,10 @@ typedef enum pbsc_regimen {
     PBSC_REGIMEN_GCSF = 0,       /* G-CSF alone; day 1 = first G-CSF dose */
     PBSC_REGIMEN_CHEMO_GCSF = 1, /* chemotherapy + G-CSF; day 1 = first chemotherapy day;
                                     monitored from white-count recovery */
-    PBSC_REGIMEN_UPFRONT = 2     /* G-CSF with plerixafor planned up front */
+    PBSC_REGIMEN_UPFRONT = 2,    /* G-CSF with a mobilizer planned up front: plerixafor, or
+                                    motixafortide, as the policy plans (pbsc-rules(7)) */
+    PBSC_REGIMEN_PEGFILGRASTIM = 3 /* single-dose pegfilgrastim without chemotherapy; day 1 =
+                                      the dose */
 } pbsc_regimen;
 
 /* The disease a patient is collected for; a preset whose source states a scope reads it
@@ -414,7 +417,8 @@ typedef enum pbsc_action {
     PBSC_ACTION_WAIT = 0,       /* continue G-CSF, count again tomorrow */
     PBSC_ACTION_COLLECT,        /* morning: apheresis today */
     PBSC_ACTION_PLERIXAFOR,     /* start plerixafor tonight (pre-emptive or salvage), apheresis
-                                   tomorrow: the dose is in `tonight` */
+                                   tomorrow: the dose is in `tonight` (a policy that plans
+                                   motixafortide: that drug, `tonight.drug` says which) */
     PBSC_ACTION_STOP_GOAL,      /* stop: the goal is collected */
     PBSC_ACTION_STOP_MINIMUM,   /* stop: the minimum is collected, the goal is out of reach */
     PBSC_ACTION_STOP_FAILED,    /* stop: mobilization failed (remobilize) */
@@ -439,7 +443,7 @@ typedef enum pbsc_drug {
 /* How a dose's mg were worked out. */
 typedef enum pbsc_dose_basis {
     PBSC_DOSE_NONE = 0,
-    PBSC_DOSE_PER_KG,       /* 0.24 mg/kg actual body weight */
+    PBSC_DOSE_PER_KG,       /* 0.24 mg/kg actual body weight (motixafortide: 1.25 mg/kg) */
     PBSC_DOSE_FIXED,        /* 20 mg (<= 83 kg, the site's fixed-dose option, adults) */
     PBSC_DOSE_RENAL_PER_KG, /* CrCl <= 50 mL/min: 0.16 mg/kg */
     PBSC_DOSE_RENAL_FIXED,  /* CrCl <= 50 mL/min: 13 mg (<= 83 kg, fixed, adults) */

@@ -150,7 +150,7 @@ pbsc_course_new(const pbsc_person *person, pbsc_regimen regimen, double goal, do
     if ((rc = check_person(&p, diag)) != PBSC_OK)
         return rc;
     if (regimen != PBSC_REGIMEN_GCSF && regimen != PBSC_REGIMEN_CHEMO_GCSF &&
-        regimen != PBSC_REGIMEN_UPFRONT)
+        regimen != PBSC_REGIMEN_UPFRONT && regimen != PBSC_REGIMEN_PEGFILGRASTIM)
         return pbsc_fail(diag, PBSC_E_INVAL, "regimen", NAN, "unknown regimen %d", (int)regimen);
     if ((rc = pbsc_optional(PBSC_Q_DOSE, goal, "goal", diag)) != PBSC_OK ||
         (rc = pbsc_optional(PBSC_Q_DOSE, minimum, "minimum", diag)) != PBSC_OK)

@@ -18,6 +18,7 @@ struct history {
     const pbsc_row *first_apheresis, *last_apheresis, *previous_apheresis;
     const pbsc_row *unknown_product; /* an apheresis with no product count */
     size_t doses;                    /* plerixafor doses before tonight */
+    size_t motixafortide_doses;      /* motixafortide doses before tonight */
     const pbsc_row *last_dose;       /* the last evening with a dose (either drug) */
     unsigned warnings;               /* course warnings raised by the rows read */
     long recovery_day; /* chemotherapy: first day <= D with WBC > recovery_wbc after a
@@ -56,8 +57,14 @@ long pbsc_sessions_left(const struct ctx *x, long from_day);
 /* the yield of that many daily sessions from today, in today's median yields */
 double pbsc_sessions_yield(const struct ctx *x, long sessions);
 int pbsc_tonight(struct ctx *x, int salvage);
+/* tonight's dose of `drug` (pbsc_tonight() for plerixafor) */
+int pbsc_tonight_drug(struct ctx *x, pbsc_drug drug, int salvage);
 int pbsc_plerixafor(struct ctx *x, const char *rule, int salvage, const char *why);
 int pbsc_window_start(struct ctx *x, long *start);
+
+/* lib/planned.c: a mobilizer planned whatever the count (planned_drug); 1 when it decided */
+int pbsc_planned_morning(struct ctx *x, int *rc);
+int pbsc_planned_evening(struct ctx *x, int *rc);
 
 /* lib/rules.c: the published-rules engine */
 int pbsc_rules_morning(struct ctx *x);

@@ -32,17 +32,35 @@ pbsc_success_params_init(pbsc_success_params *sp)
     sp->seed = 1;
 }
 
+/*
+ * Doses the course has had before `today`, of each drug. The fold after a motixafortide dose
+ * is the model's motixafortide_fold for the first; for a second no figure was found: the
+ * later plerixafor dose's fold (plerixafor2_fold, PMID 22080963) [interp].
+ */
+struct doses {
+    size_t plerixafor, motixafortide;
+};
+
+/* Inside the simulation only: an apheresis and motixafortide that evening. */
+#define OPTION_COLLECT_MOTIXAFORTIDE ((pbsc_option)100)
+
 /* The ratio of tomorrow's count to today's under an option, as (ln median, sigma). */
 static void
 option_ratio(const pbsc_model_params *p, pbsc_regimen regimen, long day, pbsc_option option,
-             size_t doses, double *mu, double *sigma)
+             const struct doses *given, double *mu, double *sigma)
 {
-    switch (option) {
+    size_t doses = given->plerixafor;
+
+    switch ((int)option) {
     case PBSC_OPTION_COLLECT:
         *mu = log(p->apheresis_ratio), *sigma = p->apheresis_sigma;
         return;
     case PBSC_OPTION_COLLECT_PLERIXAFOR: /* the fall after the session, then the dose's fold */
-        option_ratio(p, regimen, day, PBSC_OPTION_PLERIXAFOR, doses, mu, sigma);
+    case OPTION_COLLECT_MOTIXAFORTIDE:
+        option_ratio(p, regimen, day,
+                     option == PBSC_OPTION_COLLECT_PLERIXAFOR ? PBSC_OPTION_PLERIXAFOR
+                                                              : PBSC_OPTION_MOTIXAFORTIDE,
+                     given, mu, sigma);
         *mu += log(p->apheresis_ratio);
         *sigma = sqrt(*sigma * *sigma + p->apheresis_sigma * p->apheresis_sigma);
         return;
@@ -53,7 +71,10 @@ option_ratio(const pbsc_model_params *p, pbsc_regimen regimen, long day, pbsc_op
             *mu = log(p->plerixafor2_fold), *sigma = p->plerixafor2_sigma;
         return;
     case PBSC_OPTION_MOTIXAFORTIDE:
-        *mu = log(p->motixafortide_fold), *sigma = p->motixafortide_sigma;
+        if (given->motixafortide == 0)
+            *mu = log(p->motixafortide_fold), *sigma = p->motixafortide_sigma;
+        else
+            *mu = log(p->plerixafor2_fold), *sigma = p->plerixafor2_sigma;
         return;
     case PBSC_OPTION_GCSF:
     default:
@@ -89,13 +110,16 @@ count_variance(const pbsc_row *t, double *var, pbsc_diag *diag)
     return pbsc_count_variance(&s, var, diag);
 }
 
-static size_t
+static struct doses
 doses_before(const pbsc_course *c, size_t today)
 {
-    size_t i, n = 0;
+    struct doses n = {0, 0};
+    size_t i;
 
-    for (i = 0; i < today; i++)
-        n += c->days[i].plerixafor_mg > 0.0;
+    for (i = 0; i < today; i++) {
+        n.plerixafor += c->days[i].plerixafor_mg > 0.0;
+        n.motixafortide += c->days[i].motixafortide_mg > 0.0;
+    }
     return n;
 }
 
@@ -104,6 +128,7 @@ pbsc_forecast_count(const pbsc_course *course, const pbsc_model *model, long day
                     pbsc_option option, double level, pbsc_count_forecast *out, pbsc_diag *diag)
 {
     const pbsc_row *t;
+    struct doses given;
     double mu, sigma, var, z;
     size_t today;
     int rc;
@@ -128,8 +153,8 @@ pbsc_forecast_count(const pbsc_course *course, const pbsc_model *model, long day
     }
     if ((rc = count_variance(t, &var, diag)) != PBSC_OK)
         return rc;
-    option_ratio(&model->p, course->regimen, t->day, option, doses_before(course, today), &mu,
-                 &sigma);
+    given = doses_before(course, today);
+    option_ratio(&model->p, course->regimen, t->day, option, &given, &mu, &sigma);
     out->day = t->day + 1;
     out->median = t->cd34 * exp(mu);
     out->sigma = sqrt(sigma * sigma + var);
@@ -150,7 +175,9 @@ struct start {
     long day;
     double cd34, var_count; /* today's count and its counting error */
     double goal, minimum, collected;
-    long aphereses, doses;
+    long aphereses, doses; /* doses of either drug */
+    long motixafortide;    /* of them motixafortide */
+    pbsc_drug plan;        /* an up-front course's planned drug once started, else NONE */
     double cap_l; /* litres per session, as the yield model sees them (pbsc_shape_volume) */
     double per_l; /* median yield per litre per unit count and CE: 1 / recipient kg */
     pbsc_shape shape; /* the model's yield model v2 for this person */
@@ -164,10 +191,28 @@ struct run {
     long aphereses, doses;
 };
 
+/*
+ * A course with a mobilizer planned up front (PBSC_REGIMEN_UPFRONT), once its first dose is
+ * given, goes on as planned on every later evening after an apheresis: plerixafor before each
+ * apheresis while doses are left (DiPersio 2009), motixafortide before the third (at most 2:
+ * the US label's "a second dose ... before a third apheresis, if necessary"). Today's option
+ * is the caller's. Returns the option of this evening.
+ */
+#define MOTIXAFORTIDE_DOSES 2
+static pbsc_option
+planned(const struct start *s, pbsc_option option, long aph, long doses, long moti)
+{
+    if (s->plan == PBSC_DRUG_NONE || option != PBSC_OPTION_COLLECT)
+        return option;
+    if (s->plan == PBSC_DRUG_PLERIXAFOR)
+        return doses < s->sp->max_plerixafor_doses ? PBSC_OPTION_COLLECT_PLERIXAFOR : option;
+    return aph % 2 == 0 && moti < MOTIXAFORTIDE_DOSES ? OPTION_COLLECT_MOTIXAFORTIDE : option;
+}
+
 /* One simulated course from today: the option today, then collect every day (plerixafor
- * after a session under salvage_below while doses are left) until the goal or a limit. A
- * session yields as pbsc_yield_project() projects (the yield model v2) at the simulated
- * count; the morning after it the count is x apheresis_ratio, the assumption
+ * after a session under salvage_below while doses are left, or as planned) until the goal or
+ * a limit. A session yields as pbsc_yield_project() projects (the yield model v2) at the
+ * simulated count; the morning after it the count is x apheresis_ratio, the assumption
  * pbsc_yield_sessions() makes at the ratio's median. */
 static void
 simulate(const struct start *s, gsl_rng *r, double ln_ce, struct run *out)
@@ -178,8 +223,9 @@ simulate(const struct start *s, gsl_rng *r, double ln_ce, struct run *out)
     double lc = log(s->cd34) + gsl_ran_gaussian_ziggurat(r, sqrt(s->var_count));
     double collected = s->collected;
     long aph = s->aphereses, doses = s->doses, day = s->day;
+    struct doses given = {(size_t)(s->doses - s->motixafortide), (size_t)s->motixafortide};
     pbsc_option option = s->option;
-    int done = s->evening; /* today's session already in `collected` */
+    int done = s->evening, first = 1; /* today's session already in `collected` */
 
     while (done || (!pbsc_reached(collected, s->goal) && aph < s->sp->max_sessions &&
                     day <= s->sp->last_day)) {
@@ -193,17 +239,27 @@ simulate(const struct start *s, gsl_rng *r, double ln_ce, struct run *out)
             aph++;
             if (y < s->sp->salvage_below)
                 option = PBSC_OPTION_COLLECT_PLERIXAFOR; /* tonight, after this session */
+            else if (!first)
+                option = planned(s, option, aph, doses, (long)given.motixafortide);
         }
+        first = 0;
         dose = option == PBSC_OPTION_PLERIXAFOR || option == PBSC_OPTION_MOTIXAFORTIDE ||
-               option == PBSC_OPTION_COLLECT_PLERIXAFOR;
+               option == PBSC_OPTION_COLLECT_PLERIXAFOR || option == OPTION_COLLECT_MOTIXAFORTIDE;
         if (dose && doses >= s->sp->max_plerixafor_doses) { /* none left: no dose tonight */
-            option =
-                option == PBSC_OPTION_COLLECT_PLERIXAFOR ? PBSC_OPTION_COLLECT : PBSC_OPTION_GCSF;
+            option = option == PBSC_OPTION_COLLECT_PLERIXAFOR ||
+                             option == OPTION_COLLECT_MOTIXAFORTIDE
+                         ? PBSC_OPTION_COLLECT
+                         : PBSC_OPTION_GCSF;
             dose = 0;
         }
-        option_ratio(p, s->c->regimen, day, option, (size_t)doses, &mu, &sigma);
-        if (dose)
+        option_ratio(p, s->c->regimen, day, option, &given, &mu, &sigma);
+        if (dose) {
             doses++;
+            if (option == PBSC_OPTION_MOTIXAFORTIDE || option == OPTION_COLLECT_MOTIXAFORTIDE)
+                given.motixafortide++;
+            else
+                given.plerixafor++;
+        }
         lc += mu + gsl_ran_gaussian_ziggurat(r, sigma);
         option = PBSC_OPTION_COLLECT; /* from tomorrow: collect daily */
         day++;
@@ -271,8 +327,16 @@ starting_point(struct start *s, size_t today, pbsc_ce_model *ce, pbsc_diag *diag
             s->aphereses++;
             s->collected += isnan(d->collected) ? 0.0 : d->collected;
         }
-        s->doses += i < today && d->plerixafor_mg > 0.0;
+        s->doses += i < today && PBSC_ROW_DOSE(d);
+        s->motixafortide += i < today && d->motixafortide_mg > 0.0;
     }
+    /* an up-front course's plan: started by a dose recorded, or by today's */
+    if (c->regimen == PBSC_REGIMEN_UPFRONT &&
+        (s->doses > 0 || s->option == PBSC_OPTION_PLERIXAFOR ||
+         s->option == PBSC_OPTION_MOTIXAFORTIDE || s->option == PBSC_OPTION_COLLECT_PLERIXAFOR))
+        s->plan = s->motixafortide > 0 || s->option == PBSC_OPTION_MOTIXAFORTIDE
+                      ? PBSC_DRUG_MOTIXAFORTIDE
+                      : PBSC_DRUG_PLERIXAFOR;
     /* the person's blood volume as the decisions take it (a child's band) */
     if ((rc = pbsc_person_tbv(&c->person, &tbv, &band, diag)) != PBSC_OK ||
         (rc = count_variance(t, &s->var_count, diag)) != PBSC_OK ||

@@ -95,6 +95,9 @@ int pbsc_count_variance(const pbsc_session *s, double *var, pbsc_diag *diag);
 /* The label's plerixafor dose (lib/plerixafor.c) and how it was worked out. */
 int pbsc_plerixafor_label(double weight_kg, double crcl_ml_min, int fixed_dose, double *mg,
                           pbsc_dose_basis *basis, unsigned *warnings, pbsc_diag *diag);
+/* The label's motixafortide dose (lib/plerixafor.c): 1.25 mg/kg actual body weight. */
+int pbsc_motixafortide_label(double weight_kg, double *mg, pbsc_dose_basis *basis,
+                             pbsc_diag *diag);
 
 /* All heap allocation goes through these (lib/alloc.c), so a test can make them fail. */
 void *pbsc_alloc(size_t size);
@@ -282,6 +285,14 @@ struct pbsc_policy {
     double forecast_futile_below; /* stop when P(minimum) < this with and without it */
     long forecast_draws;         /* Monte Carlo draws per estimate */
     long forecast_seed;          /* the generator's seed: decisions are reproducible */
+    /* the planned schedules (pbsc-policy(5)); a site file writes them only when set, so
+     * the hash of a policy without them is what it was before they existed */
+    pbsc_drug planned_drug; /* a mobilizer planned whatever the count; NONE = none */
+    long planned_day;       /* the evening of its first dose; 0 = none */
+    long planned_every;     /* a dose before the 1st, (1 + every)th, ... apheresis */
+    long planned_doses;     /* at most this many doses of it */
+    double collect_above;   /* collect only when CD34 > this, else wait; NAN = no */
+    long split_sessions;    /* the remaining dose is planned over this many sessions */
     char hash[17]; /* FNV-1a 64 of its pbsc-policy(5) text: pinned for presets, computed by
                       pbsc_policy_parse() (tests/check_presets.c recomputes the pinned ones) */
 };

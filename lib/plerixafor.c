@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* The plerixafor dose of the US label, by actual body weight and renal function. */
+/* The plerixafor dose of the US label, by actual body weight and renal function; the
+ * motixafortide dose of its US label. */
 #include "pbsc_private.h"
 
 #include <math.h>
@@ -63,5 +64,24 @@ pbsc_plerixafor_dose(double weight_kg, double crcl_ml_min, int fixed_dose, doubl
     *mg = dose;
     if (warnings != NULL)
         *warnings = w;
+    return PBSC_OK;
+}
+
+/*
+ * Motixafortide, US prescribing information (APHEXDA; pbsc-sources(7)): "The recommended
+ * dosage of APHEXDA is 1.25 mg/kg ... Dosing is based on actual body weight." The label's
+ * dosage section states no maximum dose and no renal or fixed-dose option: none is applied.
+ */
+#define MOTIXAFORTIDE_MG_PER_KG 1.25
+
+int
+pbsc_motixafortide_label(double weight_kg, double *mg, pbsc_dose_basis *basis, pbsc_diag *diag)
+{
+    int rc;
+
+    if ((rc = pbsc_need(PBSC_Q_WEIGHT_KG, weight_kg, NULL, diag)) != PBSC_OK)
+        return rc;
+    *mg = MOTIXAFORTIDE_MG_PER_KG * weight_kg;
+    *basis = PBSC_DOSE_PER_KG;
     return PBSC_OK;
 }

@@ -57,6 +57,8 @@ pbsc_read_history(const pbsc_course *c, const pbsc_policy *p, size_t today, pbsc
             h->warnings |= PBSC_W_PLERIXAFOR_EARLY;
         if (d->plerixafor_mg > 0.0)
             h->doses++;
+        if (d->motixafortide_mg > 0.0)
+            h->motixafortide_doses++;
         if (PBSC_ROW_DOSE(d))
             h->last_dose = d;
     }
@@ -165,12 +167,22 @@ session_cap(const struct ctx *x)
     return litres;
 }
 
+/* The dose today's session aims at: what remains, or under split_sessions its share over the
+ * planned sessions not yet done (the last one aims at all that remains). */
+static double
+aim(const struct ctx *x)
+{
+    long left = x->p->split_sessions - (long)x->h.aphereses;
+
+    return left > 1 ? x->d->remaining / (double)left : x->d->remaining;
+}
+
 static int
 project(struct ctx *x, pbsc_session *s, double volume)
 {
     s->volume_l = volume;
     x->d->volume_l = volume;
-    return pbsc_yield_project(s, &x->ce, x->p->level, x->d->remaining, &x->d->projection, x->diag);
+    return pbsc_yield_project(s, &x->ce, x->p->level, aim(x), &x->d->projection, x->diag);
 }
 
 int
@@ -196,12 +208,11 @@ pbsc_collect(struct ctx *x, const char *rule, const char *fmt, ...)
         today_session(x, &s);
         cap = session_cap(x);
         /* a count of 0 cannot reach the dose: process the cap, the projection says 0 */
-        rc = pbsc_yield_volume(&s, &x->ce, x->d->remaining, x->p->volume_probability, &v, NULL);
+        rc = pbsc_yield_volume(&s, &x->ce, aim(x), x->p->volume_probability, &v, NULL);
         if (rc == PBSC_E_UNREACHABLE)
             v = cap;
         else if (rc != PBSC_OK)
-            return pbsc_yield_volume(&s, &x->ce, x->d->remaining, x->p->volume_probability, &v,
-                                     x->diag);
+            return pbsc_yield_volume(&s, &x->ce, aim(x), x->p->volume_probability, &v, x->diag);
         if ((rc = project(x, &s, fmin(v, cap))) != PBSC_OK)
             return rc;
     }
@@ -258,6 +269,25 @@ pbsc_tonight(struct ctx *x, int salvage)
     x->d->warnings |= w;
     t->drug = PBSC_DRUG_PLERIXAFOR;
     t->number = (int)x->h.doses + 1;
+    t->apheresis_day = x->h.today->day + 1;
+    t->salvage = salvage;
+    return PBSC_OK;
+}
+
+/* Tonight's dose of `drug`: plerixafor as pbsc_tonight(); motixafortide per its label. */
+int
+pbsc_tonight_drug(struct ctx *x, pbsc_drug drug, int salvage)
+{
+    pbsc_dose *t = &x->d->tonight;
+    int rc;
+
+    if (drug != PBSC_DRUG_MOTIXAFORTIDE)
+        return pbsc_tonight(x, salvage);
+    rc = pbsc_motixafortide_label(x->c->person.weight_kg, &t->mg, &t->basis, x->diag);
+    if (rc != PBSC_OK)
+        return rc;
+    t->drug = PBSC_DRUG_MOTIXAFORTIDE;
+    t->number = (int)x->h.motixafortide_doses + 1;
     t->apheresis_day = x->h.today->day + 1;
     t->salvage = salvage;
     return PBSC_OK;

@@ -18,7 +18,17 @@ pbsc_policy_free(pbsc_policy *policy)
 
 /* ---- the key table: one row per policy-file key ---------------------------------------- */
 
-enum kind { K_STRING, K_REGIMENS, K_SCOPE, K_DIAGNOSES, K_NUMBER, K_DAY, K_COUNT, K_BOOL };
+enum kind {
+    K_STRING,
+    K_REGIMENS,
+    K_SCOPE,
+    K_DIAGNOSES,
+    K_NUMBER,
+    K_DAY,
+    K_COUNT,
+    K_BOOL,
+    K_DRUG
+};
 
 struct key {
     const char *name;
@@ -31,6 +41,11 @@ struct key {
     int later;     /* added after 0.1, default 0: the writer omits it at 0, so the text (and
                       the hash) of a policy that does not use it is what it was before */
 };
+
+/* The keys of the fields from planned_drug on were added after presets had pinned hashes:
+ * they are written only when they differ from the site default, so a policy that does not
+ * use them keeps the text, and the hash, it had. */
+#define APPENDED(k) ((k)->offset >= offsetof(pbsc_policy, planned_drug))
 
 #define STR(f, req)                                                                                \
     {                                                                                              \
@@ -103,15 +118,25 @@ static const struct key keys[] = {
     NUM(forecast_futile_below, 0, 0.5, 0),
     CNT(forecast_draws, 100, 1000000),
     CNT(forecast_seed, 0, 2147483647),
+    /* the planned schedules (lib/planned.c) and the count and volume rules of the
+     * pegfilgrastim and NMDP presets: appended, written only when set */
+    {"planned_drug", K_DRUG, offsetof(pbsc_policy, planned_drug), 0, 0, 0, 0, 0, 0},
+    DAY(planned_day, 1, 0),
+    CNT(planned_every, 1, 20),
+    CNT(planned_doses, 0, 10),
+    NUM(collect_above, 0, 5000, 1),
+    CNT(split_sessions, 1, 20),
 };
 
 #define NKEYS (sizeof keys / sizeof keys[0])
 
-static const char *const regimen_names[] = {"gcsf", "chemo", "upfront"};
+static const char *const regimen_names[] = {"gcsf", "chemo", "upfront", "pegfilgrastim"};
+#define NREGIMENS (sizeof regimen_names / sizeof regimen_names[0])
 static const char *const scope_names[] = {"autologous", "donor"};
 /* pbsc_diagnosis_name() of each bit; "unknown" is no scope (NULL: never matched). */
 static const char *const diagnosis_names[PBSC_DX_COUNT] = {NULL, "MM", "NHL", "HL",
                                                            "AL", "ST", "other"};
+static const char *const drug_names[] = {"none", "plerixafor", "motixafortide"};
 
 static double *
 num_at(pbsc_policy *p, const struct key *k)
@@ -171,12 +196,43 @@ check_band(const pbsc_policy *p, pbsc_diag *diag)
     return PBSC_OK;
 }
 
+/* A planned mobilizer: a drug, its day before the first apheresis day, doses, no donor. */
+static int
+check_planned(const pbsc_policy *p, pbsc_diag *diag)
+{
+    if (p->planned_drug == PBSC_DRUG_NONE) {
+        if (p->planned_day != 0 || p->planned_doses != 0)
+            return pbsc_fail(diag, PBSC_E_CONFLICT, "planned_drug", NAN,
+                             "planned_day and planned_doses need a planned_drug");
+        return PBSC_OK;
+    }
+    if (p->scope & PBSC_SCOPE_DONOR) /* neither drug is licensed for healthy donors */
+        return pbsc_fail(diag, PBSC_E_CONFLICT, "planned_drug", NAN,
+                         "a policy for healthy donors cannot plan %s",
+                         drug_names[p->planned_drug]);
+    if (p->planned_day == 0 || p->planned_day >= p->collect_day)
+        return pbsc_fail(diag, PBSC_E_CONFLICT, "planned_day", (double)p->planned_day,
+                         "planned_day must be set and before collect_day %ld", p->collect_day);
+    if (p->planned_doses < 1)
+        return pbsc_fail(diag, PBSC_E_CONFLICT, "planned_doses", (double)p->planned_doses,
+                         "planned_doses must be at least 1");
+    if (p->planned_drug == PBSC_DRUG_PLERIXAFOR && p->planned_doses > p->max_plerixafor_doses)
+        return pbsc_fail(diag, PBSC_E_CONFLICT, "planned_doses", (double)p->planned_doses,
+                         "planned_doses %ld is above max_plerixafor_doses %ld", p->planned_doses,
+                         p->max_plerixafor_doses);
+    if (p->forecast)
+        return pbsc_fail(diag, PBSC_E_CONFLICT, "forecast", NAN,
+                         "the model-based engine does not run a planned schedule");
+    return PBSC_OK;
+}
+
 /* Relations between fields that no single key can check. */
 static int
 check_relations(const pbsc_policy *p, pbsc_diag *diag)
 {
     int band = !isnan(p->band_low) || !isnan(p->band_high) || p->band_days > 0 ||
                !isnan(p->band_plerixafor_below);
+    int rc;
 
     if (p->regimens == 0)
         return pbsc_fail(diag, PBSC_E_MISSING, "regimens", NAN, "no regimen is covered");
@@ -216,7 +272,9 @@ check_relations(const pbsc_policy *p, pbsc_diag *diag)
                          "multi_transplants",
                          missing);
     }
-    return band ? check_band(p, diag) : PBSC_OK;
+    if (band && (rc = check_band(p, diag)) != PBSC_OK)
+        return rc;
+    return check_planned(p, diag);
 }
 
 /* ---- the parser ------------------------------------------------------------------------ */
@@ -298,6 +356,23 @@ parse_bool(const char *v, size_t n, int *out, const char *name, pbsc_diag *diag)
                      (int)(n > 20 ? 20 : n), v);
 }
 
+/* One word of drug_names. */
+static int
+parse_drug(const struct key *k, const char *v, size_t n, pbsc_drug *out, pbsc_diag *diag)
+{
+    unsigned bits;
+    int rc = parse_words(k->name, drug_names, 3, "none, plerixafor or motixafortide", v, n, &bits,
+                         diag);
+
+    if (rc != PBSC_OK)
+        return rc;
+    if ((bits & (bits - 1)) != 0)
+        return pbsc_fail(diag, PBSC_E_PARSE, k->name, NAN, "%s: one drug, not a list", k->name);
+    *out = bits == 4u ? PBSC_DRUG_MOTIXAFORTIDE : bits == 2u ? PBSC_DRUG_PLERIXAFOR
+                                                             : PBSC_DRUG_NONE;
+    return PBSC_OK;
+}
+
 static int
 set_value(pbsc_policy *p, const struct key *k, const char *v, size_t n, pbsc_diag *diag)
 {
@@ -311,8 +386,10 @@ set_value(pbsc_policy *p, const struct key *k, const char *v, size_t n, pbsc_dia
                              k->name, k->size - 1);
         return PBSC_OK;
     case K_REGIMENS:
-        return parse_words("regimens", regimen_names, 3, "gcsf, chemo or upfront", v, n,
-                           &p->regimens, diag);
+        return parse_words("regimens", regimen_names, NREGIMENS,
+                           "gcsf, chemo, upfront or pegfilgrastim", v, n, &p->regimens, diag);
+    case K_DRUG:
+        return parse_drug(k, v, n, (pbsc_drug *)(void *)((char *)p + k->offset), diag);
     case K_SCOPE:
         return parse_words("scope", scope_names, 2, "autologous or donor", v, n, &p->scope, diag);
     case K_DIAGNOSES: /* "any" (the default) or a list */
@@ -436,8 +513,11 @@ put_value(pbsc_out *o, const pbsc_policy *p, const struct key *k)
     case K_STRING:
         pbsc_put(o, "%s", (const char *)p + k->offset);
         break;
+    case K_DRUG:
+        pbsc_put(o, "%s", drug_names[*(const pbsc_drug *)((const char *)p + k->offset)]);
+        break;
     case K_REGIMENS:
-        for (r = 0; r < 3; r++)
+        for (r = 0; r < NREGIMENS; r++)
             if (p->regimens & (1u << r))
                 pbsc_put(o, "%s%s", sep, regimen_names[r]), sep = ", ";
         break;
@@ -471,6 +551,25 @@ put_value(pbsc_out *o, const pbsc_policy *p, const struct key *k)
     }
 }
 
+/* An appended key's value is the site default's (NAN equals NAN). */
+static int
+at_default(const pbsc_policy *p, const struct key *k)
+{
+    pbsc_policy *q = (pbsc_policy *)(void *)p, *d = (pbsc_policy *)(void *)pbsc_policy_site_defaults();
+
+    switch (k->kind) {
+    case K_NUMBER:
+        return isnan(*num_at(q, k)) ? isnan(*num_at(d, k)) : *num_at(q, k) == *num_at(d, k);
+    case K_DRUG:
+        return *(pbsc_drug *)(void *)((char *)q + k->offset) ==
+               *(pbsc_drug *)(void *)((char *)d + k->offset);
+    case K_DAY:
+    case K_COUNT:
+    default:
+        return *long_at(q, k) == *long_at(d, k);
+    }
+}
+
 static void
 format_into(const void *obj, pbsc_out *o)
 {
@@ -486,6 +585,8 @@ format_into(const void *obj, pbsc_out *o)
                                                           : *int_at((pbsc_policy *)(void *)p,
                                                                     &keys[i]) == 0))
             continue; /* a later key at its default */
+        if (APPENDED(&keys[i]) && at_default(p, &keys[i]))
+            continue;
         pbsc_put(o, "%s = ", keys[i].name);
         put_value(o, p, &keys[i]);
         pbsc_put(o, "\n");

@@ -31,7 +31,7 @@
     .recovery_wbc = 1.0, .max_plerixafor_doses = 4, .max_sessions = 4, .max_day = 20,              \
     .session_tbv_multiple = 3.0, .session_litres = NAN, .volume_probability = 0.90, .level = 0.90, \
     .plerixafor_fixed_dose = 0, .scope = AUTO, .diagnoses = 0, .collect_at_recovery = 0,         \
-    FORECAST_DEFAULTS
+    FORECAST_DEFAULTS, PLANNED_OFF
 
 /*
  * The model-based ("forecast") engine's defaults, off unless `forecast = yes`; ours, not
@@ -48,6 +48,12 @@
     .forecast = 0, .forecast_p_below = 0.80, .forecast_min_yield = 0.5, .forecast_min_gain = 0.10, \
     .forecast_futile_below = 0.05, .forecast_draws = 10000, .forecast_seed = 1
 
+/* No planned mobilizer, no count to wait for, the remaining dose aimed at every session
+ * (the keys of the planned schedules: pbsc-policy(5)). */
+#define PLANNED_OFF                                                                                \
+    .planned_drug = PBSC_DRUG_NONE, .planned_day = 0, .planned_every = 1, .planned_doses = 0,      \
+    .collect_above = NAN, .split_sessions = 1
+
 /* Every rule field off; a preset then sets what its source says. */
 #define RULES_OFF                                                                                  \
     .goal = NAN, .minimum = NAN, .assess_last_day = 0, .plerixafor_below = NAN,                    \
@@ -58,6 +64,20 @@
     .yd_salvage_below = NAN, .fail_after_plerixafor_below = NAN, .fail_gitmo = 0
 
 #define ABSTRACT "read as an abstract (pbsc-sources(7)); thresholds as the abstract prints them"
+
+/* The planned-plerixafor trials (DiPersio 2009, NHL and myeloma): the schedule both share. */
+#define PEG PBSC_REGIMEN_BIT(PBSC_REGIMEN_PEGFILGRASTIM)
+#define PLANNED_DIPERSIO                                                                           \
+    .regimens = UPFRONT, .assess_day = 4, .assess_last_day = 4, .collect_day = 5,                  \
+    .max_plerixafor_doses = 4, .max_sessions = 4, .max_day = 8,                                    \
+    .planned_drug = PBSC_DRUG_PLERIXAFOR, .planned_day = 4, .planned_every = 1, .planned_doses = 4
+#define DIPERSIO_READING                                                                           \
+    "read as an abstract; 240 ug/kg given as the label's dose for the weight and renal "         \
+    "function (0.24 mg/kg, at most 40 mg) [interp]; no count is read before the first "         \
+    "apheresis; no minimum stated: the course's"
+#define NMDP_SOURCE                                                                                \
+    "NMDP policy, as stated in 'Peripheral blood stem cell collection in one day is preferable "  \
+    "to two days in unrelated donors' (22,348 donors, 2006-2016; abstract)"
 
 /* Each preset starts from the defaults and overrides what its source says: designated
  * initializers given twice on purpose, the later one wins (C99 6.7.8p19). */
@@ -163,6 +183,87 @@ static const pbsc_policy presets[] = {
                    "model was measured (PMID 22080963)",
      .regimens = GCSF | CHEMO | UPFRONT, .assess_day = 5, .assess_last_day = 0, .collect_day = 5,
      .forecast = 1},
+    /* ---- the planned schedules (issue 14): pbsc-rules(7) has each rule, pbsc-sources(7)
+     * the sentence each rests on ---------------------------------------------------------- */
+    /* DiPersio 2009, both trials: G-CSF 10 ug/kg daily for up to 8 days; plerixafor 240 ug/kg
+     * from the evening of day 4, daily for up to 4 days; apheresis daily from day 5 for up to 4
+     * days or until the target. */
+    {GENERAL_DEFAULTS, RULES_OFF, PLANNED_DIPERSIO, .id = "dipersio2009-nhl", .version = "1",
+     .hash = "567906dbcc51eab9",
+     .name = "Planned plerixafor (phase III, NHL): evening of day 4 and before each apheresis, "
+             "apheresis days 5-8 until >= 5",
+     .source = "DiPersio JF et al., J Clin Oncol 2009;27:4767-73 (PMID 19720922)",
+     .provenance = DIPERSIO_READING, .goal = 5.0, .diagnoses = NHL},
+    {GENERAL_DEFAULTS, RULES_OFF, PLANNED_DIPERSIO, .id = "dipersio2009-mm", .version = "1",
+     .hash = "f175252ab26b9ded",
+     .name = "Planned plerixafor (phase III, myeloma): evening of day 4 and before each "
+             "apheresis, apheresis days 5-8 until >= 6",
+     .source = "DiPersio JF et al., Blood 2009;113:5720-6",
+     .provenance = DIPERSIO_READING, .goal = 6.0, .diagnoses = MM},
+    /* GENESIS and the US label: motixafortide 1.25 mg/kg on day 4, 10-14 h before the first
+     * apheresis; apheresis from day 5, up to 4 days; a second dose before a third apheresis
+     * if needed; G-CSF days 1-5 (6-8 if needed). No plerixafor in the schedule. */
+    {GENERAL_DEFAULTS, RULES_OFF, .id = "genesis2023", .version = "1",
+     .hash = "b8d922eef58b5b34",
+     .name = "Motixafortide (GENESIS): 1.25 mg/kg on the evening of day 4, apheresis from day 5, "
+             "a second dose before a third apheresis",
+     .source = "Crees ZD et al., Nat Med 2023;29:869; APHEXDA (motixafortide) US prescribing "
+               "information",
+     .provenance = "the label and an abstract; 'if necessary' read as: the goal not reached "
+                   "after two aphereses [interp]; the dose on day 4's evening [interp]; no "
+                   "maximum dose (the label states none); no count read before apheresis 1",
+     .regimens = UPFRONT, .diagnoses = MM, .assess_day = 4, .assess_last_day = 4, .collect_day = 5,
+     .max_plerixafor_doses = 0, .max_sessions = 4, .max_day = 8,
+     .planned_drug = PBSC_DRUG_MOTIXAFORTIDE, .planned_day = 4, .planned_every = 2,
+     .planned_doses = 2},
+    /* NMDP policy for unrelated donors: 5 days of filgrastim, then 1 day of large-volume
+     * apheresis or 2 days of smaller-volume apheresis, the collection centre's choice: one
+     * preset for each choice. No plerixafor for a donor. */
+    {GENERAL_DEFAULTS, RULES_OFF, .id = "nmdp-donor", .version = "1",
+     .hash = "57ae216d0f3ccbdc",
+     .name = "Healthy donor, NMDP: filgrastim 5 days, one large-volume apheresis on day 5; no "
+             "plerixafor",
+     .source = NMDP_SOURCE,
+     .provenance = "read as an abstract; 'large volume' read as a session of up to 5.3 x TBV, "
+                   "the top of the large-volume range (Abrahamsen, Transfusion 2005) [interp]; "
+                   "one session: short of the goal stops there [interp]",
+     .regimens = GCSF, .scope = DONOR, .assess_day = 5, .assess_last_day = 5, .collect_day = 5,
+     .max_plerixafor_doses = 0, .max_sessions = 1,
+     .session_tbv_multiple = PBSC_SESSION_TBV_CEILING},
+    {GENERAL_DEFAULTS, RULES_OFF, .id = "nmdp-donor-2day", .version = "1",
+     .hash = "bebfdf532a6d1a61",
+     .name = "Healthy donor, NMDP: filgrastim 5 days, two smaller-volume aphereses on days 5 "
+             "and 6; no plerixafor",
+     .source = NMDP_SOURCE,
+     .provenance = "read as an abstract; 'smaller volume' read as a session of up to 3 x TBV, "
+                   "the top of the standard 2-3 x TBV [interp]; the dose split over the two "
+                   "days, day 5 aiming at half [interp]",
+     .regimens = GCSF, .scope = DONOR, .assess_day = 5, .assess_last_day = 5, .collect_day = 5,
+     .max_plerixafor_doses = 0, .max_sessions = 2, .split_sessions = 2},
+    /* Single-dose pegfilgrastim, two presets: the donor and the patient schedules are two
+     * sources with two different rules (apheresis planned on day 5; apheresis when the count
+     * is above 10/uL). */
+    {GENERAL_DEFAULTS, RULES_OFF, .id = "pegfilgrastim-donor", .version = "1",
+     .hash = "7a37ccd3cfd81bbc",
+     .name = "Healthy donor, pegfilgrastim 12 mg once (day 1): apheresis planned on day 5, a "
+             "second on day 6 if short; no plerixafor",
+     .source = "Kroschinsky F et al., Haematologica 2005;90:1665-71 (PMID 16330441)",
+     .provenance = "read as an abstract; its extra filgrastim for a low day-3 or day-4 count "
+                   "is not planned here [interp]; two aphereses at most, as donor-d5 [interp]",
+     .regimens = PEG, .scope = DONOR, .assess_day = 5, .assess_last_day = 5, .collect_day = 5,
+     .max_plerixafor_doses = 0, .max_sessions = 2},
+    {GENERAL_DEFAULTS, RULES_OFF, .id = "pegfilgrastim", .version = "1",
+     .hash = "c0cde2a7a4a6c2e4",
+     .name = "Pegfilgrastim 12 mg once (day 1): CD34 from day 5, apheresis when >10/uL; after "
+             "chemotherapy from count recovery",
+     .source = "Blood 2004;104(11):5000 (ASH abstract, n=6), as the review of Han & Xu, Chin J "
+               "Tissue Eng Res 2025;29:7863-71, reports it",
+     .provenance = "the review's report of a meeting abstract on 6 patients (its text not "
+                   "read); a count not above 10/uL read as: "
+                   "count again the next day [interp]; after chemotherapy the same threshold "
+                   "from count recovery [interp]; no plerixafor",
+     .regimens = PEG | CHEMO, .assess_day = 5, .assess_last_day = 0, .collect_day = 5,
+     .collect_above = 10.0, .max_plerixafor_doses = 0},
 };
 #if defined(__clang__)
 #pragma clang diagnostic pop

@@ -19,7 +19,8 @@
  * The morning (pbsc_rules_morning), today's count known:
  *   -- a dose is pending (given on an evening since the last apheresis):
  *   need.cd34 / fail.after_plerixafor (CD34 < fail_after_plerixafor_below) /
- *   collect.after_plerixafor
+ *   collect.after_plerixafor (collect.after_motixafortide when that was the dose)
+ *   -- a planned mobilizer (planned_drug), before its first dose: lib/planned.c
  *   -- collection has started:
  *   need.cd34 / stop.unreachable (minimum met, the sessions left cannot reach the goal at
  *   today's median) / collect.continue
@@ -35,6 +36,7 @@
  *                          transplants; and WBC > plerixafor_wbc_above if set)
  *   assess.wait_wbc        in the plerixafor zone but the WBC condition fails
  *   assess.band            CD34 in [band_low, band_high]: extra G-CSF day(s)
+ *   assess.wait_count      CD34 not above collect_above: count again tomorrow
  *   assess.collect / assess.collect_tomorrow
  *   -- after the window, nothing collected, no dose:
  *   band.wait / band.plerixafor / band.collect   the extra days of the band
@@ -42,6 +44,7 @@
  *   outside.missed_assessment  day E has no count
  *   outside.deviation      day E's verdict was not followed
  * The evening (pbsc_rules_evening), today's harvest known:
+ *   planned.next           a planned mobilizer's next dose (lib/planned.c)
  *   plerixafor.next        today's apheresis followed a dose: the next dose tonight, as
  *                          labelled, while the policy's doses last (action continue)
  *   salvage.y1 / salvage.yd  no dose yet for this apheresis, today's product below the
@@ -64,7 +67,9 @@ after_plerixafor(struct ctx *x)
     if (x->d->cd34 < t)
         return pbsc_stop_at_limit(x, "fail.after_plerixafor",
                                   "PB CD34 still below threshold after plerixafor");
-    return pbsc_collect(x, "collect.after_plerixafor",
+    return pbsc_collect(x,
+                        x->h.last_dose->plerixafor_mg > 0.0 ? "collect.after_plerixafor"
+                                                            : "collect.after_motixafortide",
                         "day %ld: dose given on the evening of day %ld, PB CD34 %g/uL: collect",
                         day, x->h.last_dose->day, x->d->cd34);
 }
@@ -125,7 +130,16 @@ threshold(const struct ctx *x)
     return p->plerixafor_below;
 }
 
-enum verdict { V_NEED_CD34, V_NEED_WBC, V_OUTSIDE, V_PLERIXAFOR, V_WAIT_WBC, V_BAND, V_PASS };
+enum verdict {
+    V_NEED_CD34,
+    V_NEED_WBC,
+    V_OUTSIDE,
+    V_PLERIXAFOR,
+    V_WAIT_WBC,
+    V_BAND,
+    V_LOW, /* not above collect_above: wait */
+    V_PASS
+};
 
 /* The assessment rule on one row. */
 static enum verdict
@@ -153,6 +167,10 @@ assess_row(const struct ctx *x, const pbsc_row *r, double *thr)
     if (r->cd34 >= p->band_low && r->cd34 <= p->band_high) {
         *thr = p->band_high;
         return V_BAND;
+    }
+    if (!isnan(p->collect_above) && !(r->cd34 > p->collect_above)) {
+        *thr = p->collect_above;
+        return V_LOW;
     }
     return V_PASS;
 }
@@ -214,6 +232,10 @@ assess_today(struct ctx *x, long first_collect)
         return pbsc_say(x, PBSC_ACTION_WAIT, "assess.band",
                         "day %ld PB CD34 %g/uL in [%g, %g]/uL: %ld more day(s) of G-CSF", t->day,
                         t->cd34, x->p->band_low, x->p->band_high, x->p->band_days);
+    case V_LOW:
+        return pbsc_say(x, PBSC_ACTION_WAIT, "assess.wait_count",
+                        "day %ld PB CD34 %g/uL, not above %g/uL: continue, count again tomorrow",
+                        t->day, t->cd34, thr);
     case V_PASS:
     default:
         return assess_pass(x, thr, first_collect);
@@ -432,7 +454,7 @@ pbsc_rules_morning(struct ctx *x)
     const struct history *h = &x->h;
     int rc;
 
-    if (pbsc_rules_pending(x, &rc))
+    if (pbsc_rules_pending(x, &rc) || pbsc_planned_morning(x, &rc))
         return rc;
     if (h->aphereses > 0)
         return collecting(x);
@@ -486,6 +508,8 @@ pbsc_rules_evening(struct ctx *x)
                                             h->last_dose->day >= h->previous_apheresis->day);
     int rc;
 
+    if (pbsc_planned_evening(x, &rc))
+        return rc;
     if (prepared && (long)h->doses < x->p->max_plerixafor_doses &&
         h->last_dose->plerixafor_mg > 0.0) {
         if ((rc = pbsc_tonight(x, 0)) != PBSC_OK)

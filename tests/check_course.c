@@ -244,7 +244,7 @@ static const struct new_case new_cases[] = {
     /* enum codes out of range */
     {PERSON(70.0, NAN, 3, NAN, NAN, NAN), 0, 5, 2, PBSC_E_INVAL, "sex", NAN},
     {PERSON(70.0, NAN, -1, NAN, NAN, NAN), 0, 5, 2, PBSC_E_INVAL, "sex", NAN},
-    {OK_PERSON, 3, 5, 2, PBSC_E_INVAL, "regimen", NAN},
+    {OK_PERSON, 4, 5, 2, PBSC_E_INVAL, "regimen", NAN}, /* 3 is pegfilgrastim */
     {OK_PERSON, -1, 5, 2, PBSC_E_INVAL, "regimen", NAN},
     /* the blood-volume band: a known code; Nadler's needs the height and the sex */
     {PERSON_BAND(70.0, NAN, 0, NAN, 5), 0, 5, 2, PBSC_E_INVAL, "band", NAN},

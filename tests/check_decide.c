@@ -543,11 +543,13 @@ START_TEST(decimal_products_reach_the_goal)
                 d = decide_p(p, c, day, (pbsc_moment)m); /* PBSC_OK at every point */
                 if (!(info.scope & PBSC_SCOPE_AUTOLOGOUS))
                     ck_assert_decision(d, PBSC_ACTION_OUTSIDE_POLICY, "outside.scope");
+                else if (!(info.regimens & (1u << PBSC_REGIMEN_GCSF))) /* or diagnosis */
+                    ck_assert_int_eq(d.action, PBSC_ACTION_OUTSIDE_POLICY);
                 else if (day < 7 || (day == 7 && m == MO))
                     ck_assert_msg(!is_stop(d.action), "%s day %ld %s: %s", info.id, day,
                                   pbsc_moment_name(d.moment), d.rule);
             }
-        if (!(info.scope & PBSC_SCOPE_AUTOLOGOUS))
+        if (!(info.scope & PBSC_SCOPE_AUTOLOGOUS) || !(info.regimens & (1u << PBSC_REGIMEN_GCSF)))
             continue;
         covered++;
         d = decide_p(p, c, 7, EV);
@@ -709,8 +711,8 @@ START_TEST(random_courses_always_decide)
 {
     uint64_t state = UINT64_C(20240601);
     pbsc_policy *fast = parse(fast_forecast);
-    const pbsc_policy *pol[16];
-    size_t np = 0, i, k, goals[16] = {0};
+    const pbsc_policy *pol[24];
+    size_t np = 0, i, k, goals[24] = {0};
 
     for (i = 0; i < pbsc_policy_count(); i++)
         if (!policy_info(pbsc_policy_get(i)).model_based)
@@ -726,6 +728,10 @@ START_TEST(random_courses_always_decide)
                 if (!(info.scope & PBSC_SCOPE_AUTOLOGOUS)) {
                     ck_assert_decision(m, PBSC_ACTION_OUTSIDE_POLICY, "outside.scope");
                     ck_assert_decision(e, PBSC_ACTION_OUTSIDE_POLICY, "outside.scope");
+                } else if (!(info.regimens & (1u << PBSC_REGIMEN_GCSF))) {
+                    /* outside.regimen, or outside.diagnosis (checked first) */
+                    ck_assert_int_eq(m.action, PBSC_ACTION_OUTSIDE_POLICY);
+                    ck_assert_int_eq(e.action, PBSC_ACTION_OUTSIDE_POLICY);
                 } else if (day == last) {
                     assert_goal_or_stopped(&e, info.id, k);
                     goals[i] += strcmp(e.rule, "stop.goal") == 0;
@@ -753,7 +759,8 @@ START_TEST(random_courses_always_decide)
     }
     /* each autologous policy reached the goal itself on most courses */
     for (i = 0; i < np; i++)
-        if (policy_info(pol[i]).scope & PBSC_SCOPE_AUTOLOGOUS)
+        if ((policy_info(pol[i]).scope & PBSC_SCOPE_AUTOLOGOUS) &&
+            (policy_info(pol[i]).regimens & (1u << PBSC_REGIMEN_GCSF)))
             ck_assert_msg(goals[i] > 500, "policy %zu: stop.goal on %zu of 1000", i, goals[i]);
     pbsc_policy_free(fast);
 }

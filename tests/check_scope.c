@@ -116,6 +116,10 @@ START_TEST(info_of_presets)
                    BIT(PBSC_DX_AMYLOIDOSIS);
         else if (strcmp(info.id, "d5-20-2022") == 0)
             want = BIT(PBSC_DX_MYELOMA) | BIT(PBSC_DX_AMYLOIDOSIS);
+        else if (strcmp(info.id, "dipersio2009-nhl") == 0) /* the planned schedules */
+            want = BIT(PBSC_DX_NHL);
+        else if (strcmp(info.id, "dipersio2009-mm") == 0 || strcmp(info.id, "genesis2023") == 0)
+            want = BIT(PBSC_DX_MYELOMA);
         ck_assert_msg(info.diagnoses == want, "%s: diagnoses %#x, want %#x", info.id,
                       info.diagnoses, want);
     }

@@ -532,13 +532,18 @@ fuzz_check_tonight(const struct fuzz_ctx *x, const pbsc_decision *d)
     DCHECK(d->action == PBSC_ACTION_PLERIXAFOR || d->action == PBSC_ACTION_COLLECT ||
            d->action == PBSC_ACTION_CONTINUE ||
            (d->action == PBSC_ACTION_NEED_COUNT && strcmp(d->rule, "need.harvest") == 0));
-    DCHECK(isfinite(t->mg) && t->mg > 0.0 && t->mg <= 40.0);
-    DCHECK(t->number >= 1 && (size_t)t->number == d->plerixafor_doses + 1);
     DCHECK(t->apheresis_day == d->day + 1);
     DCHECK(t->salvage == 0 || t->salvage == 1);
-    DCHECK(t->basis >= PBSC_DOSE_PER_KG && t->basis <= PBSC_DOSE_CAPPED);
     /* never a dose for a healthy donor */
     DCHECK(isnan(x->person.recipient_kg));
+    if (t->drug == PBSC_DRUG_MOTIXAFORTIDE) { /* planned: 1.25 mg/kg, no cap, never salvage */
+        DCHECK(fabs(t->mg - 1.25 * x->person.weight_kg) <= 1e-9 * t->mg);
+        DCHECK(t->basis == PBSC_DOSE_PER_KG && t->salvage == 0 && t->number >= 1);
+        return;
+    }
+    DCHECK(isfinite(t->mg) && t->mg > 0.0 && t->mg <= 40.0);
+    DCHECK(t->number >= 1 && (size_t)t->number == d->plerixafor_doses + 1);
+    DCHECK(t->basis >= PBSC_DOSE_PER_KG && t->basis <= PBSC_DOSE_CAPPED);
     /* never a fixed adult dose for a child */
     if (x->person.age_years < 18.0) {
         DCHECK(t->mg <= 0.24 * x->person.weight_kg + 1e-9);
@@ -600,7 +605,8 @@ fuzz_check_decision(const struct fuzz_ctx *x, const pbsc_decision *d, long day,
         DCHECK(fuzz_in_01(p->p_dose) && fuzz_in_01(p->level));
         DCHECK(p->volume_l == d->volume_l);
         DCHECK(isfinite(p->tbv_l) && p->tbv_l > 0.0 && isfinite(p->sigma) && p->sigma >= 0.0);
-        DCHECK(p->dose == d->remaining);
+        /* what remains, or its share over the planned sessions (split_sessions) */
+        DCHECK(p->dose > 0.0 && p->dose <= d->remaining);
     } else {
         DCHECK(isnan(d->volume_l) && isnan(p->median));
     }
