@@ -316,7 +316,8 @@ text_model(cli_table *t, const result *r, const pbsc_decision *f)
                        F(b, 3, f->p_goal_with));
 }
 
-/* The person as given: weight (and pounds), age, the recipient of a donor's course. */
+/* The person as given: weight (and pounds), age, diagnosis, planned transplants, the
+ * recipient of a donor's course. */
 static void
 text_person(cli_table *t, const result *r)
 {
@@ -331,6 +332,12 @@ text_person(cli_table *t, const result *r)
     used = strlen(buf);
     if (!isnan(o->age))
         used += (size_t)snprintf(buf + used, sizeof buf - used, ", age %g", o->age);
+    if (used < sizeof buf && o->diagnosis != PBSC_DX_UNKNOWN)
+        used += (size_t)snprintf(buf + used, sizeof buf - used, ", diagnosis %s",
+                                 pbsc_diagnosis_name(o->diagnosis));
+    if (used < sizeof buf && o->transplants > 0)
+        used += (size_t)snprintf(buf + used, sizeof buf - used, ", %ld transplant%s planned",
+                                 o->transplants, o->transplants > 1 ? "s" : "");
     if (used < sizeof buf && !isnan(o->recipient))
         snprintf(buf + used, sizeof buf - used, ", healthy donor for a %g kg recipient",
                  o->recipient);
