@@ -38,6 +38,7 @@ static const struct harness {
     {"fuzz_csv", pbsc_fuzz_csv, 0, 0},
     {"fuzz_csvread", pbsc_fuzz_csvread, 0, 0},
     {"fuzz_api", pbsc_fuzz_api, 0, 0},
+    {"fuzz_record", pbsc_fuzz_record, 0, 0},
 };
 
 #define NHARNESSES (sizeof harnesses_init / sizeof harnesses_init[0])
