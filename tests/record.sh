@@ -109,7 +109,8 @@ changed() {
 }
 
 base=salvage-site-sop
-changed row 's/"day":4,"cd34":18,/"day":4,"cd34":19,/' 1 'different decision: course.days\[3\] (day 4)'
+changed row 's/"day":4,"cd34":18,/"day":4,"cd34":19,/' 1 \
+    'different decision: course.days\[3\] (day 4)'
 changed person 's/"weight_kg":72,/"weight_kg":73,/' 1 'different decision: course: '
 changed policy-text 's/\\nplerixafor_below = 12\\n/\\nplerixafor_below = 11\\n/' 1 \
     'different decision: policy.text'
