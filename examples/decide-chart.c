@@ -334,8 +334,10 @@ chart_marks_of(chart_parts *p, const result *r)
 
 /* ---- the words ---------------------------------------------------------------------- */
 
+/* In pbsc_regimen order. */
 static const char *const regimen_words[] = {"G-CSF alone", "chemotherapy and G-CSF",
-                                            "G-CSF, plerixafor planned up front"};
+                                            "G-CSF, a mobilizer planned up front",
+                                            "single-dose pegfilgrastim"};
 
 /* Title, the person and the goal, the policy and the model, the footer. */
 static void

@@ -4,6 +4,7 @@
  * pbsc_record_read(). */
 #include "record_read.h"
 
+#include <errno.h>
 #include <string.h>
 
 /* The first input that no longer matches what the writer recorded. */
@@ -299,16 +300,24 @@ pbsc_rec_load(const char *text, size_t length, pbsc_rec_loaded *out, pbsc_diag *
     memset(out, 0, sizeof *out);
     out->day = -1;
     pbsc_decision_init(&out->decision);
+    errno = 0;
     root = json_loadb(text, length, JSON_REJECT_DUPLICATES, &err);
     if (root == NULL) {
-        rc = json_error_code(&err) == json_error_out_of_memory ? PBSC_E_NOMEM : PBSC_E_PARSE;
+        /* jansson reports some failed allocations as syntax errors: malloc's ENOMEM tells */
+        rc = json_error_code(&err) == json_error_out_of_memory || errno == ENOMEM ? PBSC_E_NOMEM
+                                                                                   : PBSC_E_PARSE;
         pbsc_fail(diag, rc, "record", NAN, "line %d, column %d: %.100s", err.line, err.column,
                   err.text);
         if (diag != NULL)
             diag->line = err.line;
         return rc;
     }
-    if (!json_is_object(root))
+    /* jansson 2.14 parses on past an allocation that failed in a string's buffer, dropping a
+     * byte: a tree built so is not the text. malloc's ENOMEM says so, unless jansson
+     * cleared errno since (it does before each number); the hashes catch most of the rest */
+    if (errno == ENOMEM)
+        rc = pbsc_fail(diag, PBSC_E_NOMEM, "record", NAN, "out of memory");
+    else if (!json_is_object(root))
         rc = pbsc_fail(diag, PBSC_E_PARSE, "record", NAN, "not a JSON object");
     else
         rc = load_top(root, out, diag);

@@ -45,7 +45,7 @@ void pbsc_hex64(unsigned long long h, char hex[17]);
 /* 1 when [s, s+n) is valid UTF-8 (RFC 3629); *bad the offset of the first invalid byte. */
 int pbsc_utf8_valid(const char *s, size_t n, size_t *bad);
 
-/* ---- the member tables (lib/record.c) ------------------------------------------------ */
+/* ---- the member tables (lib/record_fields.c) ------------------------------------ */
 
 enum pbsc_rkind {
     R_LONG,   /* long */
@@ -77,7 +77,8 @@ extern const size_t pbsc_rec_row_n;
 /* The name of an enum value in the record; "regimen" names too. NULL when out of range. */
 const char *pbsc_rec_regimen_name(int value);
 
-/* The members of a table from obj (pbsc_jw_member and numbers), without the braces. */
+/* The members of a table from obj (pbsc_jw_member and numbers), without the braces
+ * (lib/record.c). */
 void pbsc_rec_put_fields(pbsc_jw *w, const pbsc_rfield *f, size_t n, const void *obj);
 /* The hashes of the inputs as written: a row, and the course's head (regimen, goal, minimum,
  * person): FNV-1a 64 of the bytes from the object's '{' up to the ',' before "hash". */

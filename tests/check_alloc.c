@@ -93,6 +93,12 @@ disarm(void)
     armed = 0;
 }
 
+/* Set by a test of a function that calls jansson: jansson 2.14 may parse on past a failed
+ * allocation with a byte of a string lost, and the record reader then fails on what it
+ * read (a key the policy text does not have) or replays a different decision: any failure
+ * is accepted, still with nothing leaked and the outputs untouched. */
+static int any_status;
+
 /* Runs op with its k-th allocation failing, for k = 0, 1, ... until op no longer allocates
  * that many times; each failure must be PBSC_E_NOMEM with no block left behind (or a success,
  * when the C library itself absorbs the failure), and undo() releases what a success made.
@@ -122,8 +128,8 @@ each_failure(int (*op)(void *), void (*undo)(void *), void *ctx)
             undo(ctx);
             continue;
         }
-        ck_assert_msg(rc == PBSC_E_NOMEM, "allocation %ld failed: status %d (%s)", k, rc,
-                      pbsc_strerror(rc));
+        ck_assert_msg(rc == PBSC_E_NOMEM || (any_status && rc > 0),
+                      "allocation %ld failed: status %d (%s)", k, rc, pbsc_strerror(rc));
         ck_assert_msg(live == 0, "allocation %ld failed: %ld block(s) leaked", k, live);
     }
 }
@@ -138,6 +144,7 @@ struct ctx {
     pbsc_population *population;
     pbsc_walk *walk;
     const char *path;
+    const char *text; /* op_record_*: a decision record */
     int ndays;
     int backwards; /* op_course_grow: set the days from the last to the first */
 };
@@ -418,6 +425,52 @@ op_simulate(void *v)
     return pbsc_simulate(&p, 1, NULL, x->population, &prm, &r, NULL);
 }
 
+/* A decision record read back: jansson's tree, the course, the policy, the model. */
+static int
+op_record_read(void *v)
+{
+    struct ctx *x = v;
+    pbsc_decision d = pbsc_test_decision();
+    int rc;
+
+    x->course = UNTOUCHED;
+    rc = pbsc_record_read(x->text, strlen(x->text), &x->course, &x->policy, &x->model, &d, NULL);
+    if (rc != PBSC_OK) {
+        if (x->course != UNTOUCHED)
+            rc = -1; /* the output was written: each_failure reports it */
+        x->course = NULL;
+        x->policy = NULL;
+        x->model = NULL;
+    }
+    return rc;
+}
+
+static void
+undo_record(void *v)
+{
+    struct ctx *x = v;
+    pbsc_course_free(x->course);
+    pbsc_policy_free(x->policy);
+    pbsc_model_free(x->model);
+}
+
+/* A replay: what it allocates it frees, and a failure leaves the check untouched. */
+static int
+op_record_replay(void *v)
+{
+    struct ctx *x = v;
+    pbsc_record_check check, before;
+    int rc;
+
+    pbsc_record_check_init(&check);
+    before = check;
+    rc = pbsc_record_replay(x->text, strlen(x->text), &check, NULL);
+    if (rc != PBSC_OK && memcmp(&check, &before, sizeof check) != 0)
+        rc = -1;
+    /* a different decision only when jansson lost a byte (any_status) */
+    return rc == PBSC_OK && !check.same ? PBSC_E_CONFLICT : rc;
+}
+
 static void
 undo_nothing(void *v)
 {
@@ -498,6 +551,42 @@ START_TEST(policy)
     /* the file buffer and the policy; fopen's own buffer comes first */
     ck_assert(each_failure(op_policy_read, undo_policy, &x) >= 2);
     remove(path);
+}
+END_TEST
+
+/* A record of a site policy and a model read from a file (both texts in it): reading and
+ * replaying fail cleanly at each allocation (jansson's included: it reports some as syntax
+ * errors, and parses on past one in a string; lib/record_load.c); writing allocates
+ * nothing. */
+START_TEST(record)
+{
+    static const struct pbsc_test_row rows[] = {{4, 8.0, 30.0, NAN, NAN, NAN},
+                                                {5, 31.0, 35.0, NAN, NAN, NAN}};
+    static char text[16384];
+    pbsc_person pe = pbsc_test_person(70.0, 90.0);
+    pbsc_course *c = pbsc_test_course(&pe, PBSC_REGIMEN_GCSF, 5.0, 2.0, rows, NROWS(rows));
+    struct ctx x = {0};
+    pbsc_decision d = pbsc_test_decision();
+    int rc;
+
+    ck_assert_int_eq(op_policy_parse(&x), PBSC_OK);
+    ck_assert_int_eq(pbsc_model_parse("pbsc-model = 1\nce_sigma = 0.4\n", 30, &x.model, NULL),
+                     PBSC_OK);
+    ck_assert_int_eq(pbsc_decide(c, x.policy, x.model, 5, PBSC_MORNING, &d, NULL), PBSC_OK);
+    arm(0);
+    rc = pbsc_record_format(c, x.policy, x.model, &d, text, sizeof text, NULL);
+    disarm();
+    ck_assert_int_eq(rc, PBSC_OK);
+    ck_assert_int_eq(calls, 0);
+    ck_assert_ptr_nonnull(strstr(text, "\"kind\":\"site\""));
+    ck_assert_ptr_nonnull(strstr(text, "\"kind\":\"file\""));
+    pbsc_course_free(c);
+    undo_record(&x);
+    x.text = text;
+    any_status = 1;
+    ck_assert(each_failure(op_record_read, undo_record, &x) > 10);
+    ck_assert(each_failure(op_record_replay, undo_nothing, &x) > 10);
+    any_status = 0;
 }
 END_TEST
 
@@ -606,6 +695,7 @@ suite(void)
     tcase_add_test(tc, course_amend_allocates_nothing);
     tcase_add_test(tc, policy);
     tcase_add_test(tc, model);
+    tcase_add_test(tc, record);
     tcase_add_test(tc, history);
     tcase_add_test(tc, calibrate);
     tcase_add_test(tc, decide_allocates_nothing);

@@ -114,7 +114,9 @@ course_n(int i)
     static const char *const files[] = {"good-mobilizer.csv", "poor-preemptive.csv",
                                         "salvage.csv",        "failed.csv",
                                         "chemo.csv",          "tandem-goal10.csv",
-                                        "donor.csv",          "child.csv"};
+                                        "donor.csv",          "child.csv",
+                                        "upfront.csv",        "motixafortide.csv",
+                                        "pegfilgrastim.csv",  "pegfilgrastim-donor.csv"};
 
     switch (i) {
     case 4:
@@ -131,11 +133,24 @@ course_n(int i)
         p.weight_kg = 20;
         p.age_years = 6;
         return load(files[i], &p, PBSC_REGIMEN_GCSF, "auto5");
+    case 8:
+        p.diagnosis = PBSC_DX_NHL;
+        return load(files[i], &p, PBSC_REGIMEN_UPFRONT, "auto5");
+    case 9: /* the README's goal is 6: auto5's 5 here, the round trip is what is tested */
+        p.diagnosis = PBSC_DX_MYELOMA;
+        return load(files[i], &p, PBSC_REGIMEN_UPFRONT, "auto5");
+    case 10:
+        p.diagnosis = PBSC_DX_MYELOMA;
+        return load(files[i], &p, PBSC_REGIMEN_PEGFILGRASTIM, "auto5");
+    case 11:
+        p.weight_kg = 80;
+        p.recipient_kg = 60;
+        return load(files[i], &p, PBSC_REGIMEN_PEGFILGRASTIM, "allo");
     default:
         return load(files[i], &p, PBSC_REGIMEN_GCSF, "auto5");
     }
 }
-#define NCOURSES 8
+#define NCOURSES 12
 
 /* ---- round trips --------------------------------------------------------------------- */
 
@@ -218,7 +233,9 @@ teardown_site(void)
 /* _i: the course. Rule presets, the site file, the fitted model; the forecast preset alone. */
 START_TEST(every_point_replays)
 {
-    static const char *const presets[] = {"mayo2013-p2", "uk2018", "tandem2013", "donor-d5"};
+    static const char *const presets[] = {"mayo2013-p2",      "uk2018",      "tandem2013",
+                                          "donor-d5",         "dipersio2009-nhl", "genesis2023",
+                                          "pegfilgrastim",    "pegfilgrastim-donor"};
     const pbsc_course *c = course_n(_i);
     pbsc_model_info info;
     size_t k, n = 0;

@@ -52,6 +52,7 @@ int pbsc_fuzz_csv(const uint8_t *data, size_t size);
 int pbsc_fuzz_csvread(const uint8_t *data, size_t size);
 int pbsc_fuzz_api(const uint8_t *data, size_t size);
 int pbsc_fuzz_hl7(const uint8_t *data, size_t size);
+int pbsc_fuzz_record(const uint8_t *data, size_t size);
 
 /* A broken invariant: say which on file descriptor 2 (the CSV harness points the stderr
  * stream elsewhere), then trap, so libFuzzer (or replay) reports the input. */

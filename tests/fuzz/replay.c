@@ -40,6 +40,7 @@ static const struct harness {
     {"fuzz_csvread", pbsc_fuzz_csvread, 0, 0},
     {"fuzz_api", pbsc_fuzz_api, 0, 0},
     {"fuzz_hl7", pbsc_fuzz_hl7, 0, 0},
+    {"fuzz_record", pbsc_fuzz_record, 0, 0},
 };
 
 #define NHARNESSES (sizeof harnesses_init / sizeof harnesses_init[0])
