@@ -70,13 +70,13 @@ figures(const pbsc_natural *n, figure *f)
         {"poor or failed to mobilize, %", 100 * (n->poor + n->failed), 22, 22, "fitted", GERTZ},
         {"mobilization failure, G-CSF +/- chemo, %", 100 * (n->poor + n->failed), 10, 40,
          "fitted", "Han & Xu, Chin J Tissue Eng Res 2025;29(36):7863 (review)"},
-        {"median pre-apheresis count, /uL", n->precount_median, 19, 19, "out of sample",
+        {"median pre-apheresis count, /uL", n->precount_median, 19, 19, "structure",
          GIDRON},
-        {"median pre-apheresis count, /uL", n->precount_median, 21, 21, "out of sample",
+        {"median pre-apheresis count, /uL", n->precount_median, 21, 21, "structure",
          MEHTA},
-        {"... first sessions only, /uL", n->first_precount_median, 19, 19, "out of sample",
+        {"... first sessions only, /uL", n->first_precount_median, 19, 19, "structure",
          GIDRON},
-        {"... first sessions only, /uL", n->first_precount_median, 21, 21, "out of sample",
+        {"... first sessions only, /uL", n->first_precount_median, 21, 21, "structure",
          MEHTA},
         {"median CE2, %", 100 * n->ce2_median, 46, 46, "input", GIDRON},
         {"log-log slope, product on pre-count", n->loglog_slope, 0.8595, 0.8595, "input",
@@ -103,7 +103,9 @@ print_text(const pbsc_natural *n, const figure *f, size_t count, const pbsc_popu
            "%zu virtual patients, seed %lu, %zu aphereses under the natural-history protocol\n"
            "(G-CSF alone; 3 x TBV daily from day 5 once the count reached 10/uL, until 5\n"
            "x10^6/kg or day 8). fitted: the fit's target; input: a parameter set from it;\n"
-           "out of sample: used by nothing. Gap: predicted - published (0 inside a range).\n\n",
+           "structure: chose which unsourced parameter the fit moves (pbsc-population(5)),\n"
+           "fitted by nothing; out of sample: used by nothing. Gap: predicted - published\n"
+           "(0 inside a range).\n\n",
            pbsc_version_string(), pbsc_population_hash(pop), n->patients, seed, n->sessions);
     printf("%-42s %9s %13s %8s  %-13s %s\n", "figure", "predicted", "published", "gap",
            "role", "source");

@@ -246,9 +246,12 @@ START_TEST(natural_history)
     ck_assert_fails(pbsc_population_natural(p, 1, 1, &a, &diag), PBSC_E_RANGE, "patients");
     a.size = 0;
     ck_assert_fails(pbsc_population_natural(p, 10, 1, &a, &diag), PBSC_E_INVAL, "out");
-    /* a population that never reaches 10/uL: everyone failed to mobilize */
+    /* a population that never reaches 10/uL: everyone failed to mobilize (no trend or daily
+     * spread: day 5's 0.5/uL x 0.8359 a day after it, and 0.5 x exp(3 x 0.05) < 1) */
     ck_assert_int_eq(pbsc_population_set(p, "day5_median", 0.5, NULL), PBSC_OK);
     ck_assert_int_eq(pbsc_population_set(p, "day5_sigma", 0.05, NULL), PBSC_OK);
+    ck_assert_int_eq(pbsc_population_set(p, "patient_sigma", 0.0, NULL), PBSC_OK);
+    ck_assert_int_eq(pbsc_population_set(p, "day_sigma", 0.0, NULL), PBSC_OK);
     pbsc_natural_init(&a);
     ck_assert_int_eq(pbsc_population_natural(p, 200, 1, &a, NULL), PBSC_OK);
     ck_assert(a.failed == 1.0 && a.failed_se == 0.0 && a.sessions == 0);

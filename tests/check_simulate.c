@@ -80,9 +80,10 @@ START_TEST(invariants_and_threads)
 }
 END_TEST
 
-/* A population whose day-4 count is about 0.1/uL: chen2012 defines nothing below 5/uL
- * (outside policy on day 4, after days 1-3 waited: 4 mornings and 3 evenings); mayo2013-p1
- * gives plerixafor and fails: no one reaches the minimum. */
+/* A population whose day-4 count is about 0.1/uL, with no trend or daily spread around the
+ * G-CSF ratios: chen2012 defines nothing below 5/uL (outside policy on day 4, after days 1-3
+ * waited: 4 mornings and 3 evenings); mayo2013-p1 gives plerixafor and fails: no one reaches
+ * the minimum (0.2/uL x a fold of at most exp(ln 3.1 + 4 x 0.53) = 26 stays under 10/uL). */
 START_TEST(hand_calculated_world)
 {
     const pbsc_policy *pol[2];
@@ -91,6 +92,8 @@ START_TEST(hand_calculated_world)
 
     ck_assert_int_eq(pbsc_population_set(pop, "day5_median", 0.2, NULL), PBSC_OK);
     ck_assert_int_eq(pbsc_population_set(pop, "day5_sigma", 0.05, NULL), PBSC_OK);
+    ck_assert_int_eq(pbsc_population_set(pop, "patient_sigma", 0.0, NULL), PBSC_OK);
+    ck_assert_int_eq(pbsc_population_set(pop, "day_sigma", 0.0, NULL), PBSC_OK);
     pol[0] = preset("chen2012");
     pol[1] = preset("mayo2013-p1");
     run(pol, 2, pop, 100, 2, r);
