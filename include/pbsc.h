@@ -779,6 +779,47 @@ PBSC_API int pbsc_population_read(const char *path, pbsc_population **population
 PBSC_API int pbsc_population_format(const pbsc_population *population, char *buffer,
                                     size_t size, size_t *needed);
 
+/* What a site's history of aphereses gave each population key (pbsc_population_calibrate(3)),
+ * by the index of pbsc_population_key(). Names: pbsc_popfit_state_name(). */
+typedef enum pbsc_popfit_state {
+    PBSC_POPFIT_SET = 0,      /* set from the history */
+    PBSC_POPFIT_POOLED,       /* set, one value where the world has two (CE at either WBC) */
+    PBSC_POPFIT_CANNOT,       /* a history of aphereses does not identify it: kept */
+    PBSC_POPFIT_NOT_RECORDED, /* the column it needs is in no row: kept */
+    PBSC_POPFIT_TOO_FEW,      /* fewer rows or patients than it needs: kept */
+    PBSC_POPFIT_IMPRECISE,    /* its standard error is above the limit: kept */
+    PBSC_POPFIT_OUT_OF_RANGE, /* the estimate is outside the key's range: kept */
+    PBSC_POPFIT_COUNT_        /* number of states; not a state */
+} pbsc_popfit_state;
+
+#define PBSC_POPULATION_KEYS_MAX 64
+
+/* Size-tagged (pbsc_population_fit_init()); arrays indexed like pbsc_population_key(). */
+typedef struct pbsc_population_fit {
+    size_t size;     /* sizeof(pbsc_population_fit) as the caller was compiled */
+    size_t sessions; /* autologous sessions read (donors' rows are left out) */
+    size_t patients; /* of them, distinct patients (a row without a patient is one) */
+    unsigned char state[PBSC_POPULATION_KEYS_MAX]; /* pbsc_popfit_state */
+    size_t used[PBSC_POPULATION_KEYS_MAX];     /* rows or patients behind the estimate */
+    size_t needed[PBSC_POPULATION_KEYS_MAX];   /* the minimum it needs (0: none) */
+    double estimate[PBSC_POPULATION_KEYS_MAX]; /* NAN: none */
+    double se[PBSC_POPULATION_KEYS_MAX];       /* its standard error; NAN: not computed */
+} pbsc_population_fit;
+
+/* Size-tagged: the size is the caller's sizeof, taken where the caller is compiled. */
+PBSC_API void pbsc_population_fit_init_sized(pbsc_population_fit *fit, size_t size);
+static inline void
+pbsc_population_fit_init(pbsc_population_fit *fit)
+{
+    pbsc_population_fit_init_sized(fit, sizeof *fit);
+}
+PBSC_API int pbsc_population_calibrate(const pbsc_history *history,
+                                       pbsc_population *population, pbsc_population_fit *fit,
+                                       pbsc_diag *diag);
+PBSC_API const char *pbsc_popfit_state_name(pbsc_popfit_state state);
+PBSC_API int pbsc_population_fit_note(const pbsc_population_fit *fit, size_t key, char *buffer,
+                                      size_t size);
+
 /* The natural-history protocol (G-CSF alone; apheresis at 3 x TBV on each day from day 5
  * once the count has reached 10/uL, until 5 x10^6/kg or day 8) run on a population: its
  * outcome shares and the figures a validation compares (pbsc_population_natural(3)).

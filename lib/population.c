@@ -93,6 +93,9 @@ static const struct pkey pkeys[] = {
     P(chemo_factor, 0.01, 100.0, 1.0),
 };
 
+/* Every key has its place in a pbsc_population_fit (a key past it would not compile). */
+typedef char pbsc_keys_fit[sizeof pkeys / sizeof pkeys[0] <= PBSC_POPULATION_KEYS_MAX ? 1 : -1];
+
 #define NPKEYS (sizeof pkeys / sizeof pkeys[0])
 #define POP_VERSION "1"
 
