@@ -144,8 +144,9 @@ shared(const struct popfit_rows *s, size_t i)
     if (i + 1 >= s->n || s->group[i + 1] != s->group[i])
         return 0.0;
     q = &s->h->rows[s->row[i + 1]];
-    return q->next_cd34 > 0.0 && q->cd34 == r->next_cd34 ? popfit_count_var(q->cd34, r->wbc)
-                                                        : 0.0;
+    return q->next_cd34 > 0.0 && q->cd34 > 0.0 && q->cd34 == r->next_cd34
+               ? popfit_count_var(q->cd34, r->wbc)
+               : 0.0;
 }
 
 /* The morning after an apheresis: ln(next / count) = ln apheresis_ratio + u + e. */
@@ -157,7 +158,7 @@ fit_ratio(struct popfit *f, struct popfit_rows *s)
 
     for (i = 0; i < s->n; i++) {
         const pbsc_history_row *r = &s->h->rows[s->row[i]];
-        if (!(r->next_cd34 > 0.0))
+        if (!(r->next_cd34 > 0.0 && r->cd34 > 0.0)) /* a count of 0 has no log ratio */
             continue;
         s->x[n] = log(r->next_cd34) - log(r->cd34);
         s->g[n] = s->group[i];

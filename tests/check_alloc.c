@@ -331,6 +331,18 @@ op_calibrate(void *v)
     return pbsc_calibrate(x->history, &x->model, &report, NULL);
 }
 
+/* The population fit on a history and population built beforehand (not armed): its work
+ * arrays fail in turn, and a failure leaves the population as it was. */
+static int
+op_popfit(void *v)
+{
+    struct ctx *x = v;
+    pbsc_population_fit fit;
+
+    pbsc_population_fit_init(&fit);
+    return pbsc_population_calibrate(x->history, x->population, &fit, NULL);
+}
+
 static void
 undo_history(void *v)
 {
@@ -631,6 +643,10 @@ START_TEST(calibrate)
         ck_assert_int_eq(pbsc_history_add(x.history, &r, cov, NULL), PBSC_OK);
     }
     ck_assert(each_failure(op_calibrate, undo_model, &x) >= 1);
+    /* the population fit: five work arrays, nothing kept */
+    ck_assert_int_eq(pbsc_population_new(&x.population, NULL), PBSC_OK);
+    ck_assert_int_eq(each_failure(op_popfit, undo_nothing, &x), 5);
+    pbsc_population_free(x.population);
     undo_history(&x);
 }
 END_TEST

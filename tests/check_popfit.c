@@ -360,6 +360,40 @@ START_TEST(donor_rows_left_out)
 }
 END_TEST
 
+/* A next morning's count of 0 (no CD34+ cell counted; a pre-count of 0 pbsc_history_add()
+ * refuses) and a product of 0 have no log: such sessions are left out of the ratios and the
+ * CE, and every estimate stays finite. */
+START_TEST(zero_counts_left_out)
+{
+    pbsc_history *h = NULL;
+    pbsc_population *p = NULL;
+    pbsc_population_fit f;
+    size_t i;
+
+    ck_assert_int_eq(pbsc_history_new(NULL, 0, &h, NULL), PBSC_OK);
+    exact_history(h, 15, 5, 0.5, 1);
+    for (i = 0; i < 10; i++) {
+        pbsc_history_row row;
+        pbsc_history_row_init(&row);
+        row.patient = 100;
+        row.cd34 = 20.0;
+        row.next_cd34 = 0.0;
+        row.processed_l = 15.0, row.weight_kg = 75.0, row.collected = 0.0;
+        ck_assert_int_eq(pbsc_history_add(h, &row, NULL, NULL), PBSC_OK);
+    }
+    ck_assert_int_eq(pbsc_population_new(&p, NULL), PBSC_OK);
+    pbsc_population_fit_init(&f);
+    ck_assert_int_eq(pbsc_population_calibrate(h, p, &f, NULL), PBSC_OK);
+    ck_assert_uint_eq(f.sessions, 40);
+    ck_assert_uint_eq(f.used[key_index("apheresis_ratio")], 30); /* the 30 exact ones */
+    ck_assert_double_eq_tol(value_of(p, "apheresis_ratio"), 0.5, 1e-12);
+    ck_assert_double_eq_tol(value_of(p, "ce_low_wbc"), 0.5, 1e-12);
+    ck_assert_double_eq_tol(value_of(p, "day_sigma"), 0.0, 1e-9);
+    pbsc_history_free(h);
+    pbsc_population_free(p);
+}
+END_TEST
+
 START_TEST(errors)
 {
     pbsc_history *h = NULL;
@@ -416,6 +450,7 @@ main(void)
     tcase_add_test(t, out_of_range_kept);
     tcase_add_test(t, imprecise_slope_kept);
     tcase_add_test(t, donor_rows_left_out);
+    tcase_add_test(t, zero_counts_left_out);
     tcase_add_test(t, errors);
     suite_add_tcase(s, t);
     return pbsc_test_run(s);
