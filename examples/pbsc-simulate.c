@@ -51,8 +51,6 @@ static const struct option options[] = {
     {"version", no_argument, NULL, OPT_VERSION},
     {NULL, 0, NULL, 0}};
 
-static const char *const regimens[] = {"gcsf", "chemo", "upfront", NULL};
-
 static void
 usage(void)
 {
@@ -121,7 +119,7 @@ parse_number(int c, const char *arg, sim_opts *o)
 static int
 parse_option(int c, const char *arg, sim_opts *o)
 {
-    int i = 0, rc;
+    int rc;
     cli_format f;
 
     switch (c) {
@@ -137,9 +135,7 @@ parse_option(int c, const char *arg, sim_opts *o)
         o->target = arg;
         return CLI_EXIT_OK;
     case OPT_REGIMEN:
-        rc = cli_parse_choice(prog, "--regimen", arg, regimens, &i);
-        o->regimen = (pbsc_regimen)i;
-        return rc;
+        return cli_parse_regimen(prog, arg, &o->regimen);
     case OPT_FORMAT:
         rc = cli_parse_format(prog, "--format", arg, &f);
         o->format = f;

@@ -17,8 +17,6 @@ typedef struct run {
     pbsc_sim_result results[SIM_MAX_POLICIES + 16];
 } run;
 
-static const char *const regimen_names[] = {"gcsf", "chemo", "upfront"};
-
 static int
 add_policy(const char *prog, run *r, const char *name)
 {
@@ -103,7 +101,7 @@ print_header(const run *r, const pbsc_population *pop)
     printf("libpbsc %s: %zu virtual patients, seed %lu, regimen %s, goal %g, minimum %g\n"
            "population %s; decision model %s (%s)\nThe same patients under every policy.\n\n",
            pbsc_version_string(), r->params.patients, r->params.seed,
-           regimen_names[r->params.regimen], r->params.goal, r->params.minimum,
+           pbsc_regimen_name(r->params.regimen), r->params.goal, r->params.minimum,
            pbsc_population_hash(pop), mi.id, mi.hash);
 }
 
@@ -199,7 +197,7 @@ print_json(const run *r, const pbsc_population *pop)
     cli_json_string_member(&j, "library_version", pbsc_version_string());
     cli_json_size_member(&j, "patients", r->params.patients);
     cli_json_number_member(&j, "seed", (double)r->params.seed);
-    cli_json_string_member(&j, "regimen", regimen_names[r->params.regimen]);
+    cli_json_string_member(&j, "regimen", pbsc_regimen_name(r->params.regimen));
     cli_json_number_member(&j, "goal", r->params.goal);
     cli_json_number_member(&j, "minimum", r->params.minimum);
     cli_json_string_member(&j, "population_hash", pbsc_population_hash(pop));

@@ -339,6 +339,9 @@ PBSC_API unsigned pbsc_course_warnings(const pbsc_course *course);
 PBSC_API const char *pbsc_warning_name(unsigned warning);
 PBSC_API const char *pbsc_diagnosis_name(pbsc_diagnosis diagnosis);
 PBSC_API int pbsc_diagnosis_find(const char *name, pbsc_diagnosis *diagnosis, pbsc_diag *diag);
+/* The regimen's word ("gcsf", "chemo", "upfront", "pegfilgrastim"); NULL out of range. */
+PBSC_API const char *pbsc_regimen_name(pbsc_regimen regimen);
+PBSC_API int pbsc_regimen_find(const char *name, pbsc_regimen *regimen, pbsc_diag *diag);
 
 /* ---- plerixafor and the GITMO classifier --------------------------------------------- */
 

@@ -330,7 +330,7 @@ check_params(const pbsc_sim_params *p, pbsc_diag *diag)
     if (p->threads == 0 || p->threads > MAX_THREADS)
         return pbsc_fail(diag, PBSC_E_RANGE, "threads", (double)p->threads,
                          "threads %u is outside [1, %d]", p->threads, MAX_THREADS);
-    if ((int)p->regimen < 0 || p->regimen > PBSC_REGIMEN_UPFRONT)
+    if (pbsc_regimen_name(p->regimen) == NULL)
         return pbsc_fail(diag, PBSC_E_INVAL, "regimen", (double)p->regimen,
                          "unknown regimen %d", (int)p->regimen);
     /* the goal and minimum are checked by the course, as a caller's would be */
