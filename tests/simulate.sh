@@ -70,6 +70,9 @@ for regimen in gcsf chemo upfront; do
         bad "verify $regimen: $(cat "$tmp/err")"
     fi
 done
+if "$prog" --patients 200 --regimen pegfilgrastim --verify --format=tsv --policy pegfilgrastim \
+    --policy pegfilgrastim-donor --policy uk2018 >/dev/null 2>"$tmp/err"; then
+    pass "verify pegfilgrastim"; else bad "verify pegfilgrastim: $(cat "$tmp/err")"; fi
 if "$prog" --patients 30 --policy forecast --verify >/dev/null 2>"$tmp/err"; then
     pass "verify forecast"; else bad "verify forecast: $(cat "$tmp/err")"; fi
 
