@@ -23,6 +23,8 @@ enum {
     OPT_MINIMUM,
     OPT_TARGET,
     OPT_REGIMEN,
+    OPT_DIAGNOSIS,
+    OPT_TRANSPLANTS,
     OPT_THREADS,
     OPT_FORMAT,
     OPT_VALIDATE,
@@ -42,6 +44,8 @@ static const struct option options[] = {
     {"minimum", required_argument, NULL, OPT_MINIMUM},
     {"target", required_argument, NULL, OPT_TARGET},
     {"regimen", required_argument, NULL, OPT_REGIMEN},
+    {"diagnosis", required_argument, NULL, OPT_DIAGNOSIS},
+    {"transplants", required_argument, NULL, OPT_TRANSPLANTS},
     {"threads", required_argument, NULL, OPT_THREADS},
     {"format", required_argument, NULL, OPT_FORMAT},
     {"validate", no_argument, NULL, OPT_VALIDATE},
@@ -73,6 +77,10 @@ usage(void)
          "  --goal D, --minimum D  x10^6 CD34+/kg; override --target\n"
          "  --regimen R            gcsf (default), chemo, upfront or pegfilgrastim (one\n"
          "                         dose on day 1, no daily G-CSF)\n"
+         "  --diagnosis D          every patient's: MM, NHL, HL, AL, ST or other (a preset\n"
+         "                         whose source states a scope reads it; default unknown)\n"
+         "  --transplants N        every patient's planned transplants, 1 or 2 (default:\n"
+         "                         not given; see pbsc-rules(7))\n"
          "  --threads N            threads (default 1); the output does not depend on it\n"
          "  --format=F             text (default), json or tsv\n"
          "  --validate             the validation report instead of a simulation\n"
@@ -110,6 +118,10 @@ parse_number(int c, const char *arg, sim_opts *o)
         rc = cli_parse_long(prog, "--threads", arg, 1, 64, &v);
         o->threads = (unsigned)v;
         return rc;
+    case OPT_TRANSPLANTS:
+        rc = cli_parse_long(prog, "--transplants", arg, 1, 2, &v);
+        o->transplants = (int)v;
+        return rc;
     case OPT_GOAL:
         return cli_parse_double(prog, "--goal", arg, &o->goal);
     default:
@@ -137,6 +149,8 @@ parse_option(int c, const char *arg, sim_opts *o)
         return CLI_EXIT_OK;
     case OPT_REGIMEN:
         return cli_parse_regimen(prog, arg, &o->regimen);
+    case OPT_DIAGNOSIS:
+        return cli_parse_diagnosis(prog, arg, &o->diagnosis);
     case OPT_FORMAT:
         rc = cli_parse_format(prog, "--format", arg, &f);
         o->format = f;

@@ -98,10 +98,16 @@ print_header(const run *r, const pbsc_population *pop)
 
     pbsc_model_info_init(&mi);
     pbsc_model_info_get(r->model, &mi);
-    printf("libpbsc %s: %zu virtual patients, seed %lu, regimen %s, goal %g, minimum %g\n"
-           "population %s; decision model %s (%s)\nThe same patients under every policy.\n\n",
+    printf("libpbsc %s: %zu virtual patients, seed %lu, regimen %s, goal %g, minimum %g\n",
            pbsc_version_string(), r->params.patients, r->params.seed,
-           pbsc_regimen_name(r->params.regimen), r->params.goal, r->params.minimum,
+           pbsc_regimen_name(r->params.regimen), r->params.goal, r->params.minimum);
+    if (r->params.diagnosis != PBSC_DX_UNKNOWN || r->params.transplants > 0)
+        printf("every patient: diagnosis %s; transplants planned %s; creatinine clearance "
+               "not given\n",
+               r->params.diagnosis == PBSC_DX_UNKNOWN ? "not given"
+                                                      : pbsc_diagnosis_name(r->params.diagnosis),
+               r->params.transplants == 0 ? "not given" : r->params.transplants == 1 ? "1" : "2");
+    printf("population %s; decision model %s (%s)\nThe same patients under every policy.\n\n",
            pbsc_population_hash(pop), mi.id, mi.hash);
 }
 
@@ -200,6 +206,14 @@ print_json(const run *r, const pbsc_population *pop)
     cli_json_string_member(&j, "regimen", pbsc_regimen_name(r->params.regimen));
     cli_json_number_member(&j, "goal", r->params.goal);
     cli_json_number_member(&j, "minimum", r->params.minimum);
+    if (r->params.diagnosis == PBSC_DX_UNKNOWN)
+        cli_json_null_member(&j, "diagnosis");
+    else
+        cli_json_string_member(&j, "diagnosis", pbsc_diagnosis_name(r->params.diagnosis));
+    if (r->params.transplants == 0)
+        cli_json_null_member(&j, "transplants");
+    else
+        cli_json_number_member(&j, "transplants", (double)r->params.transplants);
     cli_json_string_member(&j, "population_hash", pbsc_population_hash(pop));
     cli_json_string_member(&j, "model_id", mi.id);
     cli_json_string_member(&j, "model_hash", mi.hash);
@@ -283,6 +297,8 @@ simulate(const char *prog, const sim_opts *o, run *r, const pbsc_population *pop
     r->params.threads = o->threads;
     r->params.regimen = o->regimen;
     r->params.verify = o->verify;
+    r->params.diagnosis = o->diagnosis;
+    r->params.transplants = o->transplants;
     for (i = 0; i < r->n; i++)
         pbsc_sim_result_init(&r->results[i]);
     pbsc_diag_clear(&d);

@@ -835,6 +835,10 @@ typedef struct pbsc_sim_params {
     double minimum;       /* default 2; NAN: the policy's */
     int verify;           /* 1: every point also through pbsc_decide(); a difference is
                              PBSC_E_CONFLICT (slow: an audit of the incremental walk) */
+    /* appended after the 1.0 layout (read when the caller's size covers them): every
+     * virtual person's */
+    pbsc_diagnosis diagnosis; /* default PBSC_DX_UNKNOWN: not given */
+    int transplants;          /* 1 or 2 planned; default 0: not given */
 } pbsc_sim_params;
 
 /* One policy's outcomes over the population; each share or mean with its standard error.

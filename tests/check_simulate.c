@@ -189,6 +189,64 @@ START_TEST(pegfilgrastim_as_gcsf)
 }
 END_TEST
 
+/* The diagnosis and the planned transplants, every virtual person's. A population whose
+ * day-4 count is 15/uL for all: day5_median 15 x 128/60.7, no daily or patient spread,
+ * day5_sigma 0.05 (15 x exp(+/-0.15) at 3 SD), 10^7 events (100 uL stained: 1,500 events,
+ * measured +/- 0.4/uL). mayo2013-p2 gives plerixafor on day 4 below 10/uL, below 20 for two
+ * transplants: for 2 planned every patient is given it; not given, the goal of 5 means one
+ * transplant (pbsc_course_new(3)) and no one is on day 4 (some are later, as salvage). d5-20-2022's source covers MM and
+ * AL: an NHL patient is outside it at the first point, an MM patient is not. */
+START_TEST(diagnosis_and_transplants)
+{
+    const pbsc_policy *pol[2];
+    pbsc_population *pop = population();
+    pbsc_sim_params prm;
+    pbsc_sim_result none[2], two[2], nhl[2], mm[2];
+    size_t i;
+
+    ck_assert_int_eq(pbsc_population_set(pop, "day5_median", 15.0 * 128.0 / 60.7, NULL),
+                     PBSC_OK);
+    ck_assert_int_eq(pbsc_population_set(pop, "day5_sigma", 0.05, NULL), PBSC_OK);
+    ck_assert_int_eq(pbsc_population_set(pop, "patient_sigma", 0.0, NULL), PBSC_OK);
+    ck_assert_int_eq(pbsc_population_set(pop, "day_sigma", 0.0, NULL), PBSC_OK);
+    ck_assert_int_eq(pbsc_population_set(pop, "events", 1e7, NULL), PBSC_OK);
+    pol[0] = preset("mayo2013-p2");
+    pol[1] = preset("d5-20-2022");
+    pbsc_sim_params_init(&prm);
+    ck_assert(prm.diagnosis == PBSC_DX_UNKNOWN && prm.transplants == 0); /* not given */
+    prm.patients = 100;
+    for (i = 0; i < 2; i++) {
+        pbsc_sim_result_init(&none[i]);
+        pbsc_sim_result_init(&two[i]);
+        pbsc_sim_result_init(&nhl[i]);
+        pbsc_sim_result_init(&mm[i]);
+    }
+    ck_assert_int_eq(pbsc_simulate(pol, 2, NULL, pop, &prm, none, NULL), PBSC_OK);
+    prm.transplants = 2;
+    ck_assert_int_eq(pbsc_simulate(pol, 2, NULL, pop, &prm, two, NULL), PBSC_OK);
+    prm.transplants = 0;
+    prm.diagnosis = PBSC_DX_NHL;
+    ck_assert_int_eq(pbsc_simulate(pol, 2, NULL, pop, &prm, nhl, NULL), PBSC_OK);
+    prm.diagnosis = PBSC_DX_MYELOMA;
+    ck_assert_int_eq(pbsc_simulate(pol, 2, NULL, pop, &prm, mm, NULL), PBSC_OK);
+    ck_assert(none[0].plerixafor_share < 0.5); /* later salvage only (0.23 here) */
+    ck_assert(two[0].plerixafor_share == 1.0);
+    /* not given, the diagnosis-scoped preset runs (with a warning); NHL outside; MM runs */
+    ck_assert(none[1].outside_policy == 0.0);
+    ck_assert(nhl[1].outside_policy == 1.0 && nhl[1].days == 1.0);
+    ck_assert(mm[1].outside_policy == 0.0);
+    ck_assert(memcmp(&mm[1], &none[1], sizeof mm[1]) == 0); /* in scope: the same courses */
+    ck_assert(memcmp(&nhl[0], &none[0], sizeof nhl[0]) == 0); /* mayo2013-p2: any */
+    /* a caller compiled against the 1.0 params: the appended fields are not read */
+    prm.diagnosis = PBSC_DX_NHL;
+    prm.transplants = 7;
+    prm.size = offsetof(pbsc_sim_params, diagnosis);
+    ck_assert_int_eq(pbsc_simulate(pol, 2, NULL, pop, &prm, nhl, NULL), PBSC_OK);
+    ck_assert(memcmp(nhl, none, sizeof none) == 0);
+    pbsc_population_free(pop);
+}
+END_TEST
+
 /* A caller compiled against the 1.0 result: only the bytes its size covers are written. */
 START_TEST(size_tagged_result)
 {
@@ -254,6 +312,18 @@ START_TEST(simulate_errors)
     prm.regimen = (pbsc_regimen)(PBSC_REGIMEN_PEGFILGRASTIM + 1); /* the first past the last */
     ck_assert_fails(pbsc_simulate(pol, 1, NULL, pop, &prm, r, &diag), PBSC_E_INVAL, "regimen");
     prm.regimen = PBSC_REGIMEN_GCSF;
+    prm.diagnosis = PBSC_DX_COUNT;
+    ck_assert_fails(pbsc_simulate(pol, 1, NULL, pop, &prm, r, &diag), PBSC_E_INVAL, "diagnosis");
+    prm.diagnosis = (pbsc_diagnosis)-1;
+    ck_assert_fails(pbsc_simulate(pol, 1, NULL, pop, &prm, r, &diag), PBSC_E_INVAL, "diagnosis");
+    prm.diagnosis = PBSC_DX_OTHER;
+    prm.transplants = 3;
+    ck_assert_fails(pbsc_simulate(pol, 1, NULL, pop, &prm, r, &diag), PBSC_E_RANGE,
+                    "transplants");
+    prm.transplants = -1;
+    ck_assert_fails(pbsc_simulate(pol, 1, NULL, pop, &prm, r, &diag), PBSC_E_RANGE,
+                    "transplants");
+    prm.transplants = 2;
     prm.goal = 2.0; /* the course refuses a minimum above the goal, for the first patient */
     prm.minimum = 5.0;
     ck_assert_fails(pbsc_simulate(pol, 1, NULL, pop, &prm, r, &diag), PBSC_E_CONFLICT,
@@ -322,6 +392,7 @@ main(void)
     tcase_add_test(tc, hand_calculated_world);
     tcase_add_test(tc, pegfilgrastim_world);
     tcase_add_test(tc, pegfilgrastim_as_gcsf);
+    tcase_add_test(tc, diagnosis_and_transplants);
     tcase_add_test(tc, size_tagged_result);
     tcase_add_test(tc, simulate_errors);
     tcase_add_test(tc, walk_errors_and_order);

@@ -101,6 +101,8 @@ expect() {
 expect 2 --patients 0
 expect 2 --threads 65
 expect 2 --regimen weekly
+expect 2 --diagnosis myeloma
+expect 2 --transplants 3
 expect 2 --validate --policy chen2012
 expect 1 --policy no-such-policy
 expect 1 --target no-such-target
