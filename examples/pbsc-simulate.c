@@ -67,7 +67,8 @@ usage(void)
            prog, prog, prog);
     puts("Options:\n"
          "  --policy NAME|FILE     a preset (pbsc-decide --list-policies), a pbsc-policy(5)\n"
-         "                         file, or all (every preset; the default); repeatable\n"
+         "                         file, or all (the default: the presets whose scope,\n"
+         "                         regimens and diagnoses admit the patients); repeatable\n"
          "  --patients N           virtual patients (default 1000; --validate 100000)\n"
          "  --seed S               patient i's draws come from (S, i) alone (default 1)\n"
          "  --model FILE           the decision model (pbsc-model(5)); default the\n"

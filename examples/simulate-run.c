@@ -17,21 +17,85 @@ typedef struct run {
     pbsc_sim_result results[SIM_MAX_POLICIES + 16];
 } run;
 
+/* Why `all` leaves a preset out: 0 it applies, else the first reason of LEFT_*. */
+enum { LEFT_SCOPE = 1, LEFT_REGIMEN, LEFT_DIAGNOSIS, LEFT_N };
+
 static int
-add_policy(const char *prog, run *r, const char *name)
+left_out(const pbsc_policy *p, const sim_opts *o)
+{
+    pbsc_policy_info info;
+
+    pbsc_policy_info_init(&info);
+    if (pbsc_policy_info_get(p, &info) != PBSC_OK || !(info.scope & PBSC_SCOPE_AUTOLOGOUS))
+        return LEFT_SCOPE; /* the virtual patients are autologous */
+    if (!(info.regimens & (1u << o->regimen)))
+        return LEFT_REGIMEN;
+    /* a diagnosis not given: a scoped preset runs, and warns */
+    if (info.diagnoses != 0 && o->diagnosis != PBSC_DX_UNKNOWN &&
+        !(info.diagnoses & (1u << o->diagnosis)))
+        return LEFT_DIAGNOSIS;
+    return 0;
+}
+
+/* One line on standard error per reason: the presets `all` left out. */
+static void
+say_left_out(const char *prog, const sim_opts *o, const int *why, size_t n)
+{
+    pbsc_policy_info info;
+    size_t i;
+    int k;
+
+    for (k = LEFT_SCOPE; k < LEFT_N; k++) {
+        const char *sep = "";
+        for (i = 0; i < n; i++) {
+            if (why[i] != k)
+                continue;
+            if (*sep == '\0' && k == LEFT_SCOPE)
+                fprintf(stderr, "%s: left out (scope: not autologous patients): ", prog);
+            else if (*sep == '\0' && k == LEFT_REGIMEN)
+                fprintf(stderr, "%s: left out (regimen %s not covered): ", prog,
+                        pbsc_regimen_name(o->regimen));
+            else if (*sep == '\0')
+                fprintf(stderr, "%s: left out (diagnosis %s not covered): ", prog,
+                        pbsc_diagnosis_name(o->diagnosis));
+            pbsc_policy_info_init(&info);
+            pbsc_policy_info_get(pbsc_policy_get(i), &info);
+            fprintf(stderr, "%s%s", sep, info.id);
+            sep = ", ";
+        }
+        if (*sep != '\0')
+            fputc('\n', stderr);
+    }
+}
+
+/* `all`: the presets that apply to the virtual patients, the regimen and the diagnosis. */
+static int
+add_all(const char *prog, const sim_opts *o, run *r)
+{
+    int why[SIM_MAX_POLICIES + 16];
+    size_t i, n = pbsc_policy_count();
+
+    if (n > sizeof why / sizeof why[0])
+        return cli_usage_error(prog, "--policy: too many policies");
+    for (i = 0; i < n; i++) {
+        if ((why[i] = left_out(pbsc_policy_get(i), o)) != 0)
+            continue;
+        if (r->n == sizeof r->policies / sizeof r->policies[0])
+            return cli_usage_error(prog, "--policy: too many policies");
+        r->policies[r->n++] = pbsc_policy_get(i);
+    }
+    say_left_out(prog, o, why, n);
+    return CLI_EXIT_OK;
+}
+
+static int
+add_policy(const char *prog, const sim_opts *o, run *r, const char *name)
 {
     pbsc_diag d;
-    size_t i;
     int rc;
 
-    if (strcmp(name, "all") == 0) {
-        for (i = 0; i < pbsc_policy_count(); i++) {
-            if (r->n == sizeof r->policies / sizeof r->policies[0])
-                return cli_usage_error(prog, "--policy: too many policies");
-            r->policies[r->n++] = pbsc_policy_get(i);
-        }
-        return CLI_EXIT_OK;
-    }
+    if (strcmp(name, "all") == 0)
+        return add_all(prog, o, r);
     if (r->n == sizeof r->policies / sizeof r->policies[0])
         return cli_usage_error(prog, "--policy: too many policies");
     if (pbsc_policy_find(name, &r->policies[r->n], NULL) == PBSC_OK) {
@@ -60,10 +124,10 @@ load_policies(const char *prog, const sim_opts *o, run *r)
     size_t i;
     int rc;
 
-    if (o->npolicies == 0)
-        return add_policy(prog, r, "all");
+    if (o->npolicies == 0 && (rc = add_policy(prog, o, r, "all")) != CLI_EXIT_OK)
+        return rc;
     for (i = 0; i < o->npolicies; i++)
-        if ((rc = add_policy(prog, r, o->policies[i])) != CLI_EXIT_OK)
+        if ((rc = add_policy(prog, o, r, o->policies[i])) != CLI_EXIT_OK)
             return rc;
     return CLI_EXIT_OK;
 }
