@@ -51,12 +51,12 @@ say_left_out(const char *prog, const sim_opts *o, const int *why, size_t n)
             if (why[i] != k)
                 continue;
             if (*sep == '\0' && k == LEFT_SCOPE)
-                fprintf(stderr, "%s: left out (scope: not autologous patients): ", prog);
+                fprintf(stderr, "%s: left out (scope): ", prog);
             else if (*sep == '\0' && k == LEFT_REGIMEN)
-                fprintf(stderr, "%s: left out (regimen %s not covered): ", prog,
+                fprintf(stderr, "%s: left out (regimen %s): ", prog,
                         pbsc_regimen_name(o->regimen));
             else if (*sep == '\0')
-                fprintf(stderr, "%s: left out (diagnosis %s not covered): ", prog,
+                fprintf(stderr, "%s: left out (diagnosis %s): ", prog,
                         pbsc_diagnosis_name(o->diagnosis));
             pbsc_policy_info_init(&info);
             pbsc_policy_info_get(pbsc_policy_get(i), &info);

@@ -76,19 +76,17 @@ all_case() { # NAME WANT-IDS WANT-STDERR ARGS...
         pass "all $name"
     fi
 }
-all_case gcsf "$gcsf" "pbsc-simulate: left out (scope: not autologous patients): $donors
-pbsc-simulate: left out (regimen gcsf not covered): dipersio2009-nhl, dipersio2009-mm, \
+all_case gcsf "$gcsf" "pbsc-simulate: left out (scope): $donors
+pbsc-simulate: left out (regimen gcsf): dipersio2009-nhl, dipersio2009-mm, \
 genesis2023, pegfilgrastim" --policy all
-all_case pegfilgrastim pegfilgrastim "pbsc-simulate: left out (scope: not autologous patients): \
-$donors
-pbsc-simulate: left out (regimen pegfilgrastim not covered): chen2012, mayo2013-p1, \
+all_case pegfilgrastim pegfilgrastim "pbsc-simulate: left out (scope): $donors
+pbsc-simulate: left out (regimen pegfilgrastim): chen2012, mayo2013-p1, \
 mayo2013-p2, d5-2012, jit2011, uk2018, tandem2013, d5-20-2022, forecast, dipersio2009-nhl, \
 dipersio2009-mm, genesis2023" --regimen pegfilgrastim
-all_case "upfront NHL" forecast,dipersio2009-nhl "pbsc-simulate: left out (scope: not \
-autologous patients): $donors
-pbsc-simulate: left out (regimen upfront not covered): chen2012, mayo2013-p1, mayo2013-p2, \
+all_case "upfront NHL" forecast,dipersio2009-nhl "pbsc-simulate: left out (scope): $donors
+pbsc-simulate: left out (regimen upfront): chen2012, mayo2013-p1, mayo2013-p2, \
 d5-2012, jit2011, uk2018, tandem2013, d5-20-2022, pegfilgrastim
-pbsc-simulate: left out (diagnosis NHL not covered): dipersio2009-mm, genesis2023" \
+pbsc-simulate: left out (diagnosis NHL): dipersio2009-mm, genesis2023" \
     --regimen upfront --diagnosis NHL
 all_case "named donor preset" "chen2012,donor-d5" "" --policy chen2012 --policy donor-d5
 
