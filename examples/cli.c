@@ -408,6 +408,20 @@ cli_parse_choice(const char *prog, const char *opt, const char *arg, const char 
                            cli_escape(shown, sizeof shown, arg, CLI_ESCAPE_MAX), list);
 }
 
+int
+cli_parse_regimen(const char *prog, const char *arg, pbsc_regimen *regimen)
+{
+    const char *words[17];
+    int i = 0, rc;
+
+    while (i < 16 && (words[i] = pbsc_regimen_name((pbsc_regimen)i)) != NULL)
+        i++;
+    words[i] = NULL;
+    if ((rc = cli_parse_choice(prog, "--regimen", arg, words, &i)) == CLI_EXIT_OK)
+        *regimen = (pbsc_regimen)i;
+    return rc;
+}
+
 /* --diagnosis: a pbsc_diagnosis_name(), any case. */
 int
 cli_parse_diagnosis(const char *prog, const char *arg, pbsc_diagnosis *diagnosis)

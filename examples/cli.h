@@ -103,6 +103,8 @@ int cli_parse_long(const char *prog, const char *opt, const char *arg, long min,
 int cli_parse_diagnosis(const char *prog, const char *arg, pbsc_diagnosis *diagnosis);
 int cli_parse_choice(const char *prog, const char *opt, const char *arg, const char *const *choices,
                      int *index);
+/* --regimen: one of the library's words (pbsc_regimen_name(3)), exactly. */
+int cli_parse_regimen(const char *prog, const char *arg, pbsc_regimen *regimen);
 
 /* ---- output formats ---------------------------------------------------------------- */
 

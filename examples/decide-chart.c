@@ -334,10 +334,18 @@ chart_marks_of(chart_parts *p, const result *r)
 
 /* ---- the words ---------------------------------------------------------------------- */
 
-/* In pbsc_regimen order. */
+/* In pbsc_regimen order: the chart's label of each regimen; a regimen without one is shown
+ * by its word (pbsc_regimen_name(3)). */
 static const char *const regimen_words[] = {"G-CSF alone", "chemotherapy and G-CSF",
                                             "G-CSF, a mobilizer planned up front",
                                             "single-dose pegfilgrastim"};
+
+static const char *
+regimen_label(pbsc_regimen r)
+{
+    return (size_t)r < sizeof regimen_words / sizeof regimen_words[0] ? regimen_words[r]
+                                                                      : pbsc_regimen_name(r);
+}
 
 /* Title, the person and the goal, the policy and the model, the footer. */
 static void
@@ -359,7 +367,7 @@ chart_header(chart_parts *p, const result *r)
                  chart_num_g(g, sizeof g, o->recipient, 1));
     else
         snprintf(who, sizeof who, "Patient %s kg%s%s, autologous", w, lb, age);
-    snprintf(p->person, sizeof p->person, "%s; %s", who, regimen_words[o->regimen]);
+    snprintf(p->person, sizeof p->person, "%s; %s", who, regimen_label(o->regimen));
     snprintf(p->provenance, sizeof p->provenance,
              "Goal %s, minimum %s x10^6 CD34+/kg recipient; policy %s version %s; model %s "
              "version %s%s",

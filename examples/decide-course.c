@@ -148,7 +148,7 @@ new_course(const opts *o, result *r, double weight_kg, pbsc_diag *d)
         if (isnan(minimum))
             minimum = r->target->minimum;
     }
-    rc = pbsc_course_new(&person, (pbsc_regimen)o->regimen, goal, minimum, &r->course, d);
+    rc = pbsc_course_new(&person, o->regimen, goal, minimum, &r->course, d);
     return rc == PBSC_OK ? CLI_EXIT_OK : cli_diag_error(prog, rc, d);
 }
 

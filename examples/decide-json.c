@@ -206,9 +206,9 @@ json_regimens(cli_json *j, unsigned bits)
     size_t i;
 
     cli_json_begin_array(j, "regimens");
-    for (i = 0; regimens[i] != NULL; i++)
+    for (i = 0; pbsc_regimen_name((pbsc_regimen)i) != NULL; i++)
         if (bits & (1u << i))
-            cli_json_string_member(j, NULL, regimens[i]);
+            cli_json_string_member(j, NULL, pbsc_regimen_name((pbsc_regimen)i));
     cli_json_end_array(j);
 }
 
@@ -263,7 +263,7 @@ print_json(const result *r)
     json_policy(&j, &r->info);
     cli_json_end_object(&j);
     cli_json_string_member(&j, "model_file", r->o->model);
-    cli_json_string_member(&j, "regimen", regimens[r->o->regimen]);
+    cli_json_string_member(&j, "regimen", pbsc_regimen_name(r->o->regimen));
     json_person(&j, r);
     cli_json_number_member(&j, "goal", r->final->goal);
     cli_json_number_member(&j, "minimum", r->final->minimum);
@@ -351,12 +351,13 @@ regimens_text(unsigned bits, char *buf, size_t size)
     size_t i, used = 0;
 
     buf[0] = '\0';
-    for (i = 0; regimens[i] != NULL && used < size; i++) {
+    for (i = 0; pbsc_regimen_name((pbsc_regimen)i) != NULL && used < size; i++) {
         int n;
 
         if (!(bits & (1u << i)))
             continue;
-        n = snprintf(buf + used, size - used, "%s%s", used > 0 ? ", " : "", regimens[i]);
+        n = snprintf(buf + used, size - used, "%s%s", used > 0 ? ", " : "",
+                     pbsc_regimen_name((pbsc_regimen)i));
         if (n < 0)
             break;
         used += (size_t)n;

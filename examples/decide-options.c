@@ -11,8 +11,6 @@
 #include "decide.h"
 
 static const char *const sexes[] = {"m", "f", NULL};
-/* --regimen words, in pbsc_regimen order. */
-const char *const regimens[] = {"gcsf", "chemo", "upfront", "pegfilgrastim", NULL};
 
 /* The course CSV's columns, in the order of the COL_ indices, and the quantity each sets
  * with pbsc_course_set(). */
@@ -102,7 +100,7 @@ decide_option(opts *o, int c, const char *arg)
             o->sex = i == 0 ? PBSC_SEX_MALE : PBSC_SEX_FEMALE;
         break;
     case OPT_REGIMEN:
-        rc = cli_parse_choice(prog, "--regimen", arg, regimens, &o->regimen);
+        rc = cli_parse_regimen(prog, arg, &o->regimen);
         break;
     case OPT_DEVICE:
         o->device = arg;

@@ -63,8 +63,6 @@ enum {
         "model", required_argument, NULL, OPT_MODEL                                            \
     }
 
-/* --regimen words, in pbsc_regimen order. */
-extern const char *const regimens[];
 
 /* The course CSV's columns, in the order of the COL_ indices, the required ones, and the
  * quantity each sets with pbsc_course_set() (pbsc-decide.c). */
@@ -93,7 +91,7 @@ typedef struct opts {
     pbsc_sex sex;
     pbsc_diagnosis diagnosis;
     long transplants; /* 0: not given */
-    int regimen;
+    pbsc_regimen regimen;
     const char *device;
     double ce, ce_sigma;
     const char *model; /* a pbsc-model(5) file */

@@ -23,6 +23,8 @@ enum {
     OPT_MINIMUM,
     OPT_TARGET,
     OPT_REGIMEN,
+    OPT_DIAGNOSIS,
+    OPT_TRANSPLANTS,
     OPT_THREADS,
     OPT_FORMAT,
     OPT_VALIDATE,
@@ -42,6 +44,8 @@ static const struct option options[] = {
     {"minimum", required_argument, NULL, OPT_MINIMUM},
     {"target", required_argument, NULL, OPT_TARGET},
     {"regimen", required_argument, NULL, OPT_REGIMEN},
+    {"diagnosis", required_argument, NULL, OPT_DIAGNOSIS},
+    {"transplants", required_argument, NULL, OPT_TRANSPLANTS},
     {"threads", required_argument, NULL, OPT_THREADS},
     {"format", required_argument, NULL, OPT_FORMAT},
     {"validate", no_argument, NULL, OPT_VALIDATE},
@@ -50,8 +54,6 @@ static const struct option options[] = {
     {"help", no_argument, NULL, OPT_HELP},
     {"version", no_argument, NULL, OPT_VERSION},
     {NULL, 0, NULL, 0}};
-
-static const char *const regimens[] = {"gcsf", "chemo", "upfront", NULL};
 
 static void
 usage(void)
@@ -65,7 +67,8 @@ usage(void)
            prog, prog, prog);
     puts("Options:\n"
          "  --policy NAME|FILE     a preset (pbsc-decide --list-policies), a pbsc-policy(5)\n"
-         "                         file, or all (every preset; the default); repeatable\n"
+         "                         file, or all (the default: the presets whose scope,\n"
+         "                         regimens and diagnoses admit the patients); repeatable\n"
          "  --patients N           virtual patients (default 1000; --validate 100000)\n"
          "  --seed S               patient i's draws come from (S, i) alone (default 1)\n"
          "  --model FILE           the decision model (pbsc-model(5)); default the\n"
@@ -73,7 +76,12 @@ usage(void)
          "  --population FILE      the virtual population (pbsc-population(5))\n"
          "  --target ID            goal and minimum from a target preset (default auto5)\n"
          "  --goal D, --minimum D  x10^6 CD34+/kg; override --target\n"
-         "  --regimen R            gcsf (default), chemo or upfront\n"
+         "  --regimen R            gcsf (default), chemo, upfront or pegfilgrastim (one\n"
+         "                         dose on day 1, no daily G-CSF)\n"
+         "  --diagnosis D          every patient's: MM, NHL, HL, AL, ST or other (a preset\n"
+         "                         whose source states a scope reads it; default unknown)\n"
+         "  --transplants N        every patient's planned transplants, 1 or 2 (default:\n"
+         "                         not given; see pbsc-rules(7))\n"
          "  --threads N            threads (default 1); the output does not depend on it\n"
          "  --format=F             text (default), json or tsv\n"
          "  --validate             the validation report instead of a simulation\n"
@@ -111,6 +119,10 @@ parse_number(int c, const char *arg, sim_opts *o)
         rc = cli_parse_long(prog, "--threads", arg, 1, 64, &v);
         o->threads = (unsigned)v;
         return rc;
+    case OPT_TRANSPLANTS:
+        rc = cli_parse_long(prog, "--transplants", arg, 1, 2, &v);
+        o->transplants = (int)v;
+        return rc;
     case OPT_GOAL:
         return cli_parse_double(prog, "--goal", arg, &o->goal);
     default:
@@ -121,7 +133,7 @@ parse_number(int c, const char *arg, sim_opts *o)
 static int
 parse_option(int c, const char *arg, sim_opts *o)
 {
-    int i = 0, rc;
+    int rc;
     cli_format f;
 
     switch (c) {
@@ -137,9 +149,9 @@ parse_option(int c, const char *arg, sim_opts *o)
         o->target = arg;
         return CLI_EXIT_OK;
     case OPT_REGIMEN:
-        rc = cli_parse_choice(prog, "--regimen", arg, regimens, &i);
-        o->regimen = (pbsc_regimen)i;
-        return rc;
+        return cli_parse_regimen(prog, arg, &o->regimen);
+    case OPT_DIAGNOSIS:
+        return cli_parse_diagnosis(prog, arg, &o->diagnosis);
     case OPT_FORMAT:
         rc = cli_parse_format(prog, "--format", arg, &f);
         o->format = f;

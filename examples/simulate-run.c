@@ -17,23 +17,85 @@ typedef struct run {
     pbsc_sim_result results[SIM_MAX_POLICIES + 16];
 } run;
 
-static const char *const regimen_names[] = {"gcsf", "chemo", "upfront"};
+/* Why `all` leaves a preset out: 0 it applies, else the first reason of LEFT_*. */
+enum { LEFT_SCOPE = 1, LEFT_REGIMEN, LEFT_DIAGNOSIS, LEFT_N };
 
 static int
-add_policy(const char *prog, run *r, const char *name)
+left_out(const pbsc_policy *p, const sim_opts *o)
+{
+    pbsc_policy_info info;
+
+    pbsc_policy_info_init(&info);
+    if (pbsc_policy_info_get(p, &info) != PBSC_OK || !(info.scope & PBSC_SCOPE_AUTOLOGOUS))
+        return LEFT_SCOPE; /* the virtual patients are autologous */
+    if (!(info.regimens & (1u << o->regimen)))
+        return LEFT_REGIMEN;
+    /* a diagnosis not given: a scoped preset runs, and warns */
+    if (info.diagnoses != 0 && o->diagnosis != PBSC_DX_UNKNOWN &&
+        !(info.diagnoses & (1u << o->diagnosis)))
+        return LEFT_DIAGNOSIS;
+    return 0;
+}
+
+/* One line on standard error per reason: the presets `all` left out. */
+static void
+say_left_out(const char *prog, const sim_opts *o, const int *why, size_t n)
+{
+    pbsc_policy_info info;
+    size_t i;
+    int k;
+
+    for (k = LEFT_SCOPE; k < LEFT_N; k++) {
+        const char *sep = "";
+        for (i = 0; i < n; i++) {
+            if (why[i] != k)
+                continue;
+            if (*sep == '\0' && k == LEFT_SCOPE)
+                fprintf(stderr, "%s: left out (scope): ", prog);
+            else if (*sep == '\0' && k == LEFT_REGIMEN)
+                fprintf(stderr, "%s: left out (regimen %s): ", prog,
+                        pbsc_regimen_name(o->regimen));
+            else if (*sep == '\0')
+                fprintf(stderr, "%s: left out (diagnosis %s): ", prog,
+                        pbsc_diagnosis_name(o->diagnosis));
+            pbsc_policy_info_init(&info);
+            pbsc_policy_info_get(pbsc_policy_get(i), &info);
+            fprintf(stderr, "%s%s", sep, info.id);
+            sep = ", ";
+        }
+        if (*sep != '\0')
+            fputc('\n', stderr);
+    }
+}
+
+/* `all`: the presets that apply to the virtual patients, the regimen and the diagnosis. */
+static int
+add_all(const char *prog, const sim_opts *o, run *r)
+{
+    int why[SIM_MAX_POLICIES + 16];
+    size_t i, n = pbsc_policy_count();
+
+    if (n > sizeof why / sizeof why[0])
+        return cli_usage_error(prog, "--policy: too many policies");
+    for (i = 0; i < n; i++) {
+        if ((why[i] = left_out(pbsc_policy_get(i), o)) != 0)
+            continue;
+        if (r->n == sizeof r->policies / sizeof r->policies[0])
+            return cli_usage_error(prog, "--policy: too many policies");
+        r->policies[r->n++] = pbsc_policy_get(i);
+    }
+    say_left_out(prog, o, why, n);
+    return CLI_EXIT_OK;
+}
+
+static int
+add_policy(const char *prog, const sim_opts *o, run *r, const char *name)
 {
     pbsc_diag d;
-    size_t i;
     int rc;
 
-    if (strcmp(name, "all") == 0) {
-        for (i = 0; i < pbsc_policy_count(); i++) {
-            if (r->n == sizeof r->policies / sizeof r->policies[0])
-                return cli_usage_error(prog, "--policy: too many policies");
-            r->policies[r->n++] = pbsc_policy_get(i);
-        }
-        return CLI_EXIT_OK;
-    }
+    if (strcmp(name, "all") == 0)
+        return add_all(prog, o, r);
     if (r->n == sizeof r->policies / sizeof r->policies[0])
         return cli_usage_error(prog, "--policy: too many policies");
     if (pbsc_policy_find(name, &r->policies[r->n], NULL) == PBSC_OK) {
@@ -62,10 +124,10 @@ load_policies(const char *prog, const sim_opts *o, run *r)
     size_t i;
     int rc;
 
-    if (o->npolicies == 0)
-        return add_policy(prog, r, "all");
+    if (o->npolicies == 0 && (rc = add_policy(prog, o, r, "all")) != CLI_EXIT_OK)
+        return rc;
     for (i = 0; i < o->npolicies; i++)
-        if ((rc = add_policy(prog, r, o->policies[i])) != CLI_EXIT_OK)
+        if ((rc = add_policy(prog, o, r, o->policies[i])) != CLI_EXIT_OK)
             return rc;
     return CLI_EXIT_OK;
 }
@@ -100,10 +162,16 @@ print_header(const run *r, const pbsc_population *pop)
 
     pbsc_model_info_init(&mi);
     pbsc_model_info_get(r->model, &mi);
-    printf("libpbsc %s: %zu virtual patients, seed %lu, regimen %s, goal %g, minimum %g\n"
-           "population %s; decision model %s (%s)\nThe same patients under every policy.\n\n",
+    printf("libpbsc %s: %zu virtual patients, seed %lu, regimen %s, goal %g, minimum %g\n",
            pbsc_version_string(), r->params.patients, r->params.seed,
-           regimen_names[r->params.regimen], r->params.goal, r->params.minimum,
+           pbsc_regimen_name(r->params.regimen), r->params.goal, r->params.minimum);
+    if (r->params.diagnosis != PBSC_DX_UNKNOWN || r->params.transplants > 0)
+        printf("every patient: diagnosis %s; transplants planned %s; creatinine clearance "
+               "not given\n",
+               r->params.diagnosis == PBSC_DX_UNKNOWN ? "not given"
+                                                      : pbsc_diagnosis_name(r->params.diagnosis),
+               r->params.transplants == 0 ? "not given" : r->params.transplants == 1 ? "1" : "2");
+    printf("population %s; decision model %s (%s)\nThe same patients under every policy.\n\n",
            pbsc_population_hash(pop), mi.id, mi.hash);
 }
 
@@ -199,9 +267,17 @@ print_json(const run *r, const pbsc_population *pop)
     cli_json_string_member(&j, "library_version", pbsc_version_string());
     cli_json_size_member(&j, "patients", r->params.patients);
     cli_json_number_member(&j, "seed", (double)r->params.seed);
-    cli_json_string_member(&j, "regimen", regimen_names[r->params.regimen]);
+    cli_json_string_member(&j, "regimen", pbsc_regimen_name(r->params.regimen));
     cli_json_number_member(&j, "goal", r->params.goal);
     cli_json_number_member(&j, "minimum", r->params.minimum);
+    if (r->params.diagnosis == PBSC_DX_UNKNOWN)
+        cli_json_null_member(&j, "diagnosis");
+    else
+        cli_json_string_member(&j, "diagnosis", pbsc_diagnosis_name(r->params.diagnosis));
+    if (r->params.transplants == 0)
+        cli_json_null_member(&j, "transplants");
+    else
+        cli_json_number_member(&j, "transplants", (double)r->params.transplants);
     cli_json_string_member(&j, "population_hash", pbsc_population_hash(pop));
     cli_json_string_member(&j, "model_id", mi.id);
     cli_json_string_member(&j, "model_hash", mi.hash);
@@ -285,6 +361,8 @@ simulate(const char *prog, const sim_opts *o, run *r, const pbsc_population *pop
     r->params.threads = o->threads;
     r->params.regimen = o->regimen;
     r->params.verify = o->verify;
+    r->params.diagnosis = o->diagnosis;
+    r->params.transplants = o->transplants;
     for (i = 0; i < r->n; i++)
         pbsc_sim_result_init(&r->results[i]);
     pbsc_diag_clear(&d);

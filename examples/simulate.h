@@ -21,6 +21,8 @@ typedef struct sim_opts {
     const char *model, *population, *target;
     double goal, minimum; /* NAN: not given */
     pbsc_regimen regimen;
+    pbsc_diagnosis diagnosis; /* every patient's; PBSC_DX_UNKNOWN: not given */
+    int transplants;          /* every patient's; 0: not given */
     cli_format format;
     int validate, verify, write_population;
 } sim_opts;

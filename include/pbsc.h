@@ -339,6 +339,9 @@ PBSC_API unsigned pbsc_course_warnings(const pbsc_course *course);
 PBSC_API const char *pbsc_warning_name(unsigned warning);
 PBSC_API const char *pbsc_diagnosis_name(pbsc_diagnosis diagnosis);
 PBSC_API int pbsc_diagnosis_find(const char *name, pbsc_diagnosis *diagnosis, pbsc_diag *diag);
+/* The regimen's word ("gcsf", "chemo", "upfront", "pegfilgrastim"); NULL out of range. */
+PBSC_API const char *pbsc_regimen_name(pbsc_regimen regimen);
+PBSC_API int pbsc_regimen_find(const char *name, pbsc_regimen *regimen, pbsc_diag *diag);
 
 /* ---- plerixafor and the GITMO classifier --------------------------------------------- */
 
@@ -873,6 +876,10 @@ typedef struct pbsc_sim_params {
     double minimum;       /* default 2; NAN: the policy's */
     int verify;           /* 1: every point also through pbsc_decide(); a difference is
                              PBSC_E_CONFLICT (slow: an audit of the incremental walk) */
+    /* appended after the 1.0 layout (read when the caller's size covers them): every
+     * virtual person's */
+    pbsc_diagnosis diagnosis; /* default PBSC_DX_UNKNOWN: not given */
+    int transplants;          /* 1 or 2 planned; default 0: not given */
 } pbsc_sim_params;
 
 /* One policy's outcomes over the population; each share or mean with its standard error.

@@ -149,8 +149,7 @@ pbsc_course_new(const pbsc_person *person, pbsc_regimen regimen, double goal, do
                          "person->size %zu: initialise it with pbsc_person_init()", person->size);
     if ((rc = check_person(&p, diag)) != PBSC_OK)
         return rc;
-    if (regimen != PBSC_REGIMEN_GCSF && regimen != PBSC_REGIMEN_CHEMO_GCSF &&
-        regimen != PBSC_REGIMEN_UPFRONT && regimen != PBSC_REGIMEN_PEGFILGRASTIM)
+    if (pbsc_regimen_name(regimen) == NULL)
         return pbsc_fail(diag, PBSC_E_INVAL, "regimen", NAN, "unknown regimen %d", (int)regimen);
     if ((rc = pbsc_optional(PBSC_Q_DOSE, goal, "goal", diag)) != PBSC_OK ||
         (rc = pbsc_optional(PBSC_Q_DOSE, minimum, "minimum", diag)) != PBSC_OK)
@@ -436,4 +435,52 @@ pbsc_diagnosis_find(const char *name, pbsc_diagnosis *diagnosis, pbsc_diag *diag
         }
     return pbsc_fail(diag, PBSC_E_UNKNOWN, "diagnosis", NAN,
                      "unknown diagnosis '%.40s' (MM, NHL, HL, AL, ST, other or unknown)", name);
+}
+
+/* In pbsc_regimen order: the one table of the regimens' words (the record, the policy file's
+ * `regimens`, the programs' --regimen). */
+static const char *const regimen_names[] = {"gcsf", "chemo", "upfront", "pegfilgrastim"};
+#define NREGIMENS (sizeof regimen_names / sizeof regimen_names[0])
+
+typedef char pbsc_every_regimen_has_a_name[NREGIMENS == PBSC_REGIMEN_PEGFILGRASTIM + 1 ? 1 : -1];
+
+PBSC_API const char *
+pbsc_regimen_name(pbsc_regimen regimen)
+{
+    if ((int)regimen < 0 || (size_t)regimen >= NREGIMENS)
+        return NULL;
+    return regimen_names[regimen];
+}
+
+/* The words for a message, from the table: "gcsf, chemo, upfront or pegfilgrastim". */
+void
+pbsc_regimen_words(char *buf, size_t size)
+{
+    size_t i, used = 0;
+
+    buf[0] = '\0';
+    for (i = 0; i < NREGIMENS && used < size; i++) {
+        const char *sep = i == 0 ? "" : i + 1 == NREGIMENS ? " or " : ", ";
+        used += strlen(buf + used);
+        pbsc_fmt(buf + used, size - used, "%s%s", sep, regimen_names[i]);
+    }
+}
+
+PBSC_API int
+pbsc_regimen_find(const char *name, pbsc_regimen *regimen, pbsc_diag *diag)
+{
+    char words[64];
+    size_t i;
+
+    if (name == NULL || regimen == NULL)
+        return pbsc_fail(diag, PBSC_E_INVAL, name == NULL ? "name" : "regimen", NAN,
+                         "NULL argument");
+    for (i = 0; i < NREGIMENS; i++)
+        if (same_name(name, regimen_names[i])) {
+            *regimen = (pbsc_regimen)i;
+            return PBSC_OK;
+        }
+    pbsc_regimen_words(words, sizeof words);
+    return pbsc_fail(diag, PBSC_E_UNKNOWN, "regimen", NAN, "unknown regimen '%.40s' (%s)", name,
+                     words);
 }

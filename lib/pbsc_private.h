@@ -82,6 +82,10 @@ double pbsc_auc(pbsc_scored *s, size_t m);
 int pbsc_fail(pbsc_diag *diag, int status, const char *field, double value, const char *fmt, ...)
     PBSC_PRINTF(5, 6);
 
+/* The regimens' words for a message, "gcsf, chemo, upfront or pegfilgrastim" (lib/course.c,
+ * from the table behind pbsc_regimen_name()). */
+void pbsc_regimen_words(char *buf, size_t size);
+
 /* Validates a required value of quantity q against its plausible range, naming it `field`. */
 int pbsc_need(pbsc_quantity q, double value, const char *field, pbsc_diag *diag);
 

@@ -130,8 +130,8 @@ static const struct key keys[] = {
 
 #define NKEYS (sizeof keys / sizeof keys[0])
 
-static const char *const regimen_names[] = {"gcsf", "chemo", "upfront", "pegfilgrastim"};
-#define NREGIMENS (sizeof regimen_names / sizeof regimen_names[0])
+/* The regimens' words are pbsc_regimen_name()'s (lib/course.c). */
+#define MAX_REGIMENS 16
 static const char *const scope_names[] = {"autologous", "donor"};
 /* pbsc_diagnosis_name() of each bit; "unknown" is no scope (NULL: never matched). */
 static const char *const diagnosis_names[PBSC_DX_COUNT] = {NULL, "MM", "NHL", "HL",
@@ -373,6 +373,21 @@ parse_drug(const struct key *k, const char *v, size_t n, pbsc_drug *out, pbsc_di
     return PBSC_OK;
 }
 
+/* `regimens`: a list of pbsc_regimen_name()s. */
+static int
+parse_regimens(const char *v, size_t n, unsigned *out, pbsc_diag *diag)
+{
+    const char *names[MAX_REGIMENS];
+    char words[64];
+    size_t count = 0;
+
+    while (count < MAX_REGIMENS &&
+           (names[count] = pbsc_regimen_name((pbsc_regimen)count)) != NULL)
+        count++;
+    pbsc_regimen_words(words, sizeof words);
+    return parse_words("regimens", names, count, words, v, n, out, diag);
+}
+
 static int
 set_value(pbsc_policy *p, const struct key *k, const char *v, size_t n, pbsc_diag *diag)
 {
@@ -386,8 +401,7 @@ set_value(pbsc_policy *p, const struct key *k, const char *v, size_t n, pbsc_dia
                              k->name, k->size - 1);
         return PBSC_OK;
     case K_REGIMENS:
-        return parse_words("regimens", regimen_names, NREGIMENS,
-                           "gcsf, chemo, upfront or pegfilgrastim", v, n, &p->regimens, diag);
+        return parse_regimens(v, n, &p->regimens, diag);
     case K_DRUG:
         return parse_drug(k, v, n, (pbsc_drug *)(void *)((char *)p + k->offset), diag);
     case K_SCOPE:
@@ -517,9 +531,9 @@ put_value(pbsc_out *o, const pbsc_policy *p, const struct key *k)
         pbsc_put(o, "%s", drug_names[*(const pbsc_drug *)((const char *)p + k->offset)]);
         break;
     case K_REGIMENS:
-        for (r = 0; r < NREGIMENS; r++)
+        for (r = 0; pbsc_regimen_name((pbsc_regimen)r) != NULL; r++)
             if (p->regimens & (1u << r))
-                pbsc_put(o, "%s%s", sep, regimen_names[r]), sep = ", ";
+                pbsc_put(o, "%s%s", sep, pbsc_regimen_name((pbsc_regimen)r)), sep = ", ";
         break;
     case K_SCOPE:
         for (r = 0; r < 2; r++)

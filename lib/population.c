@@ -37,7 +37,12 @@
  * - chemotherapy + G-CSF: the WBC recovers above 1 x10^9/L on median day 10 after
  *   cyclophosphamide and etoposide, a practice figure for which no primary source was read
  *   [interp], spread 1.5 days [ours]; the count at recovery as G-CSF alone's day 4 times chemo_factor
- *   1 [ours: no figure read].
+ *   1 [ours: no figure read];
+ * - single-dose pegfilgrastim (day 1 = the dose, no daily G-CSF): CD34 peaking on day 5 in
+ *   donors (Kroschinsky F et al., Haematologica 2005;90:1665), patients counted 4 days after
+ *   the dose (Blood 2004;104(11):5000): G-CSF alone's trajectory, its day-5 peak and the same
+ *   fall, times pegfilgrastim_factor, 1 [interp: no source compares the level with daily
+ *   G-CSF's].
  */
 struct pkey {
     const char *name;
@@ -91,6 +96,7 @@ static const struct pkey pkeys[] = {
     P(recovery_day, 2.0, 25.0, 10.0),
     P(recovery_sd, 0.0, 10.0, 1.5),
     P(chemo_factor, 0.01, 100.0, 1.0),
+    P(pegfilgrastim_factor, 0.01, 100.0, 1.0),
 };
 
 /* Every key has its place in a pbsc_population_fit (a key past it would not compile). */

@@ -27,6 +27,7 @@ struct pbsc_pop_params {
     double male_share, height_male, height_female, height_sd;
     double age_mean, age_sd, age_min, age_max;
     double recovery_day, recovery_sd, chemo_factor; /* chemotherapy + G-CSF */
+    double pegfilgrastim_factor; /* single-dose pegfilgrastim: G-CSF alone's counts times it */
 };
 
 #define PBSC_POP_NPARAMS (sizeof(struct pbsc_pop_params) / sizeof(double))

@@ -31,12 +31,12 @@ NAMES(basis_name, "none", "per-kg", "fixed", "renal-per-kg", "renal-fixed", "cap
 NAMES(band_name, "adult", "child", "neonate", "auto", "nadler")
 NAMES(sex_name, "unknown", "male", "female")
 NAMES(diagnosis_name, "unknown", "MM", "NHL", "HL", "AL", "ST", "other")
-NAMES(regimen_name, "gcsf", "chemo", "upfront", "pegfilgrastim")
 
+/* The regimen's word is the library's (pbsc_regimen_name(3)): the one table. */
 const char *
 pbsc_rec_regimen_name(int value)
 {
-    return regimen_name(value);
+    return value >= 0 ? pbsc_regimen_name((pbsc_regimen)value) : NULL;
 }
 
 /* ---- the member tables --------------------------------------------------------------- */

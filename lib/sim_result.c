@@ -19,6 +19,8 @@ pbsc_sim_params_init_sized(pbsc_sim_params *params, size_t size)
     full.goal = 5.0;    /* the auto5 target: pbsc_target_find(3) */
     full.minimum = 2.0;
     full.verify = 0;
+    full.diagnosis = PBSC_DX_UNKNOWN; /* not given, as a person's: pbsc_person_init(3) */
+    full.transplants = 0;
     pbsc_sized_init(params, size, &full, sizeof full);
 }
 

@@ -258,6 +258,8 @@ worker(void *arg)
     for (ch = j->t; ch < s->nchunks; ch += j->nthreads)
         for (i = ch * CHUNK; i < (ch + 1) * CHUNK && i < s->prm.patients; i++) {
             pbsc_world_patient(s->pop, s->prm.seed, i, &r, &pt);
+            pt.person.diagnosis = s->prm.diagnosis; /* the caller's, not drawn */
+            pt.person.transplants = s->prm.transplants;
             for (p = 0; p < s->npol; p++) {
                 j->rc = run_course(s, &pt, s->policies[p], &r, &o, &j->diag);
                 if (j->rc != PBSC_OK) {
@@ -330,9 +332,15 @@ check_params(const pbsc_sim_params *p, pbsc_diag *diag)
     if (p->threads == 0 || p->threads > MAX_THREADS)
         return pbsc_fail(diag, PBSC_E_RANGE, "threads", (double)p->threads,
                          "threads %u is outside [1, %d]", p->threads, MAX_THREADS);
-    if ((int)p->regimen < 0 || p->regimen > PBSC_REGIMEN_UPFRONT)
+    if (pbsc_regimen_name(p->regimen) == NULL)
         return pbsc_fail(diag, PBSC_E_INVAL, "regimen", (double)p->regimen,
                          "unknown regimen %d", (int)p->regimen);
+    if ((int)p->diagnosis < 0 || p->diagnosis >= PBSC_DX_COUNT)
+        return pbsc_fail(diag, PBSC_E_INVAL, "diagnosis", (double)p->diagnosis,
+                         "unknown diagnosis code %d", (int)p->diagnosis);
+    if (p->transplants < 0 || p->transplants > 2)
+        return pbsc_fail(diag, PBSC_E_RANGE, "transplants", (double)p->transplants,
+                         "transplants %d: 1 or 2 planned (0 = not given)", p->transplants);
     /* the goal and minimum are checked by the course, as a caller's would be */
     return PBSC_OK;
 }

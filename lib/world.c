@@ -82,7 +82,9 @@ pbsc_world_first_day(const struct pbsc_patient *pt, pbsc_regimen regimen)
 
 /* The first counted day's true count: the drawn day-5 count one G-CSF day earlier, so that
  * without any action the next day's count is the drawn one (that day's ratio and noise
- * undone). Under chemotherapy the recovery day plays day 4 (times chemo_factor). */
+ * undone). Under chemotherapy the recovery day plays day 4 (times chemo_factor); under
+ * single-dose pegfilgrastim the trajectory is G-CSF alone's, day-5 peak and fall, times
+ * pegfilgrastim_factor (lib/population.c). */
 double
 pbsc_world_first_count(const pbsc_population *pop, const struct pbsc_patient *pt,
                        pbsc_regimen regimen)
@@ -90,7 +92,11 @@ pbsc_world_first_count(const pbsc_population *pop, const struct pbsc_patient *pt
     long first = pbsc_world_first_day(pt, regimen);
     double c = pt->day5 / (pop->p.gcsf_ratio45 * exp(pt->u + pt->e[first]));
 
-    return regimen == PBSC_REGIMEN_CHEMO_GCSF ? c * pop->p.chemo_factor : c;
+    if (regimen == PBSC_REGIMEN_CHEMO_GCSF)
+        return c * pop->p.chemo_factor;
+    if (regimen == PBSC_REGIMEN_PEGFILGRASTIM)
+        return c * pop->p.pegfilgrastim_factor;
+    return c;
 }
 
 static double

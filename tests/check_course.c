@@ -903,6 +903,56 @@ START_TEST(diagnosis_and_transplants)
 }
 END_TEST
 
+/* The regimens' words: each value in enum order (the policy file's and the record's words,
+ * which must not change), out of range NULL, the course refusing what has no word. */
+START_TEST(regimen_names)
+{
+    static const struct {
+        pbsc_regimen regimen;
+        const char *name;
+    } rows[] = {{PBSC_REGIMEN_GCSF, "gcsf"},
+                {PBSC_REGIMEN_CHEMO_GCSF, "chemo"},
+                {PBSC_REGIMEN_UPFRONT, "upfront"},
+                {PBSC_REGIMEN_PEGFILGRASTIM, "pegfilgrastim"}};
+    pbsc_person p = pbsc_test_person(70.0, NAN);
+    pbsc_course *c = NULL;
+    pbsc_regimen r;
+    pbsc_diag diag;
+    size_t i;
+
+    for (i = 0; i < NROWS(rows); i++) {
+        ck_assert_int_eq(rows[i].regimen, (int)i); /* the table is in enum order */
+        ck_assert_str_eq(pbsc_regimen_name(rows[i].regimen), rows[i].name);
+        r = (pbsc_regimen)-1;
+        ck_assert_int_eq(pbsc_regimen_find(rows[i].name, &r, &diag), PBSC_OK);
+        ck_assert_int_eq(r, rows[i].regimen);
+    }
+    /* the first value past the last has no name: a program's list ends there */
+    ck_assert_ptr_null(pbsc_regimen_name((pbsc_regimen)NROWS(rows)));
+    ck_assert_ptr_null(pbsc_regimen_name((pbsc_regimen)-1));
+    ck_assert_ptr_null(pbsc_regimen_name((pbsc_regimen)1000));
+    ck_assert_int_eq(pbsc_regimen_find("PegFilgrastim", &r, NULL), PBSC_OK); /* any case */
+    ck_assert_int_eq(r, PBSC_REGIMEN_PEGFILGRASTIM);
+    r = PBSC_REGIMEN_UPFRONT;
+    ck_assert_int_eq(pbsc_regimen_find("weekly", &r, &diag), PBSC_E_UNKNOWN);
+    ck_assert_str_eq(diag.field, "regimen");
+    ck_assert_ptr_nonnull(strstr(diag.text, "'weekly'"));
+    ck_assert_ptr_nonnull(strstr(diag.text, "gcsf, chemo, upfront or pegfilgrastim"));
+    ck_assert_int_eq(r, PBSC_REGIMEN_UPFRONT); /* untouched */
+    ck_assert_int_eq(pbsc_regimen_find("gcs", &r, NULL), PBSC_E_UNKNOWN);   /* a prefix */
+    ck_assert_int_eq(pbsc_regimen_find("gcsfx", &r, NULL), PBSC_E_UNKNOWN); /* longer */
+    ck_assert_int_eq(pbsc_regimen_find("", &r, NULL), PBSC_E_UNKNOWN);
+    ck_assert_int_eq(pbsc_regimen_find(NULL, &r, &diag), PBSC_E_INVAL);
+    ck_assert_str_eq(diag.field, "name");
+    ck_assert_int_eq(pbsc_regimen_find("gcsf", NULL, &diag), PBSC_E_INVAL);
+    ck_assert_str_eq(diag.field, "regimen");
+    ck_assert_int_eq(pbsc_course_new(&p, (pbsc_regimen)NROWS(rows), 5.0, 2.0, &c, &diag),
+                     PBSC_E_INVAL);
+    ck_assert_str_eq(diag.field, "regimen");
+    ck_assert_ptr_null(c);
+}
+END_TEST
+
 /* A course with a recipient weight is a healthy donor's. */
 START_TEST(donor)
 {
@@ -1086,6 +1136,7 @@ suite(void)
     tcase_add_test(access, accessors_bounds);
     tcase_add_test(access, person_round_trip);
     tcase_add_test(access, diagnosis_and_transplants);
+    tcase_add_test(access, regimen_names);
     tcase_add_test(access, donor);
     tcase_add_test(access, blood_volume_band);
     tcase_add_test(access, rows_are_copies);

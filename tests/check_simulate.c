@@ -107,6 +107,149 @@ START_TEST(hand_calculated_world)
 }
 END_TEST
 
+/* Single-dose pegfilgrastim: G-CSF alone's trajectory times pegfilgrastim_factor. A
+ * population at about 0.2/uL on day 5 (as above) under the pegfilgrastim preset (apheresis
+ * when the count from day 5 is above 10/uL, until its last day): at factor 1 no one reaches
+ * the minimum (a measured count above 10 only in the few whose own drift, u above the daily
+ * fall of ln(128/107), lifts it by the last days); at factor 100 (about 20/uL on day 5,
+ * measured 20 +/- 2.3: above 10 for all) every patient is collected from day 5, one
+ * session at CE 0.4-0.5 of ~17 L giving about 2 x10^6/kg, so most reach the minimum. */
+START_TEST(pegfilgrastim_world)
+{
+    const pbsc_policy *pol[1];
+    pbsc_population *pop = population();
+    pbsc_sim_params prm;
+    pbsc_sim_result one, hundred;
+    double f = NAN;
+
+    ck_assert_int_eq(pbsc_population_get(pop, "pegfilgrastim_factor", &f, NULL), PBSC_OK);
+    ck_assert(f == 1.0); /* the default: [interp], no source compares the level */
+    ck_assert_int_eq(pbsc_population_set(pop, "day5_median", 0.2, NULL), PBSC_OK);
+    ck_assert_int_eq(pbsc_population_set(pop, "day5_sigma", 0.05, NULL), PBSC_OK);
+    pol[0] = preset("pegfilgrastim");
+    pbsc_sim_params_init(&prm);
+    prm.patients = 100;
+    prm.regimen = PBSC_REGIMEN_PEGFILGRASTIM;
+    pbsc_sim_result_init(&one);
+    pbsc_sim_result_init(&hundred);
+    ck_assert_int_eq(pbsc_simulate(pol, 1, NULL, pop, &prm, &one, NULL), PBSC_OK);
+    ck_assert_int_eq(pbsc_population_set(pop, "pegfilgrastim_factor", 100.0, NULL), PBSC_OK);
+    ck_assert_int_eq(pbsc_simulate(pol, 1, NULL, pop, &prm, &hundred, NULL), PBSC_OK);
+    ck_assert(one.outside_policy == 0.0 && one.minimum_reached == 0.0);
+    ck_assert(one.aphereses_per_patient < 0.2 && one.collected < 0.1 && one.days > 20.0);
+    ck_assert(hundred.outside_policy == 0.0 && hundred.ends[PBSC_END_CUT] == 0);
+    ck_assert(hundred.aphereses_per_patient >= 1.0 && hundred.minimum_reached > 0.5);
+    ck_assert(hundred.collected > 1.0 && hundred.days < 10.0);
+    /* the factor is pegfilgrastim's alone: G-CSF alone under a policy covering it is not
+     * moved by it (chen2012: outside below 5/uL on day 4, as in hand_calculated_world) */
+    pol[0] = preset("chen2012");
+    prm.regimen = PBSC_REGIMEN_GCSF;
+    ck_assert_int_eq(pbsc_simulate(pol, 1, NULL, pop, &prm, &hundred, NULL), PBSC_OK);
+    ck_assert(hundred.outside_policy == 1.0 && hundred.collected == 0.0);
+    ck_assert_int_eq(pbsc_population_set(pop, "pegfilgrastim_factor", 0.009, NULL),
+                     PBSC_E_RANGE);
+    ck_assert_int_eq(pbsc_population_set(pop, "pegfilgrastim_factor", 100.1, NULL),
+                     PBSC_E_RANGE);
+    pbsc_population_free(pop);
+}
+END_TEST
+
+/* The same patients and the same trajectory: a policy covering G-CSF alone and pegfilgrastim
+ * gives the same results under both at pegfilgrastim_factor 1 (day 1 the first dose, day 4
+ * the first counted day under both), and more goals at factor 2. */
+START_TEST(pegfilgrastim_as_gcsf)
+{
+    static const char text[] = "id = peg-or-gcsf\nversion = 1\nsource = a test\n"
+                               "regimens = gcsf, pegfilgrastim\nassess_day = 5\n"
+                               "collect_day = 5\ncollect_above = 10\n"
+                               "max_plerixafor_doses = 0\n";
+    pbsc_policy *site = NULL;
+    const pbsc_policy *pol[1];
+    pbsc_population *pop = population();
+    pbsc_sim_params prm;
+    pbsc_sim_result g, p, p2;
+    pbsc_diag diag;
+
+    ck_assert_msg(pbsc_policy_parse(text, sizeof text - 1, &site, &diag) == PBSC_OK, "%s: %s",
+                  diag.field, diag.text);
+    pol[0] = site;
+    pbsc_sim_params_init(&prm);
+    prm.patients = 300;
+    pbsc_sim_result_init(&g);
+    pbsc_sim_result_init(&p);
+    pbsc_sim_result_init(&p2);
+    ck_assert_int_eq(pbsc_simulate(pol, 1, NULL, pop, &prm, &g, NULL), PBSC_OK);
+    prm.regimen = PBSC_REGIMEN_PEGFILGRASTIM;
+    ck_assert_int_eq(pbsc_simulate(pol, 1, NULL, pop, &prm, &p, NULL), PBSC_OK);
+    ck_assert(memcmp(&g, &p, sizeof g) == 0);
+    ck_assert(g.outside_policy == 0.0 && g.goal_reached > 0.0);
+    ck_assert_int_eq(pbsc_population_set(pop, "pegfilgrastim_factor", 2.0, NULL), PBSC_OK);
+    ck_assert_int_eq(pbsc_simulate(pol, 1, NULL, pop, &prm, &p2, NULL), PBSC_OK);
+    ck_assert(p2.goal_reached > p.goal_reached);
+    ck_assert(p2.collected > p.collected);
+    pbsc_policy_free(site);
+    pbsc_population_free(pop);
+}
+END_TEST
+
+/* The diagnosis and the planned transplants, every virtual person's. A population whose
+ * day-4 count is 15/uL for all: day5_median 15 x 128/60.7, no daily or patient spread,
+ * day5_sigma 0.05 (15 x exp(+/-0.15) at 3 SD), 10^7 events (100 uL stained: 1,500 events,
+ * measured +/- 0.4/uL). mayo2013-p2 gives plerixafor on day 4 below 10/uL, below 20 for two
+ * transplants: for 2 planned every patient is given it; not given, the goal of 5 means one
+ * transplant (pbsc_course_new(3)) and no one is on day 4 (some are later, as salvage). d5-20-2022's source covers MM and
+ * AL: an NHL patient is outside it at the first point, an MM patient is not. */
+START_TEST(diagnosis_and_transplants)
+{
+    const pbsc_policy *pol[2];
+    pbsc_population *pop = population();
+    pbsc_sim_params prm;
+    pbsc_sim_result none[2], two[2], nhl[2], mm[2];
+    size_t i;
+
+    ck_assert_int_eq(pbsc_population_set(pop, "day5_median", 15.0 * 128.0 / 60.7, NULL),
+                     PBSC_OK);
+    ck_assert_int_eq(pbsc_population_set(pop, "day5_sigma", 0.05, NULL), PBSC_OK);
+    ck_assert_int_eq(pbsc_population_set(pop, "patient_sigma", 0.0, NULL), PBSC_OK);
+    ck_assert_int_eq(pbsc_population_set(pop, "day_sigma", 0.0, NULL), PBSC_OK);
+    ck_assert_int_eq(pbsc_population_set(pop, "events", 1e7, NULL), PBSC_OK);
+    pol[0] = preset("mayo2013-p2");
+    pol[1] = preset("d5-20-2022");
+    pbsc_sim_params_init(&prm);
+    ck_assert(prm.diagnosis == PBSC_DX_UNKNOWN && prm.transplants == 0); /* not given */
+    prm.patients = 100;
+    for (i = 0; i < 2; i++) {
+        pbsc_sim_result_init(&none[i]);
+        pbsc_sim_result_init(&two[i]);
+        pbsc_sim_result_init(&nhl[i]);
+        pbsc_sim_result_init(&mm[i]);
+    }
+    ck_assert_int_eq(pbsc_simulate(pol, 2, NULL, pop, &prm, none, NULL), PBSC_OK);
+    prm.transplants = 2;
+    ck_assert_int_eq(pbsc_simulate(pol, 2, NULL, pop, &prm, two, NULL), PBSC_OK);
+    prm.transplants = 0;
+    prm.diagnosis = PBSC_DX_NHL;
+    ck_assert_int_eq(pbsc_simulate(pol, 2, NULL, pop, &prm, nhl, NULL), PBSC_OK);
+    prm.diagnosis = PBSC_DX_MYELOMA;
+    ck_assert_int_eq(pbsc_simulate(pol, 2, NULL, pop, &prm, mm, NULL), PBSC_OK);
+    ck_assert(none[0].plerixafor_share < 0.5); /* later salvage only (0.23 here) */
+    ck_assert(two[0].plerixafor_share == 1.0);
+    /* not given, the diagnosis-scoped preset runs (with a warning); NHL outside; MM runs */
+    ck_assert(none[1].outside_policy == 0.0);
+    ck_assert(nhl[1].outside_policy == 1.0 && nhl[1].days == 1.0);
+    ck_assert(mm[1].outside_policy == 0.0);
+    ck_assert(memcmp(&mm[1], &none[1], sizeof mm[1]) == 0); /* in scope: the same courses */
+    ck_assert(memcmp(&nhl[0], &none[0], sizeof nhl[0]) == 0); /* mayo2013-p2: any */
+    /* a caller compiled against the 1.0 params: the appended fields are not read */
+    prm.diagnosis = PBSC_DX_NHL;
+    prm.transplants = 7;
+    prm.size = offsetof(pbsc_sim_params, diagnosis);
+    ck_assert_int_eq(pbsc_simulate(pol, 2, NULL, pop, &prm, nhl, NULL), PBSC_OK);
+    ck_assert(memcmp(nhl, none, sizeof none) == 0);
+    pbsc_population_free(pop);
+}
+END_TEST
+
 /* A caller compiled against the 1.0 result: only the bytes its size covers are written. */
 START_TEST(size_tagged_result)
 {
@@ -169,9 +312,21 @@ START_TEST(simulate_errors)
     prm.threads = 65;
     ck_assert_fails(pbsc_simulate(pol, 1, NULL, pop, &prm, r, &diag), PBSC_E_RANGE, "threads");
     prm.threads = 64;
-    prm.regimen = (pbsc_regimen)7;
+    prm.regimen = (pbsc_regimen)(PBSC_REGIMEN_PEGFILGRASTIM + 1); /* the first past the last */
     ck_assert_fails(pbsc_simulate(pol, 1, NULL, pop, &prm, r, &diag), PBSC_E_INVAL, "regimen");
     prm.regimen = PBSC_REGIMEN_GCSF;
+    prm.diagnosis = PBSC_DX_COUNT;
+    ck_assert_fails(pbsc_simulate(pol, 1, NULL, pop, &prm, r, &diag), PBSC_E_INVAL, "diagnosis");
+    prm.diagnosis = (pbsc_diagnosis)-1;
+    ck_assert_fails(pbsc_simulate(pol, 1, NULL, pop, &prm, r, &diag), PBSC_E_INVAL, "diagnosis");
+    prm.diagnosis = PBSC_DX_OTHER;
+    prm.transplants = 3;
+    ck_assert_fails(pbsc_simulate(pol, 1, NULL, pop, &prm, r, &diag), PBSC_E_RANGE,
+                    "transplants");
+    prm.transplants = -1;
+    ck_assert_fails(pbsc_simulate(pol, 1, NULL, pop, &prm, r, &diag), PBSC_E_RANGE,
+                    "transplants");
+    prm.transplants = 2;
     prm.goal = 2.0; /* the course refuses a minimum above the goal, for the first patient */
     prm.minimum = 5.0;
     ck_assert_fails(pbsc_simulate(pol, 1, NULL, pop, &prm, r, &diag), PBSC_E_CONFLICT,
@@ -238,6 +393,9 @@ main(void)
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, invariants_and_threads);
     tcase_add_test(tc, hand_calculated_world);
+    tcase_add_test(tc, pegfilgrastim_world);
+    tcase_add_test(tc, pegfilgrastim_as_gcsf);
+    tcase_add_test(tc, diagnosis_and_transplants);
     tcase_add_test(tc, size_tagged_result);
     tcase_add_test(tc, simulate_errors);
     tcase_add_test(tc, walk_errors_and_order);

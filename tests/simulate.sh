@@ -58,6 +58,38 @@ if cmp -s "$tmp/t1.json" "$tmp/again.json"; then pass "same seed, same output"; 
 if cmp -s "$tmp/t1.json" "$tmp/other.json"; then bad "seeds 7 and 8 gave the same output"
 else pass "another seed, another output"; fi
 
+# --policy all: the presets whose scope takes autologous patients, whose regimens cover the
+# regimen and whose diagnoses admit the diagnosis (not given: a scoped preset runs); one line
+# on standard error per reason names those left out; a preset named runs whatever its scope.
+donors="donor-d5, nmdp-donor, nmdp-donor-2day, pegfilgrastim-donor"
+gcsf="chen2012,mayo2013-p1,mayo2013-p2,d5-2012,jit2011,uk2018,tandem2013,d5-20-2022,forecast"
+all_case() { # NAME WANT-IDS WANT-STDERR ARGS...
+    name=$1 want=$2 want_err=$3
+    shift 3
+    if ! "$prog" --patients 20 --format=json "$@" >"$tmp/all.json" 2>"$tmp/err"; then
+        bad "all $name: $(cat "$tmp/err")"
+    elif ! python3 "$check" policies "$tmp/all.json" "$want"; then
+        bad "all $name: the policies"
+    elif [ "$(cat "$tmp/err")" != "$want_err" ]; then
+        bad "all $name: stderr '$(cat "$tmp/err")'"
+    else
+        pass "all $name"
+    fi
+}
+all_case gcsf "$gcsf" "pbsc-simulate: left out (scope): $donors
+pbsc-simulate: left out (regimen gcsf): dipersio2009-nhl, dipersio2009-mm, \
+genesis2023, pegfilgrastim" --policy all
+all_case pegfilgrastim pegfilgrastim "pbsc-simulate: left out (scope): $donors
+pbsc-simulate: left out (regimen pegfilgrastim): chen2012, mayo2013-p1, \
+mayo2013-p2, d5-2012, jit2011, uk2018, tandem2013, d5-20-2022, forecast, dipersio2009-nhl, \
+dipersio2009-mm, genesis2023" --regimen pegfilgrastim
+all_case "upfront NHL" forecast,dipersio2009-nhl "pbsc-simulate: left out (scope): $donors
+pbsc-simulate: left out (regimen upfront): chen2012, mayo2013-p1, mayo2013-p2, \
+d5-2012, jit2011, uk2018, tandem2013, d5-20-2022, pegfilgrastim
+pbsc-simulate: left out (diagnosis NHL): dipersio2009-mm, genesis2023" \
+    --regimen upfront --diagnosis NHL
+all_case "named donor preset" "chen2012,donor-d5" "" --policy chen2012 --policy donor-d5
+
 # The walk against pbsc_decide at every point: every preset on 200 patients of each regimen
 # (some 6,000 courses), the forecast policy on 30.
 for regimen in gcsf chemo upfront; do
@@ -70,6 +102,9 @@ for regimen in gcsf chemo upfront; do
         bad "verify $regimen: $(cat "$tmp/err")"
     fi
 done
+if "$prog" --patients 200 --regimen pegfilgrastim --verify --format=tsv --policy pegfilgrastim \
+    --policy pegfilgrastim-donor --policy uk2018 >/dev/null 2>"$tmp/err"; then
+    pass "verify pegfilgrastim"; else bad "verify pegfilgrastim: $(cat "$tmp/err")"; fi
 if "$prog" --patients 30 --policy forecast --verify >/dev/null 2>"$tmp/err"; then
     pass "verify forecast"; else bad "verify forecast: $(cat "$tmp/err")"; fi
 
@@ -98,6 +133,8 @@ expect() {
 expect 2 --patients 0
 expect 2 --threads 65
 expect 2 --regimen weekly
+expect 2 --diagnosis myeloma
+expect 2 --transplants 3
 expect 2 --validate --policy chen2012
 expect 1 --policy no-such-policy
 expect 1 --target no-such-target
