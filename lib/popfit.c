@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* The population keys a site's history of aphereses identifies (pbsc_population_calibrate(3)):
- * the fall after an apheresis and the spread of the patients' trends around it, the CE law
+ * the fall after an apheresis and its spread between patients and days, the CE law
  * and its spreads, the yield's count slope, WBC, Hct and weight. What it cannot identify, and
  * the notes, are lib/popfit_note.c. */
 #include "popfit_private.h"
@@ -149,7 +149,7 @@ shared(const struct popfit_rows *s, size_t i)
                : 0.0;
 }
 
-/* The morning after an apheresis: ln(next / count) = ln apheresis_ratio + u + e. */
+/* The morning after an apheresis: ln(next / count) = ln apheresis_ratio + a + e. */
 static void
 fit_ratio(struct popfit *f, struct popfit_rows *s)
 {
@@ -167,19 +167,19 @@ fit_ratio(struct popfit *f, struct popfit_rows *s)
     }
     if (n == 0) {
         popfit_absent(f, "apheresis_ratio");
-        popfit_absent(f, "patient_sigma");
+        popfit_absent(f, "apheresis_sigma");
         popfit_absent(f, "day_sigma");
         return;
     }
     if (n < POPFIT_MIN_RATIO) {
         popfit_short(f, "apheresis_ratio", n, POPFIT_MIN_RATIO);
-        popfit_short(f, "patient_sigma", n, POPFIT_MIN_RATIO);
+        popfit_short(f, "apheresis_sigma", n, POPFIT_MIN_RATIO);
         popfit_short(f, "day_sigma", n, POPFIT_MIN_RATIO);
         return;
     }
     popfit_mean_sd(s->x, n, &mean, &sd);
     popfit_set(f, "apheresis_ratio", exp(mean), exp(mean) * sd / sqrt((double)n), n);
-    popfit_spreads(f, s, n, noise / (double)n, "patient_sigma", "day_sigma");
+    popfit_spreads(f, s, n, noise / (double)n, "apheresis_sigma", "day_sigma");
 }
 
 /* One value per patient of a row's column (its mean over the patient's rows), into s->x. */

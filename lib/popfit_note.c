@@ -14,6 +14,8 @@ static const struct {
               "patients' counts only, on days it does not record"},
     {"gcsf_ratio", "counts on days without an apheresis: the history records the next morning "
                    "only after one"},
+    {"patient_sigma", "counts on days without an apheresis: the history records the next "
+                      "morning only after one"},
     {"plerixafor_", "counts before and after a dose: the history records no doses"},
     {"plerixafor2_", "counts before and after a dose: the history records no doses"},
     {"motixafortide_", "counts before and after a dose: the history records no doses"},
@@ -38,7 +40,7 @@ static const struct {
     const char *key;
     const char *column;
 } needs[] = {
-    {"apheresis_ratio", "next_cd34"}, {"patient_sigma", "next_cd34"},
+    {"apheresis_ratio", "next_cd34"}, {"apheresis_sigma", "next_cd34"},
     {"day_sigma", "next_cd34"},       {"wbc_", "wbc"},
     {"hct_", "hct"},                  {"ce_", "collected"},
     {"yield_slope", "collected"},     {"weight_", "weight_kg"},
@@ -56,7 +58,7 @@ prefix(const char *key, const char *p)
 static const char *
 unit(const char *key)
 {
-    if (strcmp(key, "patient_sigma") == 0 || strcmp(key, "day_sigma") == 0 ||
+    if (strcmp(key, "apheresis_sigma") == 0 || strcmp(key, "day_sigma") == 0 ||
         strcmp(key, "ce_patient_sigma") == 0 || strcmp(key, "ce_session_sigma") == 0)
         return "patients with two sessions or more";
     if (prefix(key, "wbc_") || prefix(key, "hct_") || prefix(key, "weight_"))

@@ -12,14 +12,15 @@
  * - day5_median, day5_sigma: the log-normal day-5 count under G-CSF alone, FITTED to the
  *   four outcome shares of 1,775 growth-factor mobilizations (Gertz MA et al., BMT 2010;
  *   45:1396) by tests/bench/calibrate_population.c (make calibrate-population), with the
- *   spread of the patients' day-to-day trend (patient_sigma), for which no figure was found;
+ *   spread between patients of the count's fall after an apheresis (apheresis_sigma), for
+ *   which no figure was found;
  * - G-CSF day ratios: healthy-donor means 60.7, 128, 107/uL on days 4, 5, 6 (Transfus Med
- *   1997;7:19): 128/60.7 from day 4 to 5, 107/128 after [interp]; around them a patient's
- *   own trend, FITTED (0.9222), and a daily effect (0.25) [ours];
+ *   1997;7:19): 128/60.7 from day 4 to 5, 107/128 after [interp]; their spread split into a
+ *   patient effect (0.2) and a daily one (0.25) [ours];
  * - the morning after an apheresis: no published figure (PB CD34 falls ~30% in the first
  *   hour of a procedure, PMID 12375664): 0.7 [interp], the decision model's own assumption
  *   (pbsc_yield_sessions(3)), so that the world and the model differ only where a source
- *   or a fit says so;
+ *   or a fit says so; its spread between patients FITTED (apheresis_sigma, above);
  * - plerixafor: median 3.1-fold (range 1-8) after a first dose, 1.2 (0.3-6.5) after a later
  *   one (PMID 22080963), the range read as the central 95% [interp]; motixafortide 7.5-fold
  *   (GENESIS lead-in; Crees, Nat Med 2023;29:869) with the first plerixafor dose's spread
@@ -54,11 +55,11 @@ struct pkey {
 #define P(n, lo, hi, v) {#n, offsetof(struct pbsc_pop_params, n), lo, hi, v}
 
 static const struct pkey pkeys[] = {
-    P(day5_median, 0.1, 1000.0, 20.33),
-    P(day5_sigma, 0.05, 3.0, 0.8128),
+    P(day5_median, 0.1, 1000.0, 22.22),
+    P(day5_sigma, 0.05, 3.0, 0.764),
     P(gcsf_ratio45, 0.1, 20.0, 128.0 / 60.7),
     P(gcsf_ratio_later, 0.1, 20.0, 107.0 / 128.0),
-    P(patient_sigma, 0.0, 2.0, 0.9222),
+    P(patient_sigma, 0.0, 2.0, 0.2),
     P(day_sigma, 0.0, 2.0, 0.25),
     P(apheresis_ratio, 0.05, 5.0, PBSC_APHERESIS_RATIO),
     P(plerixafor_fold, 0.1, 50.0, 3.1),
@@ -97,6 +98,7 @@ static const struct pkey pkeys[] = {
     P(recovery_sd, 0.0, 10.0, 1.5),
     P(chemo_factor, 0.01, 100.0, 1.0),
     P(pegfilgrastim_factor, 0.01, 100.0, 1.0),
+    P(apheresis_sigma, 0.0, 2.0, 0.9485), /* appended after 0.1.0's first draft */
 };
 
 /* Every key has its place in a pbsc_population_fit (a key past it would not compile). */

@@ -28,6 +28,7 @@ struct pbsc_pop_params {
     double age_mean, age_sd, age_min, age_max;
     double recovery_day, recovery_sd, chemo_factor; /* chemotherapy + G-CSF */
     double pegfilgrastim_factor; /* single-dose pegfilgrastim: G-CSF alone's counts times it */
+    double apheresis_sigma;      /* the fall after an apheresis: its spread between patients */
 };
 
 #define PBSC_POP_NPARAMS (sizeof(struct pbsc_pop_params) / sizeof(double))
@@ -52,6 +53,7 @@ struct pbsc_patient {
     pbsc_person person;
     double day5;           /* true day-5 count under G-CSF alone, /uL */
     double u;              /* the patient's random effect on the log day ratio */
+    double a;              /* ... on the log ratio the morning after an apheresis */
     double e[PBSC_WORLD_DAYS + 1];     /* each day's noise on the log day ratio */
     double ce_patient;     /* the patient's CE factor (log scale) */
     double ce_z[PBSC_WORLD_DAYS + 1];  /* each session's CE noise */

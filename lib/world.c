@@ -72,6 +72,7 @@ pbsc_world_patient(const pbsc_population *pop, unsigned long seed, size_t index,
     pt->hct = clamp(p->hct_mean + p->hct_sd * gsl_ran_ugaussian(r), 15.0, 55.0);
     z = p->recovery_day + p->recovery_sd * gsl_ran_ugaussian(r);
     pt->recovery = (long)floor(clamp(z, 5.0, 18.0) + 0.5);
+    pt->a = p->apheresis_sigma * gsl_ran_ugaussian(r); /* last: the draws before keep theirs */
 }
 
 long
@@ -111,7 +112,7 @@ pbsc_world_next(const pbsc_population *pop, const struct pbsc_patient *pt, long 
 {
     const struct pbsc_pop_params *p = &pop->p;
     int k = doses < PBSC_WORLD_DOSES ? doses : PBSC_WORLD_DOSES - 1;
-    double noise = exp(pt->u + pt->e[day < PBSC_WORLD_DAYS ? day : PBSC_WORLD_DAYS]);
+    double e = pt->e[day < PBSC_WORLD_DAYS ? day : PBSC_WORLD_DAYS];
     double fold;
 
     if (drug == PBSC_DRUG_PLERIXAFOR || drug == PBSC_DRUG_MOTIXAFORTIDE) {
@@ -123,10 +124,10 @@ pbsc_world_next(const pbsc_population *pop, const struct pbsc_patient *pt, long 
             fold = p->plerixafor2_fold * exp(p->plerixafor2_sigma * pt->fold_z[k]);
         return held_count(count * fold * (apheresis ? p->apheresis_ratio : 1.0));
     }
-    if (apheresis)
-        return held_count(count * p->apheresis_ratio * noise);
+    if (apheresis) /* the patient's own response to an apheresis, not its G-CSF trend */
+        return held_count(count * p->apheresis_ratio * exp(pt->a + e));
     return held_count(count * (day == first_day ? p->gcsf_ratio45 : p->gcsf_ratio_later) *
-                      noise);
+                      exp(pt->u + e));
 }
 
 double

@@ -72,10 +72,11 @@ START_TEST(defaults_are_the_sources)
     ck_assert_uint_eq(strlen(pbsc_population_hash(p)), 16);
     /* no source compares single-dose pegfilgrastim's level with daily G-CSF's [interp] */
     ck_assert(get(p, "pegfilgrastim_factor") == 1.0);
-    ck_assert_uint_eq(pbsc_population_keys(), 43);
+    ck_assert_uint_eq(pbsc_population_keys(), 44);
     ck_assert_str_eq(pbsc_population_key(0), "day5_median");
     ck_assert_str_eq(pbsc_population_key(42), "pegfilgrastim_factor"); /* appended */
-    ck_assert_ptr_null(pbsc_population_key(43));
+    ck_assert_str_eq(pbsc_population_key(43), "apheresis_sigma");      /* appended */
+    ck_assert_ptr_null(pbsc_population_key(44));
     ck_assert_str_eq(pbsc_population_hash(NULL), "");
     pbsc_population_free(p);
     pbsc_population_free(NULL);

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /* make calibrate-population: the fit of the default population (pbsc-population(5)) to the
  * four outcome shares of growth factor alone (Gertz MA et al., BMT 2010;45:1396): the median
- * and spread of the log day-5 count and the spread of the patients' own day-to-day trend
- * (patient_sigma, for which no figure was found), every other parameter held at its sourced
- * or stated value (the fall after an apheresis at the decision model's 0.7). Three for
+ * and spread of the log day-5 count and the spread between patients of the count's fall after
+ * an apheresis (apheresis_sigma, for which no figure was found), every other parameter held at
+ * its sourced or stated value (the fall's median at the decision model's 0.7). Three for
  * the three free shares (they sum to 1).
  * Usage: calibrate_population [-n PATIENTS] [-s SEED] [-p POPULATION] [-f KEY]...: -p starts
  * from a pbsc-population(5) file, -f fits those keys instead. Prints the fit, the shares it gives
@@ -30,7 +30,7 @@ struct fit {
 
 /* The fitted parameters, on the log scale in the fit. */
 #define MAX_FIT 8
-static const char *fitted[MAX_FIT] = {"day5_median", "day5_sigma", "patient_sigma"};
+static const char *fitted[MAX_FIT] = {"day5_median", "day5_sigma", "apheresis_sigma"};
 static int nfit = 3;
 
 static int
