@@ -235,6 +235,23 @@ cli_escape(char *buf, size_t size, const char *s, size_t max)
 
 /* ---- the site model ------------------------------------------------------------------ */
 
+/* A site file refused: "--opt: why" when it could not be read, else "prog: FILE:LINE: ...". */
+static int
+file_refused(const char *prog, const char *opt, const char *path, int rc, const pbsc_diag *d)
+{
+    const char *text = d->text[0] != '\0' ? d->text : pbsc_strerror(rc);
+
+    if (rc == PBSC_E_IO || strcmp(d->field, "path") == 0)
+        return cli_input_error(prog, "%s: %s", opt, text);
+    if (d->line > 0)
+        fprintf(stderr, "%s: %s:%ld: ", prog, path, d->line);
+    else
+        fprintf(stderr, "%s: %s: ", prog, path);
+    cli_field_text(stderr, NULL, d->field, text);
+    fputc('\n', stderr);
+    return CLI_EXIT_INPUT;
+}
+
 int
 cli_model_read(const char *prog, const char *path, pbsc_model **model)
 {
@@ -243,17 +260,22 @@ cli_model_read(const char *prog, const char *path, pbsc_model **model)
 
     pbsc_diag_clear(&d);
     rc = pbsc_model_read(path, model, &d);
+    return rc == PBSC_OK ? CLI_EXIT_OK : file_refused(prog, "--model", path, rc, &d);
+}
+
+int
+cli_population_read(const char *prog, const char *path, pbsc_population **population)
+{
+    pbsc_diag d;
+    int rc;
+
+    pbsc_diag_clear(&d);
+    rc = path == NULL ? pbsc_population_new(population, &d)
+                      : pbsc_population_read(path, population, &d);
     if (rc == PBSC_OK)
         return CLI_EXIT_OK;
-    if (rc == PBSC_E_IO || strcmp(d.field, "path") == 0)
-        return cli_input_error(prog, "--model: %s", d.text[0] != '\0' ? d.text : pbsc_strerror(rc));
-    if (d.line > 0)
-        fprintf(stderr, "%s: %s:%ld: ", prog, path, d.line);
-    else
-        fprintf(stderr, "%s: %s: ", prog, path);
-    cli_field_text(stderr, NULL, d.field, d.text[0] != '\0' ? d.text : pbsc_strerror(rc));
-    fputc('\n', stderr);
-    return CLI_EXIT_INPUT;
+    return path == NULL ? cli_diag_error(prog, rc, &d)
+                        : file_refused(prog, "--population", path, rc, &d);
 }
 
 /* ---- option arguments -------------------------------------------------------------- */

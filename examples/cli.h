@@ -55,6 +55,9 @@ int cli_getopt_error(const char *prog, int c, char *const argv[], const struct o
  * be read, else "prog: PATH:LINE: [field: ]text". Returns CLI_EXIT_OK and *model, or
  * CLI_EXIT_INPUT. */
 int cli_model_read(const char *prog, const char *path, pbsc_model **model);
+/* The population of --population FILE (NULL: the library's defaults), refused as
+ * cli_model_read refuses a model. */
+int cli_population_read(const char *prog, const char *path, pbsc_population **population);
 
 /* ---- text in messages --------------------------------------------------------------- */
 

@@ -9,6 +9,7 @@
 #include <pbsc.h>
 
 #include "calibrate-categorical.h"
+#include "calibrate-population.h"
 #include "cli.h"
 
 static const char prog[] = "pbsc-calibrate";
@@ -16,12 +17,15 @@ static const char prog[] = "pbsc-calibrate";
 /* NAN is a float constant; DNAN keeps the arithmetic double (-Wdouble-promotion). */
 #define DNAN ((double)NAN)
 
-enum { OPT_FORMAT = 256, OPT_FORCE, OPT_HELP, OPT_VERSION };
+enum { OPT_FORMAT = 256, OPT_FORCE, OPT_POPULATION, OPT_WRITE_POPULATION, OPT_HELP, OPT_VERSION };
 
 static const struct option options[] = {
     {"output", required_argument, NULL, 'o'},    {"format", required_argument, NULL, OPT_FORMAT},
     {"force", no_argument, NULL, OPT_FORCE},     {"help", no_argument, NULL, OPT_HELP},
-    {"version", no_argument, NULL, OPT_VERSION}, {NULL, 0, NULL, 0}};
+    {"version", no_argument, NULL, OPT_VERSION},
+    {"population", required_argument, NULL, OPT_POPULATION},
+    {"write-population", required_argument, NULL, OPT_WRITE_POPULATION},
+    {NULL, 0, NULL, 0}};
 
 /* --format words: the report is a text table or JSON; TSV has no one-row shape here. */
 static const char *const formats[] = {"text", "json", NULL};
@@ -54,7 +58,9 @@ enum {
 /* What the user asked for. */
 typedef struct opts {
     const char *output; /* -o FILE, "-" (standard output), or NULL */
-    int force;          /* --force: -o FILE may replace an existing file */
+    const char *population;       /* --population FILE: the population to start from */
+    const char *write_population; /* --write-population FILE, "-", or NULL */
+    int force;          /* --force: -o FILE (--write-population FILE) may replace a file */
     int json;
     const char *path;
 } opts;
@@ -89,12 +95,15 @@ typedef struct result {
     pbsc_model_params params;
     pbsc_model_info info; /* what was fitted, what was floored, and the notes of each part */
     pbsc_fit_report rep;
+    int fitted_population; /* --population or --write-population: pop is fitted */
+    calpop pop;
 } result;
 
 static void
 usage(void)
 {
-    printf("Usage: %s [-o MODEL [--force]] [--format=F] HISTORY.csv\n"
+    printf("Usage: %s [-o MODEL] [--write-population FILE [--population FILE]] [--force]\n"
+           "       [--format=F] HISTORY.csv\n"
            "Fit a site model to a history of past aphereses: the site's collection efficiency\n"
            "(CE2, and its dependence on WBC, Hct and the volume), the yield's slope on the\n"
            "pre-count, the count the morning after an apheresis, and a logistic model of poor\n"
@@ -123,7 +132,13 @@ usage(void)
          "  -o, --output MODEL     write the fitted model (pbsc-model(5)) to MODEL, a new\n"
          "                         file (never the history); with -o - the model goes to\n"
          "                         standard output instead of the report\n"
-         "  --force                with -o MODEL: replace MODEL if it exists\n"
+         "  --population FILE      the virtual population (pbsc-population(5)) the history\n"
+         "                         refits: the library's defaults without it\n"
+         "  --write-population FILE  write the population refitted to the history (the keys\n"
+         "                         a history of aphereses identifies; each key's state as a\n"
+         "                         comment) for pbsc-simulate --population; - : to standard\n"
+         "                         output instead of the report\n"
+         "  --force                replace MODEL (the population FILE) if it exists\n"
          "  --format=F             the report: text (default) or json\n"
          "  --help, --version\n\n"
          "Exit status: 0 success, 1 bad input (or too few rows to fit), 2 usage error.");
@@ -152,6 +167,11 @@ parse_args(int argc, char *argv[], opts *o)
             o->output = optarg;
         } else if (c == OPT_FORCE) {
             o->force = 1;
+        } else if (c == OPT_POPULATION || c == OPT_WRITE_POPULATION) {
+            if (optarg[0] == '\0')
+                return cli_usage_error(prog, "--%s: empty file name",
+                                       c == OPT_POPULATION ? "population" : "write-population");
+            *(c == OPT_POPULATION ? &o->population : &o->write_population) = optarg;
         } else if ((rc = cli_parse_choice(prog, "--format", optarg, formats, &i)) != CLI_EXIT_OK) {
             return rc;
         } else {
@@ -161,8 +181,14 @@ parse_args(int argc, char *argv[], opts *o)
     if (o->output != NULL && strcmp(o->output, "-") == 0 && o->json)
         return cli_usage_error(prog, "-o - prints the model instead of the report: "
                                      "--format=json has nothing to print");
-    if (o->force && (o->output == NULL || strcmp(o->output, "-") == 0))
-        return cli_usage_error(prog, "--force: only with -o MODEL (a file to replace)");
+    if (o->force && (o->output == NULL || strcmp(o->output, "-") == 0) &&
+        (o->write_population == NULL || strcmp(o->write_population, "-") == 0))
+        return cli_usage_error(prog, "--force: only with -o MODEL or --write-population FILE "
+                                     "(a file to replace)");
+    if (o->write_population != NULL && strcmp(o->write_population, "-") == 0 &&
+        ((o->output != NULL && strcmp(o->output, "-") == 0) || o->json))
+        return cli_usage_error(prog, "--write-population - prints the population instead of "
+                                     "the report: not with -o - or --format=json");
     if (argc - optind == 0)
         return cli_usage_error(prog, "a history CSV file (or - for standard input) is "
                                      "required");
@@ -562,6 +588,14 @@ model_file(const result *r)
     return r->o->output != NULL && strcmp(r->o->output, "-") != 0 ? r->o->output : NULL;
 }
 
+static const char *
+population_file(const result *r)
+{
+    const char *w = r->o->write_population;
+
+    return w != NULL && strcmp(w, "-") != 0 ? w : NULL;
+}
+
 static void
 text_history(cli_table *t, const result *r)
 {
@@ -731,6 +765,8 @@ print_text(const result *r)
         text_ce(t, r);
         text_ratio(t, r);
         text_risk(t, r);
+        if (r->fitted_population && calpop_text(t, &r->pop, population_file(r)) != 0)
+            rc = -2; /* out of memory */
         cli_table_cell(t, "model file");
         if (model_file(r) != NULL)
             cli_table_cell(t, "%s", model_file(r));
@@ -740,7 +776,7 @@ print_text(const result *r)
         cli_table_cell(t, "libpbsc %s", pbsc_version_string());
         text_terms(terms, r);
     }
-    if (cli_table_ok(t) && cli_table_ok(terms)) {
+    if (rc == -1 && cli_table_ok(t) && cli_table_ok(terms)) {
         cli_table_print(t, stdout);
         if (pbsc_model_covariates(r->model) > 0) {
             printf("\nP(poor) = 1 / (1 + exp(-(intercept + sum of coefficient x (value - mean) "
@@ -864,6 +900,8 @@ print_json(const result *r)
     cli_json_end_object(&j);
     json_categorical(&j, r);
     json_risk(&j, r);
+    if (r->fitted_population)
+        calpop_json(&j, &r->pop, population_file(r));
     cli_json_string_member(&j, "model_file", model_file(r));
     cli_json_end_object(&j);
     cli_json_finish(&j);
@@ -877,6 +915,7 @@ result_free(result *r)
     size_t i;
 
     pbsc_model_free(r->model);
+    calpop_free(&r->pop);
     pbsc_history_free(r->in.history);
     free(r->in.lines);
     for (i = 0; r->in.cov != NULL && i < r->in.ncov; i++)
@@ -887,23 +926,64 @@ result_free(result *r)
 /* -o FILE is opened first: a refused output (the history itself, an existing file without
  * --force) is reported before any work, and the file is only put in place once the model is
  * fitted and written whole. */
+/* --write-population FILE (out) or - (out NULL: standard output). */
 static int
-run(const opts *o, result *r)
+write_population(const result *r, cli_output *out)
 {
-    const char *inputs[] = {o->path, NULL};
-    cli_output *out = NULL;
+    if (calpop_write(out != NULL ? cli_output_file(out) : stdout, &r->pop, r->o->path) != 0) {
+        cli_output_abort(out);
+        return cli_input_error(prog, "out of memory");
+    }
+    return out != NULL ? cli_output_commit(out) : CLI_EXIT_OK;
+}
+
+/* The outputs asked for, the model's and the population's (NULL: none, or "-"). */
+static int
+open_outputs(const opts *o, const result *r, cli_output **model, cli_output **pop)
+{
+    const char *inputs[] = {o->path, o->population, NULL};
     int rc;
 
     if (model_file(r) != NULL &&
-        (rc = cli_output_open(prog, "-o", o->output, inputs, o->force, &out)) != CLI_EXIT_OK)
+        (rc = cli_output_open(prog, "-o", o->output, inputs, o->force, model)) != CLI_EXIT_OK)
         return rc;
-    if ((rc = read_history(o, &r->in)) != CLI_EXIT_OK || (rc = fit(r)) != CLI_EXIT_OK) {
-        cli_output_abort(out);
+    if (population_file(r) != NULL &&
+        (rc = cli_output_open(prog, "--write-population", o->write_population, inputs,
+                              o->force, pop)) != CLI_EXIT_OK) {
+        cli_output_abort(*model);
+        *model = NULL;
         return rc;
     }
-    if (o->output != NULL && (rc = write_model(r, out)) != CLI_EXIT_OK)
+    return CLI_EXIT_OK;
+}
+
+/* -o FILE and --write-population FILE are opened first: a refused output (the history itself,
+ * an existing file without --force) is reported before any work, and a file is only put in
+ * place once what it holds is fitted and written whole. */
+static int
+run(const opts *o, result *r)
+{
+    cli_output *out = NULL, *pout = NULL;
+    int rc;
+
+    if ((rc = open_outputs(o, r, &out, &pout)) != CLI_EXIT_OK)
         return rc;
-    if (o->output != NULL && strcmp(o->output, "-") == 0)
+    r->fitted_population = o->population != NULL || o->write_population != NULL;
+    if ((rc = read_history(o, &r->in)) != CLI_EXIT_OK || (rc = fit(r)) != CLI_EXIT_OK ||
+        (r->fitted_population &&
+         (rc = calpop_fit(prog, r->in.history, o->population, &r->pop)) != CLI_EXIT_OK)) {
+        cli_output_abort(out);
+        cli_output_abort(pout);
+        return rc;
+    }
+    if (o->output != NULL && (rc = write_model(r, out)) != CLI_EXIT_OK) {
+        cli_output_abort(pout);
+        return rc;
+    }
+    if (o->write_population != NULL && (rc = write_population(r, pout)) != CLI_EXIT_OK)
+        return rc;
+    if ((o->output != NULL && strcmp(o->output, "-") == 0) ||
+        (o->write_population != NULL && strcmp(o->write_population, "-") == 0))
         return CLI_EXIT_OK;
     if (o->json)
         print_json(r);

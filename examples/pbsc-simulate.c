@@ -215,31 +215,6 @@ write_population(const pbsc_population *pop)
     return CLI_EXIT_OK;
 }
 
-static int
-load_population(const sim_opts *o, pbsc_population **pop)
-{
-    const char *path = o->population;
-    pbsc_diag d;
-    int rc;
-
-    pbsc_diag_clear(&d);
-    rc = path == NULL ? pbsc_population_new(pop, &d) : pbsc_population_read(path, pop, &d);
-    if (rc == PBSC_OK)
-        return CLI_EXIT_OK;
-    if (path == NULL)
-        return cli_diag_error(prog, rc, &d);
-    if (rc == PBSC_E_IO || strcmp(d.field, "path") == 0)
-        return cli_input_error(prog, "--population: %s", d.text[0] != '\0' ? d.text
-                                                                           : pbsc_strerror(rc));
-    if (d.line > 0)
-        fprintf(stderr, "%s: %s:%ld: ", prog, path, d.line);
-    else
-        fprintf(stderr, "%s: %s: ", prog, path);
-    cli_field_text(stderr, NULL, d.field, d.text[0] != '\0' ? d.text : pbsc_strerror(rc));
-    fputc('\n', stderr);
-    return CLI_EXIT_INPUT;
-}
-
 int
 main(int argc, char *argv[])
 {
@@ -256,7 +231,7 @@ main(int argc, char *argv[])
         return cli_finish(prog, CLI_EXIT_OK); /* --help or --version */
     if (rc != CLI_EXIT_OK)
         return rc;
-    if ((rc = load_population(&o, &pop)) != CLI_EXIT_OK)
+    if ((rc = cli_population_read(prog, o.population, &pop)) != CLI_EXIT_OK)
         return rc;
     if (o.write_population)
         rc = write_population(pop);

@@ -10,29 +10,36 @@ static const struct {
     const char *key;
     const char *why;
 } cannot[] = {
-    {"day5_", "the day-5 count of every patient: a history of aphereses holds the collected "
-              "patients' counts only, on days it does not record"},
-    {"gcsf_ratio", "counts on days without an apheresis: the history records the next morning "
-                   "only after one"},
-    {"patient_sigma", "counts on days without an apheresis: the history records the next "
-                      "morning only after one"},
-    {"plerixafor_", "counts before and after a dose: the history records no doses"},
-    {"plerixafor2_", "counts before and after a dose: the history records no doses"},
-    {"motixafortide_", "counts before and after a dose: the history records no doses"},
-    {"recovery_", "the regimen and the white count's recovery: the history records neither"},
-    {"chemo_", "the regimen and the white count's recovery: the history records neither"},
+    {"day5_", "it needs the day-5 count of every patient; a history of aphereses holds the "
+              "collected patients' counts only, on days it does not record"},
+    {"gcsf_ratio45", "it needs counts on days without an apheresis; the history records the "
+                     "next morning only after one"},
+    {"gcsf_ratio_later", "it needs counts on days without an apheresis; the history records "
+                         "the next morning only after one"},
+    {"patient_sigma", "it needs counts on days without an apheresis; the history records the "
+                      "next morning only after one"},
+    {"plerixafor_", "it needs counts before and after a dose; the history records no doses"},
+    {"plerixafor2_", "it needs counts before and after a dose; the history records no doses"},
+    {"motixafortide_", "it needs counts before and after a dose; the history records no doses"},
+    {"recovery_", "it needs the regimen and the white count's recovery; the history records "
+                  "neither"},
+    {"chemo_", "it needs the regimen and the white count's recovery; the history records "
+               "neither"},
+    {"pegfilgrastim_", "it needs the regimen; the history records none"},
     {"ce_wbc_split", "a bound or reference of the world, not a figure a history estimates"},
     {"ce_min", "a bound or reference of the world, not a figure a history estimates"},
     {"ce_max", "a bound or reference of the world, not a figure a history estimates"},
     {"yield_ref", "a bound or reference of the world, not a figure a history estimates"},
-    {"events", "the cytometer's protocol: the history records no events"},
+    {"events", "the cytometer's protocol; the history records no events"},
     {"weight_min", "a bound or reference of the world, not a figure a history estimates"},
     {"weight_max", "a bound or reference of the world, not a figure a history estimates"},
     {"age_min", "a bound or reference of the world, not a figure a history estimates"},
     {"age_max", "a bound or reference of the world, not a figure a history estimates"},
-    {"male_share", "sex: the history's covariates are the site's own names and codes"},
+    {"male_share", "the history's covariates are the site's own names and codes: sex is not "
+                   "one the library reads"},
     {"height_", "the history records no height"},
-    {"age_", "age: the history's covariates are the site's own names and codes"},
+    {"age_", "the history's covariates are the site's own names and codes: age is not one the "
+             "library reads"},
 };
 
 /* The column a fitted key needs, named when no row has it. */
@@ -146,7 +153,7 @@ why_cannot(const char *key)
     for (i = 0; i < sizeof cannot / sizeof cannot[0]; i++)
         if (prefix(key, cannot[i].key))
             return cannot[i].why;
-    return "what the history does not record";
+    return "the history records nothing that identifies it";
 }
 
 static const char *
@@ -193,6 +200,6 @@ pbsc_population_fit_note(const pbsc_population_fit *fit, size_t key, char *buffe
         return pbsc_fmt(buffer, size, "kept: %.4g from %zu %s is outside the key's range", e,
                         u, unit(name));
     default:
-        return pbsc_fmt(buffer, size, "kept: it needs %s", why_cannot(name));
+        return pbsc_fmt(buffer, size, "kept: %s", why_cannot(name));
     }
 }

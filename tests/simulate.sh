@@ -118,6 +118,24 @@ if python3 "$check" validate "$tmp/v.json"; then pass "validate"; else bad "vali
     >"$tmp/p2" && cmp -s "$tmp/p1" "$tmp/p2" && pass "population file" ||
     bad "population file round trip"
 
+# A site's population from its history (pbsc-calibrate --write-population) is read back as
+# written: its key lines, and the validation runs on it.
+calibrate=$builddir/examples/pbsc-calibrate$EXEEXT
+if (cd "$srcdir" && "$calibrate" --write-population - examples/data/history.csv) \
+    >"$tmp/site.pop" 2>"$tmp/err" &&
+    "$prog" --population "$tmp/site.pop" --write-population >"$tmp/site2.pop" &&
+    grep -v '^#' "$tmp/site.pop" | sed 's/^id = .*/id/' >"$tmp/k1" &&
+    grep -v '^#' "$tmp/site2.pop" | sed 's/^id = .*/id/' >"$tmp/k2" && cmp -s "$tmp/k1" "$tmp/k2" &&
+    grep -q '^apheresis_ratio = 0.845' "$tmp/site.pop" &&
+    grep -q '^# day5_median: cannot: kept' "$tmp/site.pop"; then
+    pass "site population file round trip"
+else
+    bad "site population file: $(cat "$tmp/err")"
+fi
+"$prog" --validate --population "$tmp/site.pop" --patients 2000 >"$tmp/out" 2>"$tmp/err" &&
+    grep -q "^G-CSF alone" "$tmp/out" && pass "validation on a site population" ||
+    bad "validation on a site population: $(cat "$tmp/err")"
+
 # Errors: exit 2 for usage, 1 for bad input, and nothing on standard output.
 expect() {
     want=$1
