@@ -346,3 +346,9 @@ cli_tsv_number(FILE *fp, int decimals, double v)
         fputs(cli_fmt(buf, sizeof buf, decimals, v), fp);
 }
 
+void
+cli_tsv_field(FILE *fp, int decimals, double v, int last)
+{
+    cli_tsv_number(fp, decimals, v);
+    fputc(last ? '\n' : '\t', fp);
+}

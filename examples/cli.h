@@ -177,6 +177,8 @@ void cli_tsv_string(FILE *fp, const char *s);
 /* v with `decimals` digits after the point (%.*f), or an empty field for NAN or infinity
  * (not computed / not measured). */
 void cli_tsv_number(FILE *fp, int decimals, double v);
+/* cli_tsv_number, then a tab, or a newline when it is the row's last field. */
+void cli_tsv_field(FILE *fp, int decimals, double v, int last);
 
 /* ---- numbers ----------------------------------------------------------------------- */
 

@@ -12,12 +12,6 @@
 
 #define F(buf, dec, v) cli_fmt(buf, sizeof buf, dec, v)
 
-static void
-tsv_num(int decimals, double v, int last)
-{
-    cli_tsv_number(stdout, decimals, v);
-    fputc(last ? '\n' : '\t', stdout);
-}
 
 int
 yield_list_devices_text(void)
@@ -97,8 +91,8 @@ yield_list_devices_tsv(void)
         fputc('\t', stdout);
         cli_tsv_string(stdout, m->setting);
         fputc('\t', stdout);
-        tsv_num(3, m->median, 0);
-        tsv_num(3, m->sigma, 0);
+        cli_tsv_field(stdout, 3, m->median, 0);
+        cli_tsv_field(stdout, 3, m->sigma, 0);
         fputs(m == pbsc_ce_default() ? "1\t" : "0\t", stdout);
         cli_tsv_string(stdout, m->source);
         fputc('\n', stdout);
@@ -176,8 +170,8 @@ yield_list_targets_tsv(void)
         fputc('\t', stdout);
         cli_tsv_string(stdout, p->use);
         fputc('\t', stdout);
-        tsv_num(2, p->minimum, 0);
-        tsv_num(2, p->goal, 0);
+        cli_tsv_field(stdout, 2, p->minimum, 0);
+        cli_tsv_field(stdout, 2, p->goal, 0);
         cli_tsv_string(stdout, p->source);
         fputc('\n', stdout);
     }
