@@ -148,6 +148,9 @@ parse_args(int argc, char *argv[], opts *o)
         (o->write_population == NULL || strcmp(o->write_population, "-") == 0))
         return cli_usage_error(prog, "--force: only with -o MODEL or --write-population FILE "
                                      "(a file to replace)");
+    if (o->output != NULL && o->write_population != NULL && strcmp(o->output, "-") != 0 &&
+        strcmp(o->output, o->write_population) == 0)
+        return cli_usage_error(prog, "-o and --write-population name the same file");
     if (o->write_population != NULL && strcmp(o->write_population, "-") == 0 &&
         ((o->output != NULL && strcmp(o->output, "-") == 0) || o->json))
         return cli_usage_error(prog, "--write-population - prints the population instead of "

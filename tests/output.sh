@@ -4,7 +4,7 @@
 # did not create (unless --force), written through a temporary in the target's directory
 # that is renamed into place and never left behind, and a failure leaves the target as it
 # was. Each case runs pbsc-calibrate in a fresh directory and compares checksums and the
-# directory's listing before and after.
+# directory's listing before and after; -o's cases, then --write-population's.
 #
 # Environment (set by `make check`): top_srcdir, top_builddir, EXEEXT.
 
@@ -255,6 +255,59 @@ fi
 begin force-without-output
 run --force history.csv
 expect_refused 2 "--force" && ok
+
+# ---- --write-population FILE: the same discipline ---------------------------------------------
+is_population() {
+    grep -qx 'pbsc-population = 1' "$1"
+}
+
+begin population-and-model
+run -o site.model --write-population site.pop history.csv
+if [ "$status" != 0 ]; then
+    bad "exit $status: $(cat "$tmp/$case_name.err")"
+elif ! is_model site.model || ! is_population site.pop; then
+    bad "site.model or site.pop is not what it should be"
+elif [ "$(listing | tr '\n' ' ')" != "history.csv site.model site.pop " ]; then
+    bad "left behind: $(listing)"
+else
+    ok
+fi
+
+begin population-existing-no-force
+echo "a file the program did not create" >site.pop
+before=$(sum site.pop)
+run --write-population site.pop history.csv
+if expect_refused 1 "exists"; then
+    [ "$(sum site.pop)" = "$before" ] && [ "$(listing | tr '\n' ' ')" = "history.csv site.pop " ] &&
+        ok || bad "site.pop changed, or left behind: $(listing)"
+fi
+
+begin population-existing-force
+echo "an older population" >site.pop
+run --force --write-population site.pop history.csv
+[ "$status" = 0 ] && is_population site.pop &&
+    [ "$(listing | tr '\n' ' ')" = "history.csv site.pop " ] && ok || bad "exit $status, or site.pop not replaced: $(cat "$tmp/$case_name.err")"
+
+begin population-start-refused
+"$prog" --write-population start.pop history.csv >/dev/null 2>&1
+before=$(sum start.pop)
+run --force --population start.pop --write-population start.pop history.csv
+if expect_refused 1 "the same file as the input"; then
+    [ "$(sum start.pop)" = "$before" ] && ok || bad "start.pop changed"
+fi
+
+# a bad start population: neither file is written, no temporary is left
+begin population-bad-start
+printf 'pbsc-population = 1\nday5_sigma = -1\n' >bad.pop
+run -o site.model --write-population site.pop --population bad.pop history.csv
+if expect_refused 1 "bad.pop:2: day5_sigma"; then
+    [ "$(listing | tr '\n' ' ')" = "bad.pop history.csv " ] && ok || bad "left behind: $(listing)"
+fi
+
+begin population-same-as-model
+run -o site.out --write-population site.out history.csv
+expect_refused 2 "the same file" && [ "$(listing | tr '\n' ' ')" = "history.csv " ] && ok ||
+    bad "left behind: $(listing)"
 
 echo "output.sh: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
