@@ -138,6 +138,17 @@ cli_table_print(const cli_table *t, FILE *fp)
     }
 }
 
+int
+cli_table_emit(cli_table *t, FILE *fp)
+{
+    int ok = t != NULL && cli_table_ok(t);
+
+    if (ok)
+        cli_table_print(t, fp);
+    cli_table_free(t);
+    return ok ? 0 : -1;
+}
+
 /* ---- JSON -------------------------------------------------------------------------- */
 
 void

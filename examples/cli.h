@@ -138,6 +138,9 @@ int cli_table_ok(const cli_table *t);
  * padded, so long texts (sources) do not widen the table. A missing tail of the last row is
  * printed as empty cells. */
 void cli_table_print(const cli_table *t, FILE *fp);
+/* Prints t when every cell was stored, then frees it (NULL: nothing): 0, or -1 when memory ran
+ * out and nothing was printed. */
+int cli_table_emit(cli_table *t, FILE *fp);
 /* The width cli_table_print() gives column `col`: its widest cell (0 for no such column). */
 size_t cli_table_width(const cli_table *t, size_t col);
 

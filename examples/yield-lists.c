@@ -122,13 +122,7 @@ yield_list_targets_text(void)
         cli_table_cell(t, "%s", p->use);
         cli_table_cell(t, "%s", p->source);
     }
-    if (!cli_table_ok(t)) {
-        cli_table_free(t);
-        return -1;
-    }
-    cli_table_print(t, stdout);
-    cli_table_free(t);
-    return 0;
+    return cli_table_emit(t, stdout);
 }
 
 void

@@ -160,13 +160,7 @@ yield_print_text(const result *r)
     text_inputs(t, r);
     text_projection(t, r);
     text_goal(t, r);
-    if (!cli_table_ok(t)) {
-        cli_table_free(t);
-        return -1;
-    }
-    cli_table_print(t, stdout);
-    cli_table_free(t);
-    return 0;
+    return cli_table_emit(t, stdout);
 }
 
 /* ---- JSON -------------------------------------------------------------------------- */

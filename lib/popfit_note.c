@@ -6,10 +6,13 @@
 #include <string.h>
 
 /* What each key kept as it was needs, when a history of aphereses cannot give it. */
-static const struct {
+/* A text for the keys a name matches (prefix()): one table shape for both lookups below. */
+struct keytext {
     const char *key;
-    const char *why;
-} cannot[] = {
+    const char *text;
+};
+
+static const struct keytext cannot[] = {
     {"day5_", "it needs the day-5 count of every patient; a history of aphereses holds the "
               "collected patients' counts only, on days it does not record"},
     {"gcsf_ratio45", "it needs counts on days without an apheresis; the history records the "
@@ -43,10 +46,7 @@ static const struct {
 };
 
 /* The column a fitted key needs, named when no row has it. */
-static const struct {
-    const char *key;
-    const char *column;
-} needs[] = {
+static const struct keytext needs[] = {
     {"apheresis_ratio", "next_cd34"}, {"apheresis_sigma", "next_cd34"},
     {"day_sigma", "next_cd34"},       {"wbc_", "wbc"},
     {"hct_", "hct"},                  {"ce_", "collected"},
@@ -145,26 +145,29 @@ pbsc_popfit_state_name(pbsc_popfit_state state)
     return (int)state >= 0 && state < PBSC_POPFIT_COUNT_ ? names[state] : NULL;
 }
 
+/* The text of the first entry of table (n entries) that matches key, or `otherwise`. */
 static const char *
-why_cannot(const char *key)
+lookup(const struct keytext *table, size_t n, const char *key, const char *otherwise)
 {
     size_t i;
 
-    for (i = 0; i < sizeof cannot / sizeof cannot[0]; i++)
-        if (prefix(key, cannot[i].key))
-            return cannot[i].why;
-    return "the history records nothing that identifies it";
+    for (i = 0; i < n; i++)
+        if (prefix(key, table[i].key))
+            return table[i].text;
+    return otherwise;
+}
+
+static const char *
+why_cannot(const char *key)
+{
+    return lookup(cannot, sizeof cannot / sizeof cannot[0], key,
+                  "the history records nothing that identifies it");
 }
 
 static const char *
 column(const char *key)
 {
-    size_t i;
-
-    for (i = 0; i < sizeof needs / sizeof needs[0]; i++)
-        if (prefix(key, needs[i].key))
-            return needs[i].column;
-    return "?";
+    return lookup(needs, sizeof needs / sizeof needs[0], key, "?");
 }
 
 PBSC_API int
